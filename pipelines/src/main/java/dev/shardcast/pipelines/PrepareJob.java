@@ -1,0 +1,102 @@
+package dev.shardcast.pipelines;
+
+import dev.shardcast.transforms.beam.OutputFiles;
+import dev.shardcast.transforms.beam.WriteManifest;
+import dev.shardcast.transforms.beam.WriteQuarantine;
+import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.shard.ShardManifest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.apache.beam.sdk.Pipeline;
+import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.options.PipelineOptions;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs one prepare job: clears the old output, runs the pipeline, returns the written manifest. */
+public final class PrepareJob {
+  private static final Logger LOG = LoggerFactory.getLogger(PrepareJob.class);
+  public static final String RESOLVED_CONFIG = "job.resolved.yaml";
+
+  private PrepareJob() {}
+
+  public static ShardManifest run(JobConfig config, List<String> extraBeamArgs) throws IOException {
+    JobPlan plan = new JobPlan(config);
+    String out = config.shards().output();
+    String started = Instant.now().toString();
+    LOG.info("resolved config:\n{}", ConfigLoader.toYaml(config));
+
+    // The manifest goes first: a folder without one is unfinished, whatever else it holds.
+    OutputFiles.deleteMatching(out, ShardManifest.FILE_NAME);
+    int removed = 0;
+    for (String split : JobPlan.SPLITS) {
+      removed += OutputFiles.deleteMatching(out, split + "/batch-*.parquet");
+    }
+    OutputFiles.deleteMatching(out, WriteQuarantine.PATH);
+    if (removed > 0) {
+      LOG.info("removed {} shard files of an earlier run in {}", removed, out);
+    }
+    OutputFiles.write(out, RESOLVED_CONFIG, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
+
+    Pipeline p = Pipeline.create(options(config, extraBeamArgs));
+    PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(gitCommit(), started));
+    PipelineResult result = p.run();
+    PipelineResult.State state = result.waitUntilFinish();
+    if (state != PipelineResult.State.DONE) {
+      throw new IllegalStateException("pipeline ended in state " + state);
+    }
+    return ShardManifest.fromJson(OutputFiles.read(out, ShardManifest.FILE_NAME));
+  }
+
+  static PipelineOptions options(JobConfig config, List<String> extraBeamArgs) {
+    List<String> args = new ArrayList<>();
+    JobConfig.Runner r = config.runner();
+    switch (r.name()) {
+      case DIRECT -> {
+        args.add("--runner=DirectRunner");
+        args.add("--targetParallelism=" + r.parallelism());
+      }
+      case FLINK -> {
+        args.add("--runner=FlinkRunner");
+        args.add("--flinkMaster=" + r.flinkMaster());
+        args.add("--parallelism=" + r.parallelism());
+      }
+      default -> throw new IllegalArgumentException(r.name().toString());
+    }
+    args.add("--jobName=shardcast-" + config.name().replaceAll("[^A-Za-z0-9-]", "-").toLowerCase());
+    args.addAll(extraBeamArgs);
+    return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
+  }
+
+  /** The commit of the code, from SHARDCAST_GIT_COMMIT or git itself; null when unknown. */
+  static String gitCommit() {
+    String env = System.getenv("SHARDCAST_GIT_COMMIT");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    try {
+      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
+      String outText = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+      if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && outText.matches("[0-9a-f]{40}")) {
+        return outText;
+      }
+    } catch (IOException e) {
+      return null;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    return null;
+  }
+
+  public static JobConfig load(Path jobFile, List<String> overrides) {
+    return ConfigLoader.load(jobFile, overrides);
+  }
+}

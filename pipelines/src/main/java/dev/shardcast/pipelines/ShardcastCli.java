@@ -1,0 +1,47 @@
+package dev.shardcast.pipelines;
+
+import dev.shardcast.transforms.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code shardcast <command>}: the one entry point, started by the ./shardcast launcher. */
+@Command(
+    name = "shardcast",
+    mixinStandardHelpOptions = true,
+    version = "shardcast 0.1.0",
+    description = "Time series to training-ready, batch-per-file Parquet shards.",
+    subcommands = {PrepareCommand.class})
+public final class ShardcastCli implements Runnable {
+
+  @Override
+  public void run() {
+    new CommandLine(this).usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
+        System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
+    CommandLine cli = new CommandLine(new ShardcastCli());
+    cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+      Throwable root = rootCause(e);
+      if (System.getenv("SHARDCAST_DEBUG") != null) {
+        e.printStackTrace(cmd.getErr());
+      }
+      cmd.getErr().println("error: " + (root.getMessage() == null ? root.toString() : root.getMessage()));
+      return root instanceof ConfigException ? 2 : 1;
+    });
+    System.exit(cli.execute(args));
+  }
+
+  /** Beam wraps a DoFn's exception in layers; the innermost message is the one a user can act on. */
+  static Throwable rootCause(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+      if (t instanceof ConfigException) {
+        return t;
+      }
+    }
+    return t;
+  }
+}

@@ -1,0 +1,177 @@
+package dev.shardcast.transforms.beam;
+
+import dev.shardcast.transforms.core.RowChunk;
+import dev.shardcast.transforms.core.SampleBlock;
+import dev.shardcast.transforms.core.WindowBlock;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import org.apache.beam.sdk.coders.CustomCoder;
+
+/** Compact binary coders for the column-wise blocks that travel between pipeline steps. */
+public final class BlockCoders {
+  private BlockCoders() {}
+
+  public static final class RowChunkCoder extends CustomCoder<RowChunk> {
+    @Override
+    public void encode(RowChunk c, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      out.writeUTF(c.series);
+      out.writeUTF(c.source);
+      out.writeInt(c.width);
+      out.writeInt(c.size);
+      writeLongs(out, c.steps);
+      writeLongs(out, c.times);
+      writeLongs(out, c.lines);
+      writeDoubles(out, c.values);
+      out.flush();
+    }
+
+    @Override
+    public RowChunk decode(InputStream is) throws IOException {
+      DataInputStream in = new DataInputStream(is);
+      String series = in.readUTF();
+      String source = in.readUTF();
+      int width = in.readInt();
+      int size = in.readInt();
+      return new RowChunk(series, source, width, size, readLongs(in), readLongs(in), readLongs(in), readDoubles(in));
+    }
+  }
+
+  public static final class WindowBlockCoder extends CustomCoder<WindowBlock> {
+    @Override
+    public void encode(WindowBlock b, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      out.writeInt(b.size);
+      out.writeInt(b.inputs);
+      out.writeInt(b.pastLen);
+      out.writeInt(b.targets);
+      out.writeInt(b.futureLen);
+      out.writeBoolean(b.hasMasks());
+      // Series names repeat within a block (one chunk is one series): write each distinct run once.
+      int i = 0;
+      while (i < b.size) {
+        int j = i;
+        while (j < b.size && b.series[j].equals(b.series[i])) {
+          j++;
+        }
+        out.writeInt(j - i);
+        out.writeUTF(b.series[i]);
+        i = j;
+      }
+      writeLongs(out, b.windowStart);
+      writeLongs(out, b.forecastStart);
+      writeLongs(out, b.order);
+      writeFloats(out, b.past);
+      writeFloats(out, b.future);
+      if (b.hasMasks()) {
+        out.write(b.pastFilled);
+        out.write(b.futureFilled);
+      }
+      out.flush();
+    }
+
+    @Override
+    public WindowBlock decode(InputStream is) throws IOException {
+      DataInputStream in = new DataInputStream(is);
+      int size = in.readInt();
+      int inputs = in.readInt();
+      int pastLen = in.readInt();
+      int targets = in.readInt();
+      int futureLen = in.readInt();
+      boolean masks = in.readBoolean();
+      String[] series = new String[size];
+      int i = 0;
+      while (i < size) {
+        int run = in.readInt();
+        String s = in.readUTF();
+        for (int k = 0; k < run; k++) {
+          series[i++] = s;
+        }
+      }
+      long[] windowStart = readLongs(in);
+      long[] forecastStart = readLongs(in);
+      long[] order = readLongs(in);
+      float[] past = readFloats(in);
+      float[] future = readFloats(in);
+      byte[] pastFilled = null;
+      byte[] futureFilled = null;
+      if (masks) {
+        pastFilled = new byte[past.length];
+        in.readFully(pastFilled);
+        futureFilled = new byte[future.length];
+        in.readFully(futureFilled);
+      }
+      return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, past,
+          future, pastFilled, futureFilled, order);
+    }
+  }
+
+  public static final class SampleBlockCoder extends CustomCoder<SampleBlock> {
+    @Override
+    public void encode(SampleBlock s, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      out.writeInt(s.width);
+      out.writeInt(s.size);
+      writeLongs(out, s.hashes);
+      writeDoubles(out, s.values);
+      out.flush();
+    }
+
+    @Override
+    public SampleBlock decode(InputStream is) throws IOException {
+      DataInputStream in = new DataInputStream(is);
+      int width = in.readInt();
+      int size = in.readInt();
+      return new SampleBlock(width, size, readLongs(in), readDoubles(in));
+    }
+  }
+
+  private static void writeLongs(DataOutputStream out, long[] a) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(a.length * 8);
+    buf.asLongBuffer().put(a);
+    out.writeInt(a.length);
+    out.write(buf.array());
+  }
+
+  private static long[] readLongs(DataInputStream in) throws IOException {
+    byte[] bytes = new byte[in.readInt() * 8];
+    in.readFully(bytes);
+    long[] a = new long[bytes.length / 8];
+    ByteBuffer.wrap(bytes).asLongBuffer().get(a);
+    return a;
+  }
+
+  private static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(a.length * 8);
+    buf.asDoubleBuffer().put(a);
+    out.writeInt(a.length);
+    out.write(buf.array());
+  }
+
+  private static double[] readDoubles(DataInputStream in) throws IOException {
+    byte[] bytes = new byte[in.readInt() * 8];
+    in.readFully(bytes);
+    double[] a = new double[bytes.length / 8];
+    ByteBuffer.wrap(bytes).asDoubleBuffer().get(a);
+    return a;
+  }
+
+  private static void writeFloats(DataOutputStream out, float[] a) throws IOException {
+    ByteBuffer buf = ByteBuffer.allocate(a.length * 4);
+    buf.asFloatBuffer().put(a);
+    out.writeInt(a.length);
+    out.write(buf.array());
+  }
+
+  private static float[] readFloats(DataInputStream in) throws IOException {
+    byte[] bytes = new byte[in.readInt() * 4];
+    in.readFully(bytes);
+    float[] a = new float[bytes.length / 4];
+    ByteBuffer.wrap(bytes).asFloatBuffer().get(a);
+    return a;
+  }
+}

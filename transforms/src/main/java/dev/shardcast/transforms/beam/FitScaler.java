@@ -1,0 +1,125 @@
+package dev.shardcast.transforms.beam;
+
+import dev.shardcast.transforms.config.JobConfig.ScalerScope;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.ColumnScale;
+import dev.shardcast.transforms.core.SampleBlock;
+import dev.shardcast.transforms.core.ScalerParams;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.Coder;
+import org.apache.beam.sdk.coders.CoderRegistry;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Combine;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.Values;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Fits the scalers on the seeded bottom-k sample of training rows ({@code scaler.sample_size} rows
+ * overall, and per series with scope {@code per_series}). Training rows are those before
+ * {@code split.train_end}; validation and test rows never reach the fit.
+ */
+public final class FitScaler
+    extends PTransform<PCollection<KV<String, SampleBlock>>, PCollectionView<ScalerParams>> {
+  private final JobPlan plan;
+
+  public FitScaler(JobPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
+  public PCollectionView<ScalerParams> expand(PCollection<KV<String, SampleBlock>> samples) {
+    int k = plan.config().scaler().sampleSize();
+    int width = plan.valueColumns().size();
+    PCollection<KV<String, SampleBlock>> perSeries =
+        samples.apply("MergeSeriesSamples", Combine.perKey(new MergeSamples(width, k)));
+    PCollection<SampleBlock> global =
+        perSeries
+            .apply("SeriesSamples", Values.create())
+            .apply("MergeGlobalSample", Combine.globally(new MergeSamples(width, k)));
+    PCollectionView<Map<String, SampleBlock>> perSeriesView = perSeries.apply("SeriesSamplesView", View.asMap());
+    return global
+        .apply("FitScales", ParDo.of(new FitFn(plan, perSeriesView)).withSideInputs(perSeriesView))
+        .setCoder(SerializableCoder.of(ScalerParams.class))
+        .apply("ScalerView", View.asSingleton());
+  }
+
+  static final class FitFn extends DoFn<SampleBlock, ScalerParams> {
+    private final JobPlan plan;
+    private final PCollectionView<Map<String, SampleBlock>> perSeries;
+
+    FitFn(JobPlan plan, PCollectionView<Map<String, SampleBlock>> perSeries) {
+      this.plan = plan;
+      this.perSeries = perSeries;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      Map<String, ColumnScale> global = ScalerParams.fitColumns(plan, c.element());
+      Map<String, Map<String, ColumnScale>> bySeries = new TreeMap<>();
+      if (plan.config().scaler().scope() == ScalerScope.PER_SERIES) {
+        for (Map.Entry<String, SampleBlock> e : c.sideInput(perSeries).entrySet()) {
+          bySeries.put(e.getKey(), ScalerParams.fitColumns(plan, e.getValue()));
+        }
+      }
+      c.output(new ScalerParams(global, bySeries));
+    }
+  }
+
+  /** Bottom-k merge of samples; the accumulator is itself a sample. */
+  static final class MergeSamples extends Combine.CombineFn<SampleBlock, SampleBlock, SampleBlock> {
+    private final int width;
+    private final int k;
+
+    MergeSamples(int width, int k) {
+      this.width = width;
+      this.k = k;
+    }
+
+    @Override
+    public SampleBlock createAccumulator() {
+      return SampleBlock.empty(width);
+    }
+
+    @Override
+    public SampleBlock addInput(SampleBlock acc, SampleBlock input) {
+      return SampleBlock.merge(acc, input, k);
+    }
+
+    @Override
+    public SampleBlock mergeAccumulators(Iterable<SampleBlock> accs) {
+      SampleBlock out = SampleBlock.empty(width);
+      for (SampleBlock a : accs) {
+        out = SampleBlock.merge(out, a, k);
+      }
+      return out;
+    }
+
+    @Override
+    public SampleBlock extractOutput(SampleBlock acc) {
+      return acc;
+    }
+
+    @Override
+    public Coder<SampleBlock> getAccumulatorCoder(CoderRegistry registry, Coder<SampleBlock> inputCoder) {
+      return new BlockCoders.SampleBlockCoder();
+    }
+
+    @Override
+    public Coder<SampleBlock> getDefaultOutputCoder(CoderRegistry registry, Coder<SampleBlock> inputCoder) {
+      return new BlockCoders.SampleBlockCoder();
+    }
+  }
+
+  static KvCoder<String, SampleBlock> kvCoder() {
+    return KvCoder.of(StringUtf8Coder.of(), new BlockCoders.SampleBlockCoder());
+  }
+}

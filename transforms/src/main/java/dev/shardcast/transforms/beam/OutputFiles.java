@@ -1,0 +1,73 @@
+package dev.shardcast.transforms.beam;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.WritableByteChannel;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.MoveOptions;
+import org.apache.beam.sdk.io.fs.ResolveOptions.StandardResolveOptions;
+import org.apache.beam.sdk.io.fs.ResourceId;
+import org.apache.beam.sdk.util.MimeTypes;
+
+/**
+ * Files under the job's output location, through Beam's {@link FileSystems}, so the same code writes
+ * to a local folder or an object store.
+ */
+public final class OutputFiles {
+  private OutputFiles() {}
+
+  public static ResourceId resolve(String outputDir, String relativePath) {
+    ResourceId dir = FileSystems.matchNewResource(outputDir, true);
+    String[] parts = relativePath.split("/");
+    for (int i = 0; i < parts.length - 1; i++) {
+      dir = dir.resolve(parts[i], StandardResolveOptions.RESOLVE_DIRECTORY);
+    }
+    return dir.resolve(parts[parts.length - 1], StandardResolveOptions.RESOLVE_FILE);
+  }
+
+  public static void write(String outputDir, String relativePath, byte[] bytes) throws IOException {
+    try (WritableByteChannel ch = FileSystems.create(resolve(outputDir, relativePath), MimeTypes.BINARY);
+        OutputStream out = Channels.newOutputStream(ch)) {
+      out.write(bytes);
+    }
+  }
+
+  /** Temp file, then rename: a reader sees the whole file or none. */
+  public static void writeAtomically(String outputDir, String relativePath, byte[] bytes) throws IOException {
+    String tmp = relativePath + ".tmp";
+    write(outputDir, tmp, bytes);
+    FileSystems.rename(List.of(resolve(outputDir, tmp)), List.of(resolve(outputDir, relativePath)),
+        MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+  }
+
+  public static byte[] read(String outputDir, String relativePath) throws IOException {
+    try (InputStream in = Channels.newInputStream(FileSystems.open(resolve(outputDir, relativePath)))) {
+      return in.readAllBytes();
+    }
+  }
+
+  public static boolean exists(String outputDir, String relativePath) throws IOException {
+    MatchResult m = FileSystems.match(resolve(outputDir, relativePath).toString(), EmptyMatchTreatment.ALLOW);
+    return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();
+  }
+
+  /** Deletes what matches a glob under the output location (a missing file is fine). */
+  public static int deleteMatching(String outputDir, String relativeGlob) throws IOException {
+    String pattern = resolve(outputDir, relativeGlob).toString();
+    MatchResult m = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
+    List<ResourceId> ids = new ArrayList<>();
+    if (m.status() == MatchResult.Status.OK) {
+      for (MatchResult.Metadata md : m.metadata()) {
+        ids.add(md.resourceId());
+      }
+    }
+    FileSystems.delete(ids, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
+    return ids.size();
+  }
+}

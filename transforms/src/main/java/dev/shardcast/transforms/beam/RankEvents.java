@@ -1,0 +1,175 @@
+package dev.shardcast.transforms.beam;
+
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.ChunkLayout;
+import dev.shardcast.transforms.core.ChunkWindower;
+import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.core.RowChunk;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.IntStream;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.coders.VarLongCoder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionTuple;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.apache.beam.sdk.values.TupleTag;
+import org.apache.beam.sdk.values.TupleTagList;
+
+/**
+ * For {@code frequency: none}: turns each event's time into its rank in its series, so irregular
+ * sequences are windowed over consecutive events by the same chunked code as regular grids. Events
+ * arrive in time buckets; each bucket is sorted (equal timestamps are duplicates and are
+ * quarantined), bucket sizes give each bucket's first rank, and rows are re-routed to step chunks.
+ */
+public final class RankEvents
+    extends PTransform<PCollection<KV<KV<String, Long>, RowChunk>>, PCollectionTuple> {
+  public static final TupleTag<KV<KV<String, Long>, RowChunk>> CHUNKS = new TupleTag<>() {};
+  public static final TupleTag<KV<String, String>> QUARANTINE = new TupleTag<>() {};
+  private static final TupleTag<KV<KV<String, Long>, RowChunk>> SORTED = new TupleTag<>() {};
+  private static final TupleTag<KV<String, KV<Long, Long>>> BUCKET_SIZES = new TupleTag<>() {};
+
+  private final JobPlan plan;
+
+  public RankEvents(JobPlan plan) {
+    this.plan = plan;
+  }
+
+  @Override
+  public PCollectionTuple expand(PCollection<KV<KV<String, Long>, RowChunk>> buckets) {
+    KvCoder<KV<String, Long>, RowChunk> chunkCoder =
+        KvCoder.of(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()), new BlockCoders.RowChunkCoder());
+    PCollectionTuple sorted =
+        buckets
+            .apply("GroupEventBuckets", GroupByKey.create())
+            .apply("SortEvents", ParDo.of(new SortFn(plan))
+                .withOutputTags(SORTED, TupleTagList.of(BUCKET_SIZES).and(QUARANTINE)));
+    sorted.get(SORTED).setCoder(chunkCoder);
+    sorted.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
+    PCollectionView<Map<String, Long>> firstRanks =
+        sorted.get(BUCKET_SIZES)
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarLongCoder.of())))
+            .apply("GroupBucketSizes", GroupByKey.create())
+            .apply("FirstRanks", ParDo.of(new FirstRankFn()))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+            .apply("FirstRanksView", View.asMap());
+    PCollection<KV<KV<String, Long>, RowChunk>> ranked =
+        sorted.get(SORTED)
+            .apply("AssignRanks", ParDo.of(new AssignFn(plan, firstRanks)).withSideInputs(firstRanks))
+            .setCoder(chunkCoder);
+    return PCollectionTuple.of(CHUNKS, ranked).and(QUARANTINE, sorted.get(QUARANTINE));
+  }
+
+  static String bucketKey(String series, long bucket) {
+    return series + '\u0000' + bucket;
+  }
+
+  static final class SortFn extends DoFn<KV<KV<String, Long>, Iterable<RowChunk>>, KV<KV<String, Long>, RowChunk>> {
+    private final JobPlan plan;
+
+    SortFn(JobPlan plan) {
+      this.plan = plan;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c, MultiOutputReceiver out) {
+      String series = c.element().getKey().getKey();
+      long bucket = c.element().getKey().getValue();
+      List<ChunkWindower.RowRef> rows = new ArrayList<>();
+      for (RowChunk rc : c.element().getValue()) {
+        for (int r = 0; r < rc.size; r++) {
+          rows.add(new ChunkWindower.RowRef(rc, r));
+        }
+      }
+      rows.sort(Comparator.<ChunkWindower.RowRef>comparingLong(r -> r.chunk().times[r.row()])
+          .thenComparing(r -> r.chunk().source)
+          .thenComparingLong(r -> r.chunk().lines[r.row()]));
+      RowChunk.Builder kept = null;
+      double[] values = new double[plan.valueColumns().size()];
+      int i = 0;
+      while (i < rows.size()) {
+        int j = i + 1;
+        long t = time(rows.get(i));
+        while (j < rows.size() && time(rows.get(j)) == t) {
+          j++;
+        }
+        if (j - i > 1) {
+          for (int d = i; d < j; d++) {
+            QuarantineRecord q = WindowSeries.duplicate(plan, rows.get(d));
+            out.get(QUARANTINE).output(KV.of(q.sortKey(), q.toJson()));
+          }
+        } else {
+          ChunkWindower.RowRef r = rows.get(i);
+          if (kept == null) {
+            kept = new RowChunk.Builder(series, r.chunk().source, values.length);
+          }
+          System.arraycopy(r.chunk().values, r.row() * values.length, values, 0, values.length);
+          kept.add(kept.size(), t, r.chunk().lines[r.row()], values);
+        }
+        i = j;
+      }
+      long size = kept == null ? 0 : kept.size();
+      out.get(BUCKET_SIZES).output(KV.of(series, KV.of(bucket, size)));
+      if (kept != null) {
+        out.get(SORTED).output(KV.of(KV.of(series, bucket), kept.build()));
+      }
+    }
+
+    private static long time(ChunkWindower.RowRef r) {
+      return r.chunk().times[r.row()];
+    }
+  }
+
+  /** Each bucket's first rank is the number of events in the series' earlier buckets. */
+  static final class FirstRankFn extends DoFn<KV<String, Iterable<KV<Long, Long>>>, KV<String, Long>> {
+    @ProcessElement
+    public void process(ProcessContext c) {
+      TreeMap<Long, Long> sizes = new TreeMap<>();
+      c.element().getValue().forEach(kv -> sizes.merge(kv.getKey(), kv.getValue(), Long::sum));
+      long rank = 0;
+      for (Map.Entry<Long, Long> e : sizes.entrySet()) {
+        c.output(KV.of(bucketKey(c.element().getKey(), e.getKey()), rank));
+        rank += e.getValue();
+      }
+    }
+  }
+
+  static final class AssignFn extends DoFn<KV<KV<String, Long>, RowChunk>, KV<KV<String, Long>, RowChunk>> {
+    private final JobPlan plan;
+    private final PCollectionView<Map<String, Long>> firstRanks;
+    private final ChunkLayout layout;
+
+    AssignFn(JobPlan plan, PCollectionView<Map<String, Long>> firstRanks) {
+      this.plan = plan;
+      this.firstRanks = firstRanks;
+      this.layout = ChunkLayout.of(plan);
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      String series = c.element().getKey().getKey();
+      RowChunk rc = c.element().getValue();
+      long first = c.sideInput(firstRanks).get(bucketKey(series, c.element().getKey().getValue()));
+      Map<Long, RowChunk.Builder> chunks = new HashMap<>();
+      double[] values = new double[rc.width];
+      IntStream.range(0, rc.size).forEach(r -> {
+        long step = first + r;
+        System.arraycopy(rc.values, r * rc.width, values, 0, rc.width);
+        layout.chunksOf(step, chunk -> chunks.computeIfAbsent(chunk, k -> new RowChunk.Builder(series, rc.source, rc.width))
+            .add(step, rc.times[r], rc.lines[r], values));
+      });
+      new TreeMap<>(chunks).forEach((chunk, b) -> c.output(KV.of(KV.of(series, chunk), b.build())));
+    }
+  }
+}

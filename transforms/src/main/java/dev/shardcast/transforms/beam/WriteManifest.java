@@ -1,0 +1,152 @@
+package dev.shardcast.transforms.beam;
+
+import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.ScalerParams;
+import dev.shardcast.transforms.core.SeriesExtent;
+import dev.shardcast.transforms.shard.ShardManifest;
+import dev.shardcast.transforms.shard.ShardManifest.ShardFile;
+import dev.shardcast.transforms.shard.ShardSchema;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.Create;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PBegin;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+
+/**
+ * Writes {@code manifest.json} last, atomically, once every shard and the quarantine file exist
+ * (its side inputs are complete only then). It refuses to write when the row counts do not
+ * reconcile: rows read = rows in windows + rows unused + rows quarantined.
+ */
+public final class WriteManifest extends PTransform<PBegin, PCollection<String>> {
+
+  /** Everything the manifest gathers from the rest of the pipeline. */
+  public record Inputs(
+      PCollectionView<List<KV<String, ShardFile>>> shards,
+      PCollectionView<Map<String, Long>> counts,
+      PCollectionView<List<KV<String, Long>>> files,
+      PCollectionView<ScalerParams> scaler,
+      PCollectionView<Iterable<SeriesExtent>> dataRange) implements java.io.Serializable {}
+
+  /** What only the launcher knows. */
+  public record RunInfo(String gitCommit, String startedAt) implements java.io.Serializable {}
+
+  private final JobPlan plan;
+  private final String outputDir;
+  private final Inputs inputs;
+  private final RunInfo run;
+
+  public WriteManifest(JobPlan plan, String outputDir, Inputs inputs, RunInfo run) {
+    this.plan = plan;
+    this.outputDir = outputDir;
+    this.inputs = inputs;
+    this.run = run;
+  }
+
+  @Override
+  public PCollection<String> expand(PBegin begin) {
+    return begin
+        .apply("ManifestTrigger", Create.of(ShardManifest.FILE_NAME))
+        .apply("WriteManifestFile", ParDo.of(new WriteFn(plan, outputDir, inputs, run))
+            .withSideInputs(inputs.shards(), inputs.counts(), inputs.files(), inputs.scaler(), inputs.dataRange()))
+        .setCoder(StringUtf8Coder.of());
+  }
+
+  static final class WriteFn extends DoFn<String, String> {
+    private final JobPlan plan;
+    private final String outputDir;
+    private final Inputs in;
+    private final RunInfo run;
+
+    WriteFn(JobPlan plan, String outputDir, Inputs in, RunInfo run) {
+      this.plan = plan;
+      this.outputDir = outputDir;
+      this.in = in;
+      this.run = run;
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) throws IOException {
+      Map<String, Long> counts = new TreeMap<>(c.sideInput(in.counts()));
+      Map<String, ShardManifest.Split> splits = splits(c.sideInput(in.shards()), counts);
+      long read = counts.getOrDefault("rows_read", 0L);
+      long accounted = counts.getOrDefault("rows_windowed", 0L) + counts.getOrDefault("rows_unused", 0L)
+          + counts.getOrDefault("rows_quarantined", 0L);
+      if (read != accounted) {
+        throw new IllegalStateException("row counts do not reconcile: " + read + " rows read, but windowed + unused + "
+            + "quarantined = " + accounted + " " + counts + "; no manifest written");
+      }
+      List<ShardManifest.InputFile> files = new ArrayList<>();
+      for (KV<String, Long> f : c.sideInput(in.files())) {
+        files.add(new ShardManifest.InputFile(f.getKey(), f.getValue()));
+      }
+      files.sort(Comparator.comparing(ShardManifest.InputFile::path));
+      for (SeriesExtent range : c.sideInput(in.dataRange())) {
+        counts.put("data_first_time_ms", range.firstTime());
+        counts.put("data_last_time_ms", range.lastTime());
+      }
+      JobConfig cfg = plan.config();
+      ShardSchema schema = ShardSchema.of(plan);
+      ScalerParams scaler = c.sideInput(in.scaler());
+      Map<String, Long> byReason = new TreeMap<>();
+      counts.forEach((k, v) -> {
+        if (k.startsWith("quarantined.")) {
+          byReason.put(k.substring("quarantined.".length()), v);
+        }
+      });
+      ShardManifest manifest = new ShardManifest(
+          ShardSchema.FORMAT_VERSION,
+          cfg.name(),
+          ConfigLoader.hash(cfg),
+          ConfigLoader.toTree(cfg),
+          run.gitCommit(),
+          run.startedAt(),
+          Instant.now().toString(),
+          plan.seed(),
+          files,
+          new ShardManifest.Schema(cfg.shards().batchSize(), plan.window().past(), plan.window().future(),
+              plan.window().lead(), plan.window().stride(), plan.frequency().toString(), schema.inputs(),
+              schema.targets(), schema.hasMasks(), schema.describe()),
+          splits,
+          new ShardManifest.Scaler(cfg.scaler().type().yaml(), cfg.scaler().scope().yaml(), cfg.scaler().sampleSize(),
+              scaler.global(), scaler.perSeries()),
+          counts,
+          new ShardManifest.Quarantine(WriteQuarantine.PATH, counts.getOrDefault("rows_quarantined", 0L), byReason));
+      OutputFiles.writeAtomically(outputDir, ShardManifest.FILE_NAME, manifest.toJson());
+      c.output(OutputFiles.resolve(outputDir, ShardManifest.FILE_NAME).toString());
+    }
+
+    private Map<String, ShardManifest.Split> splits(List<KV<String, ShardFile>> shards, Map<String, Long> counts) {
+      int batchSize = plan.config().shards().batchSize();
+      Map<String, ShardManifest.Split> out = new LinkedHashMap<>();
+      for (String split : JobPlan.SPLITS) {
+        List<ShardFile> files = new ArrayList<>();
+        for (KV<String, ShardFile> kv : shards) {
+          if (kv.getKey().equals(split)) {
+            files.add(kv.getValue());
+          }
+        }
+        files.sort(Comparator.comparing(ShardFile::path));
+        long windows = files.stream().mapToLong(ShardFile::rows).sum();
+        long last = files.isEmpty() ? 0 : files.get(files.size() - 1).rows();
+        out.put(split, new ShardManifest.Split(windows, files.size(), last > 0 && last < batchSize, last, files));
+        counts.put("windows_" + split, windows);
+        counts.put("shards_" + split, (long) files.size());
+      }
+      return out;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.shardcast.transforms.beam;
+
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.SeriesExtent;
+import dev.shardcast.transforms.core.WindowBlock;
+import dev.shardcast.transforms.shard.ShardManifest.ShardFile;
+import dev.shardcast.transforms.shard.ShardSchema;
+import dev.shardcast.transforms.shard.ShardWriter;
+import java.io.IOException;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.beam.sdk.coders.KvCoder;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.coders.StringUtf8Coder;
+import org.apache.beam.sdk.transforms.DoFn;
+import org.apache.beam.sdk.transforms.PTransform;
+import org.apache.beam.sdk.transforms.ParDo;
+import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes each batch as one Parquet file, {@code <output>/<split>/batch-NNNNNN.parquet}, and reports
+ * its row count, size and SHA-256 for the manifest. Before the first write it checks that the split
+ * cut-offs fall inside the data (known only once the data is read).
+ */
+public final class WriteShards extends PTransform<PCollection<KV<String, WindowBlock>>, PCollection<KV<String, ShardFile>>> {
+  private final JobPlan plan;
+  private final String outputDir;
+  private final PCollectionView<Iterable<SeriesExtent>> dataRange;
+
+  public WriteShards(JobPlan plan, String outputDir, PCollectionView<Iterable<SeriesExtent>> dataRange) {
+    this.plan = plan;
+    this.outputDir = outputDir;
+    this.dataRange = dataRange;
+  }
+
+  @Override
+  public PCollection<KV<String, ShardFile>> expand(PCollection<KV<String, WindowBlock>> batches) {
+    return batches
+        .apply("WriteShardFiles", ParDo.of(new WriteFn(plan, outputDir, dataRange)).withSideInputs(dataRange))
+        .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ShardFile.class)));
+  }
+
+  static final class WriteFn extends DoFn<KV<String, WindowBlock>, KV<String, ShardFile>> {
+    private static final Logger LOG = LoggerFactory.getLogger(WriteFn.class);
+    private static final AtomicLong WRITTEN = new AtomicLong();
+    private final JobPlan plan;
+    private final String outputDir;
+    private final PCollectionView<Iterable<SeriesExtent>> dataRange;
+    private transient ShardSchema schema;
+
+    WriteFn(JobPlan plan, String outputDir, PCollectionView<Iterable<SeriesExtent>> dataRange) {
+      this.plan = plan;
+      this.outputDir = outputDir;
+      this.dataRange = dataRange;
+    }
+
+    @Setup
+    public void setup() {
+      schema = ShardSchema.of(plan);
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) throws IOException, NoSuchAlgorithmException {
+      for (SeriesExtent range : c.sideInput(dataRange)) {
+        plan.checkCutoffs(range.firstTime(), range.lastTime());
+      }
+      String[] key = c.element().getKey().split("/");
+      String split = JobPlan.SPLITS[Integer.parseInt(key[0])];
+      long batch = Long.parseLong(key[1]);
+      WindowBlock block = c.element().getValue();
+      byte[] bytes = ShardWriter.encode(schema, block);
+      String path = ShardSchema.shardPath(split, batch);
+      OutputFiles.write(outputDir, path, bytes);
+      String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+      c.output(KV.of(split, new ShardFile(path, block.size, bytes.length, sha)));
+      long n = WRITTEN.incrementAndGet();
+      if (n % 500 == 0) {
+        LOG.info("wrote {} shard files so far", n);
+      }
+    }
+  }
+}

@@ -1,0 +1,226 @@
+package dev.shardcast.transforms.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.type.LogicalType;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Loads a job YAML: defaults, then the file, then {@code key.path=value} overrides; binds it strictly
+ * (unknown keys and wrong types are errors) and validates it with {@link ConfigValidator}.
+ */
+public final class ConfigLoader {
+  private static final ObjectMapper YAML = newMapper();
+  private static final ObjectMapper CANONICAL_JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  private ConfigLoader() {}
+
+  public static JobConfig load(Path file, List<String> overrides) {
+    JsonNode user;
+    try {
+      user = YAML.readTree(Files.readString(file, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("job file not found: " + file);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException(
+          "job file " + file + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return fromTree(user, overrides);
+  }
+
+  public static JobConfig loadYaml(String yaml, List<String> overrides) {
+    try {
+      return fromTree(YAML.readTree(yaml), overrides);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("job config is not valid YAML: " + e.getOriginalMessage());
+    }
+  }
+
+  static JobConfig fromTree(JsonNode user, List<String> overrides) {
+    if (user == null || !user.isObject()) {
+      throw new ConfigException("job file must be a YAML mapping of keys (name, input, windowing, ...)");
+    }
+    ObjectNode merged = defaults();
+    merge(merged, (ObjectNode) user);
+    for (String override : overrides) {
+      applyOverride(merged, override);
+    }
+    JobConfig config = bind(merged);
+    ConfigValidator.validate(config);
+    return config;
+  }
+
+  /** Resolved config as YAML, printed at start and saved beside the output. */
+  public static String toYaml(JobConfig config) {
+    try {
+      return YAML.writeValueAsString(config);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** Canonical JSON form: stable key order, so its hash identifies the config. */
+  public static JsonNode toTree(JobConfig config) {
+    return CANONICAL_JSON.valueToTree(config);
+  }
+
+  public static String hash(JobConfig config) {
+    try {
+      byte[] json = CANONICAL_JSON.writeValueAsBytes(toTree(config));
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(json));
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static ObjectNode defaults() {
+    try (InputStream in = ConfigLoader.class.getResourceAsStream("defaults.yaml")) {
+      return (ObjectNode) YAML.readTree(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void merge(ObjectNode base, ObjectNode over) {
+    over.fields()
+        .forEachRemaining(
+            e -> {
+              JsonNode existing = base.get(e.getKey());
+              if (existing instanceof ObjectNode && e.getValue() instanceof ObjectNode) {
+                merge((ObjectNode) existing, (ObjectNode) e.getValue());
+              } else {
+                base.set(e.getKey(), e.getValue());
+              }
+            });
+  }
+
+  /** {@code windowing.past=24}: the value is read as a YAML scalar or flow list ([a, b]). */
+  static void applyOverride(ObjectNode root, String override) {
+    int eq = override.indexOf('=');
+    if (eq <= 0) {
+      throw new ConfigException("override '" + override + "' must look like key.path=value");
+    }
+    String[] path = override.substring(0, eq).trim().split("\\.");
+    JsonNode value;
+    try {
+      value = YAML.readTree(override.substring(eq + 1));
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("override '" + override + "' has a value that is not valid YAML");
+    }
+    ObjectNode node = root;
+    for (int i = 0; i < path.length - 1; i++) {
+      JsonNode child = node.get(path[i]);
+      if (child == null || child.isNull()) {
+        child = node.putObject(path[i]);
+      }
+      if (!(child instanceof ObjectNode)) {
+        throw new ConfigException(
+            "override '" + override + "': key '" + String.join(".", Arrays.copyOf(path, i + 1))
+                + "' is not a section");
+      }
+      node = (ObjectNode) child;
+    }
+    node.set(path[path.length - 1], value == null ? YAML.nullNode() : value);
+  }
+
+  private static JobConfig bind(ObjectNode tree) {
+    try {
+      return YAML.treeToValue(tree, JobConfig.class);
+    } catch (UnrecognizedPropertyException e) {
+      String allowed =
+          e.getKnownPropertyIds().stream().map(Object::toString).sorted().collect(Collectors.joining(", "));
+      throw new ConfigException(
+          "unknown config key '" + path(e) + "'; allowed here: " + allowed);
+    } catch (InvalidFormatException e) {
+      Class<?> target = e.getTargetType();
+      if (target.isEnum()) {
+        String allowed =
+            Arrays.stream(target.getEnumConstants())
+                .map(c -> c.toString().toLowerCase())
+                .collect(Collectors.joining(", "));
+        throw new ConfigException(
+            "config key '" + path(e) + "' must be one of [" + allowed + "], got '" + e.getValue() + "'");
+      }
+      throw new ConfigException(
+          "config key '" + path(e) + "' must be " + typeName(target) + ", got '" + e.getValue() + "'");
+    } catch (MismatchedInputException e) {
+      throw new ConfigException(
+          "config key '" + path(e) + "' must be " + typeName(e.getTargetType()) + ": "
+              + e.getOriginalMessage().split("\n")[0]);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("job config cannot be read: " + e.getOriginalMessage());
+    }
+  }
+
+  private static String path(JsonMappingException e) {
+    return e.getPath().stream()
+        .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining("."))
+        .replace(".[", "[");
+  }
+
+  private static final Map<Class<?>, String> TYPE_NAMES =
+      Map.of(
+          Integer.class, "an integer",
+          Long.class, "an integer",
+          String.class, "a string",
+          Boolean.class, "true or false",
+          List.class, "a list");
+
+  private static String typeName(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    return TYPE_NAMES.getOrDefault(type, "a " + type.getSimpleName() + " section");
+  }
+
+  private static ObjectMapper newMapper() {
+    ObjectMapper mapper =
+        new ObjectMapper(
+            new YAMLFactory()
+                .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+                .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES));
+    mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE);
+    mapper.enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+    mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+    mapper.enable(DeserializationFeature.ACCEPT_SINGLE_VALUE_AS_ARRAY);
+    mapper.enable(com.fasterxml.jackson.databind.MapperFeature.ACCEPT_CASE_INSENSITIVE_ENUMS);
+    for (LogicalType t : List.of(LogicalType.Integer, LogicalType.Boolean, LogicalType.Float)) {
+      mapper.coercionConfigFor(t).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+    }
+    mapper.coercionConfigFor(LogicalType.Textual).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+    return mapper;
+  }
+}

@@ -1,0 +1,119 @@
+package dev.shardcast.transforms.config;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Required fields and impossible values; each failure names the key and what is allowed. */
+final class ConfigValidator {
+  private ConfigValidator() {}
+
+  static void validate(JobConfig c) {
+    JobConfig.Input in = require(c.input(), "input");
+    require(in.path(), "input.path");
+    require(in.format(), "input.format");
+    List<String> keys = require(in.seriesKey(), "input.series_key");
+    if (keys.isEmpty()) {
+      throw new ConfigException("config key 'input.series_key' must name at least one column");
+    }
+    JobConfig.Timestamp ts = require(in.timestamp(), "input.timestamp");
+    require(ts.column(), "input.timestamp.column");
+    new TimestampParser(require(ts.format(), "input.timestamp.format"));
+    Frequency.parse(require(in.frequency(), "input.frequency"));
+    positive(in.chunkPoints(), "input.chunk_points");
+    if (Frequency.parse(require(in.eventBucket(), "input.event_bucket"), "input.event_bucket").fixedMillis() <= 0) {
+      throw new ConfigException("config key 'input.event_bucket' must be a fixed duration such as 6h or 1d, got '"
+          + in.eventBucket() + "'");
+    }
+    List<JobConfig.Column> columns = require(in.columns(), "input.columns");
+    if (columns.isEmpty()) {
+      throw new ConfigException("config key 'input.columns' must list at least one value column");
+    }
+    Set<String> names = new HashSet<>(keys);
+    if (!names.add(ts.column())) {
+      throw new ConfigException("config key 'input.timestamp.column': '" + ts.column() + "' is also a series key column");
+    }
+    boolean anyTarget = false;
+    boolean anyInput = false;
+    for (int i = 0; i < columns.size(); i++) {
+      JobConfig.Column col = columns.get(i);
+      String key = "input.columns[" + i + "]";
+      require(col.name(), key + ".name");
+      require(col.type(), key + ".type");
+      if (!names.add(col.name())) {
+        throw new ConfigException("config key '" + key + ".name': column '" + col.name() + "' is listed twice (or is a key/timestamp column)");
+      }
+      anyTarget |= col.isTarget();
+      anyInput |= col.isInput();
+    }
+    if (!anyTarget) {
+      throw new ConfigException("config key 'input.columns': mark at least one column 'target: true'");
+    }
+    if (!anyInput) {
+      throw new ConfigException("config key 'input.columns': at least one column must be an input (input: true)");
+    }
+
+    JobConfig.Windowing w = require(c.windowing(), "windowing");
+    positive(require(w.past(), "windowing.past"), "windowing.past");
+    positive(require(w.future(), "windowing.future"), "windowing.future");
+    positive(require(w.stride(), "windowing.stride"), "windowing.stride");
+    if (require(w.lead(), "windowing.lead") < 0) {
+      throw new ConfigException("config key 'windowing.lead' must be >= 0, got " + w.lead());
+    }
+
+    JobConfig.Gaps g = require(c.gaps(), "gaps");
+    require(g.policy(), "gaps.policy");
+    int maxFill = require(g.maxFill(), "gaps.max_fill");
+    if (maxFill < 0) {
+      throw new ConfigException("config key 'gaps.max_fill' must be >= 0, got " + maxFill);
+    }
+    if (g.policy() != JobConfig.GapPolicy.NONE && maxFill == 0) {
+      throw new ConfigException("config key 'gaps.max_fill' must be >= 1 when gaps.policy is " + g.policy().yaml());
+    }
+
+    JobConfig.Split s = require(c.split(), "split");
+    long train = cutoff(require(s.trainEnd(), "split.train_end"), "split.train_end");
+    long val = cutoff(require(s.valEnd(), "split.val_end"), "split.val_end");
+    if (val <= train) {
+      throw new ConfigException("config key 'split.val_end' (" + s.valEnd() + ") must be after split.train_end (" + s.trainEnd() + ")");
+    }
+    if (s.testEnd() != null && cutoff(s.testEnd(), "split.test_end") <= val) {
+      throw new ConfigException("config key 'split.test_end' (" + s.testEnd() + ") must be after split.val_end (" + s.valEnd() + ")");
+    }
+
+    JobConfig.Scaler sc = require(c.scaler(), "scaler");
+    require(sc.type(), "scaler.type");
+    require(sc.scope(), "scaler.scope");
+    positive(require(sc.sampleSize(), "scaler.sample_size"), "scaler.sample_size");
+
+    JobConfig.Shards sh = require(c.shards(), "shards");
+    positive(require(sh.batchSize(), "shards.batch_size"), "shards.batch_size");
+    require(sh.seed(), "shards.seed");
+    require(sh.output(), "shards.output");
+
+    JobConfig.Runner r = require(c.runner(), "runner");
+    require(r.name(), "runner.name");
+    positive(require(r.parallelism(), "runner.parallelism"), "runner.parallelism");
+  }
+
+  static long cutoff(String text, String key) {
+    try {
+      return TimestampParser.parseIso(text);
+    } catch (RuntimeException e) {
+      throw new ConfigException("config key '" + key + "' must be an ISO date or date-time such as 2012-01-01, got '" + text + "'");
+    }
+  }
+
+  private static <T> T require(T value, String key) {
+    if (value == null) {
+      throw new ConfigException("config key '" + key + "' is required");
+    }
+    return value;
+  }
+
+  private static void positive(Number value, String key) {
+    if (value != null && value.longValue() <= 0) {
+      throw new ConfigException("config key '" + key + "' must be > 0, got " + value);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+package dev.shardcast.transforms.config;
+
+import com.fasterxml.jackson.annotation.JsonValue;
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One prepare job, as written in its YAML file (snake_case keys) after defaults and overrides are
+ * applied. {@link ConfigLoader} binds and validates it; everything downstream reads only this.
+ */
+public record JobConfig(
+    String name,
+    Input input,
+    Windowing windowing,
+    Gaps gaps,
+    Split split,
+    Scaler scaler,
+    Shards shards,
+    Runner runner)
+    implements Serializable {
+
+  public record Input(
+      String path,
+      Format format,
+      List<String> seriesKey,
+      Timestamp timestamp,
+      String frequency,
+      List<Column> columns,
+      Long chunkPoints,
+      String eventBucket)
+      implements Serializable {}
+
+  public record Timestamp(String column, String format) implements Serializable {}
+
+  public record Column(String name, ValueType type, Boolean input, Boolean target)
+      implements Serializable {
+    public boolean isInput() {
+      return input == null || input;
+    }
+
+    public boolean isTarget() {
+      return target != null && target;
+    }
+  }
+
+  public record Windowing(Integer past, Integer future, Integer stride, Integer lead)
+      implements Serializable {}
+
+  public record Gaps(GapPolicy policy, Integer maxFill) implements Serializable {}
+
+  public record Split(String trainEnd, String valEnd, String testEnd) implements Serializable {}
+
+  public record Scaler(ScalerKind type, Integer sampleSize, ScalerScope scope)
+      implements Serializable {}
+
+  public record Shards(Integer batchSize, Long seed, String output) implements Serializable {}
+
+  public record Runner(RunnerName name, String flinkMaster, Integer parallelism)
+      implements Serializable {}
+
+  /** Lower-case names in YAML; Jackson lists them in its error when a value is not one of them. */
+  public enum Format {
+    CSV,
+    PARQUET;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  public enum ValueType {
+    DOUBLE,
+    FLOAT,
+    INT,
+    LONG;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  public enum GapPolicy {
+    NONE,
+    FFILL,
+    ZERO;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  public enum ScalerKind {
+    STANDARD,
+    MINMAX,
+    ROBUST,
+    NONE;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  public enum ScalerScope {
+    GLOBAL,
+    PER_SERIES;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  public enum RunnerName {
+    DIRECT,
+    FLINK;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+}

@@ -1,0 +1,134 @@
+package dev.shardcast.transforms.config;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The typed, derived view of a {@link JobConfig} that the pipeline's steps use: column order,
+ * input/target column indexes, window spec, grid, split cut-offs in epoch millis.
+ */
+public final class JobPlan implements Serializable {
+  public static final String[] SPLITS = {"train", "val", "test"};
+  public static final int NO_SPLIT = -1;
+
+  private final JobConfig config;
+  private final WindowSpec window;
+  private final Frequency frequency;
+  private final TimestampParser timestampParser;
+  private final List<String> valueColumns = new ArrayList<>();
+  private final int[] inputIndex;
+  private final int[] targetIndex;
+  private final long trainEnd;
+  private final long valEnd;
+  private final long testEnd;
+
+  public JobPlan(JobConfig config) {
+    this.config = config;
+    JobConfig.Windowing w = config.windowing();
+    this.window = new WindowSpec(w.past(), w.future(), w.stride(), w.lead());
+    this.frequency = Frequency.parse(config.input().frequency());
+    this.timestampParser = new TimestampParser(config.input().timestamp().format());
+    List<Integer> in = new ArrayList<>();
+    List<Integer> tg = new ArrayList<>();
+    for (JobConfig.Column c : config.input().columns()) {
+      if (c.isInput()) {
+        in.add(valueColumns.size());
+      }
+      if (c.isTarget()) {
+        tg.add(valueColumns.size());
+      }
+      valueColumns.add(c.name());
+    }
+    this.inputIndex = in.stream().mapToInt(Integer::intValue).toArray();
+    this.targetIndex = tg.stream().mapToInt(Integer::intValue).toArray();
+    JobConfig.Split s = config.split();
+    this.trainEnd = ConfigValidator.cutoff(s.trainEnd(), "split.train_end");
+    this.valEnd = ConfigValidator.cutoff(s.valEnd(), "split.val_end");
+    this.testEnd = s.testEnd() == null ? Long.MAX_VALUE : ConfigValidator.cutoff(s.testEnd(), "split.test_end");
+  }
+
+  public JobConfig config() {
+    return config;
+  }
+
+  public WindowSpec window() {
+    return window;
+  }
+
+  public Frequency frequency() {
+    return frequency;
+  }
+
+  public TimestampParser timestampParser() {
+    return timestampParser;
+  }
+
+  public List<String> valueColumns() {
+    return valueColumns;
+  }
+
+  public int[] inputIndex() {
+    return inputIndex;
+  }
+
+  public int[] targetIndex() {
+    return targetIndex;
+  }
+
+  public long trainEnd() {
+    return trainEnd;
+  }
+
+  public long valEnd() {
+    return valEnd;
+  }
+
+  public long testEnd() {
+    return testEnd;
+  }
+
+  public int maxFill() {
+    return config.gaps().policy() == JobConfig.GapPolicy.NONE ? 0 : config.gaps().maxFill();
+  }
+
+  public boolean fillsGaps() {
+    return config.gaps().policy() != JobConfig.GapPolicy.NONE;
+  }
+
+  public long eventBucketMillis() {
+    return Frequency.parse(config.input().eventBucket()).fixedMillis();
+  }
+
+  public long seed() {
+    return config.shards().seed();
+  }
+
+  /**
+   * The cut-offs must fall inside the data, or a split is empty by construction.
+   *
+   * @throws IllegalArgumentException naming the cut-off and the data's time range
+   */
+  public void checkCutoffs(long firstTime, long lastTime) {
+    String range = " is outside the data, which runs from " + java.time.Instant.ofEpochMilli(firstTime) + " to "
+        + java.time.Instant.ofEpochMilli(lastTime);
+    if (trainEnd <= firstTime || trainEnd > lastTime) {
+      throw new ConfigException("config key 'split.train_end' (" + config.split().trainEnd() + ")" + range);
+    }
+    if (valEnd > lastTime) {
+      throw new ConfigException("config key 'split.val_end' (" + config.split().valEnd() + ")" + range
+          + "; the test split would be empty");
+    }
+  }
+
+  /** The split holding a window whose first future point is at {@code forecastStartMillis}. */
+  public int splitOf(long forecastStartMillis) {
+    if (forecastStartMillis < trainEnd) {
+      return 0;
+    }
+    if (forecastStartMillis < valEnd) {
+      return 1;
+    }
+    return forecastStartMillis < testEnd ? 2 : NO_SPLIT;
+  }
+}

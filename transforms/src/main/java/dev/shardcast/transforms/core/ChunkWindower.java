@@ -1,0 +1,228 @@
+package dev.shardcast.transforms.core;
+
+import dev.shardcast.transforms.config.JobConfig.GapPolicy;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.config.WindowSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Windows one chunk of one series (see {@link ChunkLayout}): places the rows on a dense step grid,
+ * finds duplicate steps, fills gaps by the gap policy, and emits every valid window that starts in
+ * the chunk, assigned to its split. Also counts, for the rows the chunk owns, which rows ended up in
+ * at least one window, and samples training rows for the scaler fit.
+ */
+public final class ChunkWindower {
+  private static final int MISSING = -1;
+  private static final int DUPLICATE = -2;
+
+  private ChunkWindower() {}
+
+  /** A row by its chunk and position in that chunk. */
+  public record RowRef(RowChunk chunk, int row) {}
+
+  public static final class Result {
+    public final WindowBlock[] windows = new WindowBlock[JobPlan.SPLITS.length]; // null when none
+    public final List<RowRef> duplicates = new ArrayList<>();
+    public long rowsOwned;
+    public long rowsWindowed;
+    public long rowsUnused;
+    public SampleBlock trainSample;
+  }
+
+  /**
+   * @param firstStep the series' first step (windows start at firstStep + k * stride)
+   * @param lastStep the series' last step
+   */
+  public static Result process(JobPlan plan, ChunkLayout layout, String series, long chunk, long firstStep,
+      long lastStep, List<RowChunk> rows) {
+    WindowSpec spec = plan.window();
+    int width = plan.valueColumns().size();
+    long lo = Math.max(layout.from(chunk), firstStep);
+    long hi = Math.min(layout.until(chunk), lastStep + 1);
+    long ownLo = layout.ownedFrom(chunk);
+    long ownHi = layout.ownedUntil(chunk);
+    int n = (int) Math.max(0, hi - lo);
+    Result result = new Result();
+
+    // 1. Rows onto the dense grid; a step seen twice is a duplicate: all its rows are quarantined.
+    int[] slotChunk = new int[n];
+    int[] slotRow = new int[n];
+    Arrays.fill(slotChunk, MISSING);
+    for (int ci = 0; ci < rows.size(); ci++) {
+      RowChunk rc = rows.get(ci);
+      for (int r = 0; r < rc.size; r++) {
+        long step = rc.steps[r];
+        if (step < lo || step >= hi) {
+          continue;
+        }
+        boolean owned = step >= ownLo && step < ownHi;
+        int p = (int) (step - lo);
+        if (slotChunk[p] == MISSING) {
+          slotChunk[p] = ci;
+          slotRow[p] = r;
+          continue;
+        }
+        if (owned) {
+          if (slotChunk[p] >= 0) {
+            result.duplicates.add(new RowRef(rows.get(slotChunk[p]), slotRow[p]));
+          }
+          result.duplicates.add(new RowRef(rc, r));
+        }
+        slotChunk[p] = DUPLICATE;
+      }
+    }
+
+    // 2. Values and times per grid point; NaN where the row or the cell is missing.
+    double[][] values = new double[width][n];
+    for (double[] col : values) {
+      Arrays.fill(col, Double.NaN);
+    }
+    long[] times = new long[n];
+    for (int p = 0; p < n; p++) {
+      if (slotChunk[p] >= 0) {
+        RowChunk rc = rows.get(slotChunk[p]);
+        int r = slotRow[p];
+        for (int j = 0; j < width; j++) {
+          values[j][p] = rc.values[r * width + j];
+        }
+        times[p] = rc.times[r];
+      } else {
+        times[p] = plan.frequency().isRegular() ? plan.frequency().timeOf(lo + p) : Long.MIN_VALUE;
+      }
+    }
+    boolean[][] filled = plan.fillsGaps() ? fill(values, plan.config().gaps().policy(), plan.maxFill()) : null;
+
+    // 3. Valid windows: no missing point among the past inputs or the future targets.
+    int[] badPast = missingPrefix(values, plan.inputIndex(), n);
+    int[] badFuture = missingPrefix(values, plan.targetIndex(), n);
+    int[] coverage = new int[n + 1];
+    List<List<Integer>> starts = new ArrayList<>();
+    for (int s = 0; s < JobPlan.SPLITS.length; s++) {
+      starts.add(new ArrayList<>());
+    }
+    int span = spec.span();
+    int fo = spec.futureOffset();
+    long sLo = Math.max(ownLo - (span - 1), firstStep);
+    long sHi = Math.min(ownHi, lastStep - span + 2);
+    long s0 = sLo + Math.floorMod(firstStep - sLo, spec.stride());
+    for (long s = s0; s < sHi; s += spec.stride()) {
+      int p = (int) (s - lo);
+      if (badPast[p + spec.past()] != badPast[p] || badFuture[p + span] != badFuture[p + fo]) {
+        continue;
+      }
+      int split = plan.splitOf(times[p + fo]);
+      if (split == JobPlan.NO_SPLIT) {
+        continue;
+      }
+      coverage[p]++;
+      coverage[p + spec.past()]--;
+      coverage[p + fo]++;
+      coverage[p + span]--;
+      if (s >= ownLo) {
+        starts.get(split).add(p);
+      }
+    }
+
+    // 4. Owned rows: windowed or unused; train rows feed the scaler sample.
+    SampleBlock.Collector sample = new SampleBlock.Collector(width, plan.config().scaler().sampleSize());
+    double[] rowValues = new double[width];
+    int covered = 0;
+    for (int p = 0; p < n; p++) {
+      covered += coverage[p];
+      long step = lo + p;
+      if (step < ownLo || step >= ownHi || slotChunk[p] < 0) {
+        continue;
+      }
+      result.rowsOwned++;
+      if (covered > 0) {
+        result.rowsWindowed++;
+      } else {
+        result.rowsUnused++;
+      }
+      if (times[p] < plan.trainEnd()) {
+        RowChunk rc = rows.get(slotChunk[p]);
+        System.arraycopy(rc.values, slotRow[p] * width, rowValues, 0, width);
+        sample.offer(SeededHash.of(plan.seed(), series, step), rowValues, 0);
+      }
+    }
+    result.rowsOwned += result.duplicates.size();
+    result.trainSample = sample.build();
+
+    for (int split = 0; split < JobPlan.SPLITS.length; split++) {
+      List<Integer> ps = starts.get(split);
+      if (!ps.isEmpty()) {
+        result.windows[split] = extract(plan, series, ps, values, filled, times);
+      }
+    }
+    return result;
+  }
+
+  /** Pandas-style limited fill: at most maxFill points after the last observation of a column. */
+  static boolean[][] fill(double[][] values, GapPolicy policy, int maxFill) {
+    boolean[][] filled = new boolean[values.length][];
+    for (int j = 0; j < values.length; j++) {
+      double[] col = values[j];
+      filled[j] = new boolean[col.length];
+      int lastObs = -1;
+      double lastValue = 0;
+      for (int p = 0; p < col.length; p++) {
+        if (!Double.isNaN(col[p])) {
+          lastObs = p;
+          lastValue = col[p];
+        } else if (lastObs >= 0 && p - lastObs <= maxFill) {
+          col[p] = policy == GapPolicy.FFILL ? lastValue : 0.0;
+          filled[j][p] = true;
+        }
+      }
+    }
+    return filled;
+  }
+
+  private static int[] missingPrefix(double[][] values, int[] columns, int n) {
+    int[] prefix = new int[n + 1];
+    for (int p = 0; p < n; p++) {
+      boolean missing = false;
+      for (int j : columns) {
+        missing |= Double.isNaN(values[j][p]);
+      }
+      prefix[p + 1] = prefix[p] + (missing ? 1 : 0);
+    }
+    return prefix;
+  }
+
+  private static WindowBlock extract(JobPlan plan, String series, List<Integer> positions, double[][] values,
+      boolean[][] filled, long[] times) {
+    WindowSpec spec = plan.window();
+    int[] in = plan.inputIndex();
+    int[] tg = plan.targetIndex();
+    WindowBlock b = WindowBlock.empty(positions.size(), in.length, spec.past(), tg.length, spec.future(), filled != null);
+    for (int w = 0; w < positions.size(); w++) {
+      int p = positions.get(w);
+      int f = p + spec.futureOffset();
+      b.series[w] = series;
+      b.windowStart[w] = times[p];
+      b.forecastStart[w] = times[f];
+      for (int c = 0; c < in.length; c++) {
+        int base = (w * in.length + c) * spec.past();
+        for (int t = 0; t < spec.past(); t++) {
+          b.past[base + t] = (float) values[in[c]][p + t];
+          if (filled != null && filled[in[c]][p + t]) {
+            b.pastFilled[base + t] = 1;
+          }
+        }
+      }
+      for (int c = 0; c < tg.length; c++) {
+        int base = (w * tg.length + c) * spec.future();
+        for (int t = 0; t < spec.future(); t++) {
+          b.future[base + t] = (float) values[tg[c]][f + t];
+          if (filled != null && filled[tg[c]][f + t]) {
+            b.futureFilled[base + t] = 1;
+          }
+        }
+      }
+    }
+    return b;
+  }
+}

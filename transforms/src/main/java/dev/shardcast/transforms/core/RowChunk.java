@@ -1,0 +1,77 @@
+package dev.shardcast.transforms.core;
+
+import java.util.Arrays;
+
+/**
+ * Parsed rows of one series from one source file, column-wise: grid step, timestamp, source line and
+ * {@code width} values per row (row-major, NaN for an empty cell). The unit that travels between
+ * the reader and the windowing step, so no Beam element is ever a single value or row.
+ */
+public final class RowChunk implements java.io.Serializable {
+  public final String series;
+  public final String source;
+  public final int width;
+  public final int size;
+  public final long[] steps;
+  public final long[] times;
+  public final long[] lines;
+  public final double[] values;
+
+  public RowChunk(String series, String source, int width, int size, long[] steps, long[] times, long[] lines, double[] values) {
+    this.series = series;
+    this.source = source;
+    this.width = width;
+    this.size = size;
+    this.steps = steps;
+    this.times = times;
+    this.lines = lines;
+    this.values = values;
+  }
+
+  public double value(int row, int column) {
+    return values[row * width + column];
+  }
+
+  /** Accumulates rows for one series; {@link #build()} trims the arrays. */
+  public static final class Builder {
+    private final String series;
+    private final String source;
+    private final int width;
+    private int size;
+    private long[] steps = new long[16];
+    private long[] times = new long[16];
+    private long[] lines = new long[16];
+    private double[] values;
+
+    public Builder(String series, String source, int width) {
+      this.series = series;
+      this.source = source;
+      this.width = width;
+      this.values = new double[16 * width];
+    }
+
+    public void add(long step, long time, long line, double[] rowValues) {
+      if (size == steps.length) {
+        int cap = size * 2;
+        steps = Arrays.copyOf(steps, cap);
+        times = Arrays.copyOf(times, cap);
+        lines = Arrays.copyOf(lines, cap);
+        values = Arrays.copyOf(values, cap * width);
+      }
+      steps[size] = step;
+      times[size] = time;
+      lines[size] = line;
+      System.arraycopy(rowValues, 0, values, size * width, width);
+      size++;
+    }
+
+    public int size() {
+      return size;
+    }
+
+    public RowChunk build() {
+      return new RowChunk(series, source, width, size, Arrays.copyOf(steps, size), Arrays.copyOf(times, size),
+          Arrays.copyOf(lines, size), Arrays.copyOf(values, size * width));
+    }
+  }
+}

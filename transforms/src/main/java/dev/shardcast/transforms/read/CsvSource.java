@@ -1,0 +1,156 @@
+package dev.shardcast.transforms.read;
+
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.config.TimestampParser;
+import dev.shardcast.transforms.core.QuarantineRecord;
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * Reads a CSV file with a header row (RFC 4180 quoting; an empty cell is null). Only the configured
+ * columns are converted; a row that cannot be parsed goes to the sink's quarantine with the column
+ * and the reason.
+ */
+public final class CsvSource {
+  private CsvSource() {}
+
+  /** @return the number of data rows read (good and quarantined) */
+  public static long read(JobPlan plan, String source, Reader reader, RowSink sink) throws IOException {
+    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
+    JobConfig.Input in = plan.config().input();
+    try (CSVParser parser = CSVParser.parse(reader, format)) {
+      List<String> header = parser.getHeaderNames();
+      int[] keyIdx = indexes(header, in.seriesKey(), source);
+      int tsIdx = indexes(header, List.of(in.timestamp().column()), source)[0];
+      int[] valueIdx = indexes(header, plan.valueColumns(), source);
+      TimestampParser timestamps = plan.timestampParser();
+      double[] values = new double[valueIdx.length];
+      long rows = 0;
+      long lineBefore = parser.getCurrentLineNumber();
+      Iterator<CSVRecord> it = parser.iterator();
+      while (it.hasNext()) {
+        CSVRecord rec = it.next();
+        long line = lineBefore + 1;
+        lineBefore = parser.getCurrentLineNumber();
+        rows++;
+        if (!rec.isConsistent()) {
+          sink.quarantine(new QuarantineRecord(source, line, QuarantineRecord.WRONG_FIELD_COUNT, null, null,
+              "row has " + rec.size() + " fields, header has " + header.size(), original(header, rec)));
+          continue;
+        }
+        String series = seriesKey(rec, keyIdx);
+        if (series == null) {
+          sink.quarantine(bad(source, line, QuarantineRecord.MISSING_KEY, keyColumn(header, rec, keyIdx), "",
+              "series key is empty", header, rec));
+          continue;
+        }
+        String tsText = rec.get(tsIdx);
+        if (tsText.isEmpty()) {
+          sink.quarantine(bad(source, line, QuarantineRecord.MISSING_TIMESTAMP, header.get(tsIdx), "",
+              "timestamp is empty", header, rec));
+          continue;
+        }
+        long time;
+        try {
+          time = timestamps.parse(tsText);
+        } catch (RuntimeException e) {
+          sink.quarantine(bad(source, line, QuarantineRecord.BAD_TIMESTAMP, header.get(tsIdx), tsText,
+              "not a timestamp in format '" + timestamps.format() + "'", header, rec));
+          continue;
+        }
+        int badColumn = parseValues(rec, valueIdx, values);
+        if (badColumn >= 0) {
+          String col = header.get(valueIdx[badColumn]);
+          sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, col, rec.get(valueIdx[badColumn]),
+              "not a number", header, rec));
+          continue;
+        }
+        sink.row(series, time, line, values);
+      }
+      return rows;
+    }
+  }
+
+  private static int parseValues(CSVRecord rec, int[] idx, double[] out) {
+    for (int i = 0; i < idx.length; i++) {
+      String text = rec.get(idx[i]);
+      if (text.isEmpty() || text.equals("NA")) {
+        out[i] = Double.NaN;
+        continue;
+      }
+      try {
+        out[i] = Double.parseDouble(text);
+      } catch (NumberFormatException e) {
+        return i;
+      }
+      if (Double.isNaN(out[i]) || Double.isInfinite(out[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  static String seriesKey(CSVRecord rec, int[] keyIdx) {
+    if (keyIdx.length == 1) {
+      String k = rec.get(keyIdx[0]);
+      return k.isEmpty() ? null : k;
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < keyIdx.length; i++) {
+      String k = rec.get(keyIdx[i]);
+      if (k.isEmpty()) {
+        return null;
+      }
+      sb.append(i == 0 ? "" : "/").append(k);
+    }
+    return sb.toString();
+  }
+
+  private static String keyColumn(List<String> header, CSVRecord rec, int[] keyIdx) {
+    for (int i : keyIdx) {
+      if (rec.get(i).isEmpty()) {
+        return header.get(i);
+      }
+    }
+    return header.get(keyIdx[0]);
+  }
+
+  private static int[] indexes(List<String> header, List<String> names, String source) {
+    int[] out = new int[names.size()];
+    for (int i = 0; i < names.size(); i++) {
+      out[i] = header.indexOf(names.get(i));
+      if (out[i] < 0) {
+        throw new IllegalArgumentException(
+            "input file " + source + " has no column '" + names.get(i) + "'; its header is " + header);
+      }
+    }
+    return out;
+  }
+
+  private static QuarantineRecord bad(String source, long line, String reason, String column, String value,
+      String message, List<String> header, CSVRecord rec) {
+    return new QuarantineRecord(source, line, reason, column, value, message, original(header, rec));
+  }
+
+  private static Map<String, String> original(List<String> header, CSVRecord rec) {
+    Map<String, String> row = new LinkedHashMap<>();
+    String[] values = rec.values();
+    for (int i = 0; i < values.length; i++) {
+      row.put(i < header.size() ? header.get(i) : "_extra_" + (i - header.size() + 1), values[i]);
+    }
+    return row;
+  }
+
+  static String describe(String[] values) {
+    return Arrays.toString(values);
+  }
+}

@@ -1,0 +1,220 @@
+package dev.shardcast.transforms.read;
+
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.QuarantineRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.SeekableByteChannel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.column.impl.ColumnReadStoreImpl;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.example.data.simple.convert.GroupRecordConverter;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.io.DelegatingSeekableInputStream;
+import org.apache.parquet.io.InputFile;
+import org.apache.parquet.io.SeekableInputStream;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType;
+import org.apache.parquet.schema.Type;
+
+/**
+ * Reads a flat Parquet file column by column, one row group at a time, into primitive arrays. The
+ * requested schema holds only the configured columns, so no other column is read or decoded.
+ */
+public final class ParquetSource {
+  private ParquetSource() {}
+
+  /** Opens a fresh channel each time the Parquet reader asks for a stream. */
+  public interface ChannelOpener {
+    SeekableByteChannel open() throws IOException;
+  }
+
+  /** @return the number of rows read (good and quarantined) */
+  public static long read(JobPlan plan, String source, ChannelOpener opener, RowSink sink) throws IOException {
+    JobConfig.Input in = plan.config().input();
+    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener), ParquetReadOptions.builder().build())) {
+      MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+      List<String> wanted = new ArrayList<>(in.seriesKey());
+      wanted.add(in.timestamp().column());
+      wanted.addAll(plan.valueColumns());
+      List<Type> fields = new ArrayList<>();
+      for (String name : wanted) {
+        if (!fileSchema.containsField(name)) {
+          throw new IllegalArgumentException("input file " + source + " has no column '" + name + "'; its columns are "
+              + fileSchema.getFields().stream().map(Type::getName).toList());
+        }
+        Type t = fileSchema.getType(name);
+        if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) {
+          throw new IllegalArgumentException("input file " + source + ": column '" + name + "' is not a flat column");
+        }
+        fields.add(t);
+      }
+      MessageType projection = new MessageType(fileSchema.getName(), fields);
+      reader.setRequestedSchema(projection);
+      String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+      int keys = in.seriesKey().size();
+      int width = plan.valueColumns().size();
+      double[] values = new double[width];
+      long rowBase = 0;
+      PageReadStore group;
+      while ((group = reader.readNextRowGroup()) != null) {
+        int n = Math.toIntExact(group.getRowCount());
+        ColumnReadStoreImpl store =
+            new ColumnReadStoreImpl(group, new GroupRecordConverter(projection).getRootConverter(), projection, createdBy);
+        List<ColumnDescriptor> cols = projection.getColumns();
+        String[][] keyText = new String[keys][];
+        for (int k = 0; k < keys; k++) {
+          keyText[k] = texts(store.getColumnReader(cols.get(k)), cols.get(k), n);
+        }
+        ColumnDescriptor tsCol = cols.get(keys);
+        TimeColumn times = TimeColumn.read(store.getColumnReader(tsCol), tsCol, n, plan);
+        double[][] vals = new double[width][];
+        for (int c = 0; c < width; c++) {
+          vals[c] = doubles(store.getColumnReader(cols.get(keys + 1 + c)), cols.get(keys + 1 + c), n, source);
+        }
+        for (int r = 0; r < n; r++) {
+          long line = rowBase + r + 1;
+          String series = key(keyText, r);
+          if (series == null) {
+            sink.quarantine(bad(source, line, QuarantineRecord.MISSING_KEY, in.seriesKey().get(0), null,
+                "series key is empty", wanted, keyText, times, vals, r));
+          } else if (times.error[r] != null) {
+            String reason = times.text[r] == null ? QuarantineRecord.MISSING_TIMESTAMP : QuarantineRecord.BAD_TIMESTAMP;
+            sink.quarantine(bad(source, line, reason, tsCol.getPath()[0], times.text[r], times.error[r], wanted,
+                keyText, times, vals, r));
+          } else {
+            for (int c = 0; c < width; c++) {
+              values[c] = vals[c][r];
+            }
+            sink.row(series, times.millis[r], line, values);
+          }
+        }
+        rowBase += n;
+      }
+      return rowBase;
+    }
+  }
+
+  private static String key(String[][] keyText, int r) {
+    if (keyText.length == 1) {
+      return keyText[0][r] == null || keyText[0][r].isEmpty() ? null : keyText[0][r];
+    }
+    StringBuilder sb = new StringBuilder();
+    for (int k = 0; k < keyText.length; k++) {
+      String part = keyText[k][r];
+      if (part == null || part.isEmpty()) {
+        return null;
+      }
+      sb.append(k == 0 ? "" : "/").append(part);
+    }
+    return sb.toString();
+  }
+
+  private static boolean present(ColumnReader cr, ColumnDescriptor d) {
+    return cr.getCurrentDefinitionLevel() == d.getMaxDefinitionLevel();
+  }
+
+  static String[] texts(ColumnReader cr, ColumnDescriptor d, int n) {
+    String[] out = new String[n];
+    PrimitiveType.PrimitiveTypeName t = d.getPrimitiveType().getPrimitiveTypeName();
+    for (int r = 0; r < n; r++) {
+      if (present(cr, d)) {
+        out[r] = switch (t) {
+          case BINARY, FIXED_LEN_BYTE_ARRAY -> cr.getBinary().toStringUsingUTF8();
+          case INT32 -> Integer.toString(cr.getInteger());
+          case INT64 -> Long.toString(cr.getLong());
+          case BOOLEAN -> Boolean.toString(cr.getBoolean());
+          case FLOAT -> Float.toString(cr.getFloat());
+          case DOUBLE -> Double.toString(cr.getDouble());
+          default -> throw new IllegalArgumentException("column '" + d.getPath()[0] + "' of type " + t + " cannot be a key");
+        };
+      }
+      cr.consume();
+    }
+    return out;
+  }
+
+  static double[] doubles(ColumnReader cr, ColumnDescriptor d, int n, String source) {
+    double[] out = new double[n];
+    PrimitiveType type = d.getPrimitiveType();
+    double unscale = 1.0;
+    if (type.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation dec) {
+      unscale = Math.pow(10, -dec.getScale());
+    }
+    for (int r = 0; r < n; r++) {
+      if (!present(cr, d)) {
+        out[r] = Double.NaN;
+      } else {
+        out[r] = switch (type.getPrimitiveTypeName()) {
+          case DOUBLE -> cr.getDouble();
+          case FLOAT -> cr.getFloat();
+          case INT32 -> cr.getInteger() * unscale;
+          case INT64 -> cr.getLong() * unscale;
+          default -> throw new IllegalArgumentException("input file " + source + ": value column '" + d.getPath()[0]
+              + "' has type " + type + "; numeric types are supported");
+        };
+      }
+      cr.consume();
+    }
+    return out;
+  }
+
+  private static QuarantineRecord bad(String source, long line, String reason, String column, String value,
+      String message, List<String> names, String[][] keys, TimeColumn times, double[][] vals, int r) {
+    Map<String, String> row = new LinkedHashMap<>();
+    for (int k = 0; k < keys.length; k++) {
+      row.put(names.get(k), keys[k][r]);
+    }
+    row.put(names.get(keys.length), times.text[r]);
+    for (int c = 0; c < vals.length; c++) {
+      row.put(names.get(keys.length + 1 + c), Double.isNaN(vals[c][r]) ? null : Double.toString(vals[c][r]));
+    }
+    return new QuarantineRecord(source, line, reason, column, value, message, row);
+  }
+
+  /** Parquet's InputFile over a Beam channel, so local and S3 files read the same way. */
+  private static final class ChannelInputFile implements InputFile {
+    private final ChannelOpener opener;
+    private long length = -1;
+
+    ChannelInputFile(ChannelOpener opener) {
+      this.opener = opener;
+    }
+
+    @Override
+    public long getLength() throws IOException {
+      if (length < 0) {
+        try (SeekableByteChannel ch = opener.open()) {
+          length = ch.size();
+        }
+      }
+      return length;
+    }
+
+    @Override
+    public SeekableInputStream newStream() throws IOException {
+      SeekableByteChannel ch = opener.open();
+      InputStream in = Channels.newInputStream(ch);
+      return new DelegatingSeekableInputStream(in) {
+        @Override
+        public long getPos() throws IOException {
+          return ch.position();
+        }
+
+        @Override
+        public void seek(long pos) throws IOException {
+          ch.position(pos);
+        }
+      };
+    }
+  }
+}

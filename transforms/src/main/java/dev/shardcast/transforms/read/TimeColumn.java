@@ -1,0 +1,74 @@
+package dev.shardcast.transforms.read;
+
+import dev.shardcast.transforms.config.JobPlan;
+import java.time.Instant;
+import org.apache.parquet.column.ColumnDescriptor;
+import org.apache.parquet.column.ColumnReader;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.DateLogicalTypeAnnotation;
+import org.apache.parquet.schema.LogicalTypeAnnotation.TimestampLogicalTypeAnnotation;
+import org.apache.parquet.schema.PrimitiveType;
+
+/**
+ * A Parquet timestamp column as epoch milliseconds: TIMESTAMP (any unit), DATE, a plain INT64 read
+ * with the job's epoch format, or text parsed with the job's timestamp format.
+ */
+final class TimeColumn {
+  final long[] millis;
+  final String[] text; // the original value, for quarantine records
+  final String[] error; // null where the value is a good timestamp
+
+  private TimeColumn(int n) {
+    millis = new long[n];
+    text = new String[n];
+    error = new String[n];
+  }
+
+  static TimeColumn read(ColumnReader cr, ColumnDescriptor d, int n, JobPlan plan) {
+    TimeColumn out = new TimeColumn(n);
+    PrimitiveType type = d.getPrimitiveType();
+    LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
+    long divisor = 1;
+    long multiplier = 1;
+    if (logical instanceof TimestampLogicalTypeAnnotation ts) {
+      switch (ts.getUnit()) {
+        case MICROS -> divisor = 1_000;
+        case NANOS -> divisor = 1_000_000;
+        default -> { }
+      }
+    } else if (logical instanceof DateLogicalTypeAnnotation) {
+      multiplier = 86_400_000L;
+    } else if (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+        && plan.timestampParser().format().equals("epoch_seconds")) {
+      multiplier = 1000;
+    }
+    for (int r = 0; r < n; r++) {
+      if (cr.getCurrentDefinitionLevel() != d.getMaxDefinitionLevel()) {
+        out.error[r] = "timestamp is empty";
+      } else {
+        switch (type.getPrimitiveTypeName()) {
+          case INT64 -> {
+            out.millis[r] = Math.floorDiv(cr.getLong(), divisor) * multiplier;
+            out.text[r] = Instant.ofEpochMilli(out.millis[r]).toString();
+          }
+          case INT32 -> {
+            out.millis[r] = cr.getInteger() * multiplier;
+            out.text[r] = Instant.ofEpochMilli(out.millis[r]).toString();
+          }
+          case BINARY -> {
+            out.text[r] = cr.getBinary().toStringUsingUTF8();
+            try {
+              out.millis[r] = plan.timestampParser().parse(out.text[r]);
+            } catch (RuntimeException e) {
+              out.error[r] = "not a timestamp in format '" + plan.timestampParser().format() + "'";
+            }
+          }
+          default -> throw new IllegalArgumentException(
+              "timestamp column '" + d.getPath()[0] + "' has unsupported type " + type);
+        }
+      }
+      cr.consume();
+    }
+    return out;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.shardcast.transforms.shard;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.shardcast.transforms.core.ColumnScale;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * {@code manifest.json}: the last file prepare writes, and the proof that an output folder is
+ * complete. Readers trust nothing in the folder that the manifest does not list.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder(alphabetic = false)
+public record ShardManifest(
+    int formatVersion,
+    String name,
+    String configHash,
+    JsonNode config,
+    String gitCommit,
+    String startedAt,
+    String finishedAt,
+    long seed,
+    List<InputFile> inputs,
+    Schema schema,
+    Map<String, Split> splits,
+    Scaler scaler,
+    Map<String, Long> counts,
+    Quarantine quarantine) {
+
+  public static final String FILE_NAME = "manifest.json";
+
+  public record InputFile(String path, long bytes) implements java.io.Serializable {}
+
+  public record Schema(int batchSize, int past, int future, int lead, int stride, String frequency,
+      List<String> inputs, List<String> targets, boolean fillMasks, List<ShardSchema.ColumnInfo> columns) {}
+
+  public record Split(long windows, int shardCount, boolean lastShardPartial, long lastShardRows, List<ShardFile> shards) {}
+
+  public record ShardFile(String path, long rows, long bytes, String sha256) implements java.io.Serializable {}
+
+  @JsonInclude(JsonInclude.Include.NON_EMPTY)
+  public record Scaler(String type, String scope, int sampleSize, Map<String, ColumnScale> global,
+      Map<String, Map<String, ColumnScale>> perSeries) {}
+
+  public record Quarantine(String path, long rows, Map<String, Long> byReason) {}
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper()
+          .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+          .enable(SerializationFeature.INDENT_OUTPUT)
+          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS);
+
+  public byte[] toJson() {
+    try {
+      return JSON.writeValueAsBytes(this);
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  public static ShardManifest fromJson(byte[] json) throws IOException {
+    return JSON.readValue(json, ShardManifest.class);
+  }
+
+  public static ObjectMapper json() {
+    return JSON;
+  }
+}

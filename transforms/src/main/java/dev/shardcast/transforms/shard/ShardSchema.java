@@ -1,0 +1,141 @@
+package dev.shardcast.transforms.shard;
+
+import dev.shardcast.transforms.config.JobPlan;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.parquet.schema.LogicalTypeAnnotation;
+import org.apache.parquet.schema.MessageType;
+import org.apache.parquet.schema.PrimitiveType.PrimitiveTypeName;
+import org.apache.parquet.schema.Type;
+import org.apache.parquet.schema.Types;
+
+/**
+ * The one definition of a shard file's columns (documented in docs/shard-format.md). Every window is
+ * one row: the series key, the window's first timestamp, the first forecast timestamp, then per input
+ * column a list of {@code past} float32 values, per target column a list of {@code future} float32
+ * values, and, when the job fills gaps, a boolean list per value list saying which points were filled.
+ */
+public final class ShardSchema implements Serializable {
+  public static final int FORMAT_VERSION = 1;
+  public static final String SERIES_KEY = "series_key";
+  public static final String WINDOW_START = "window_start";
+  public static final String FORECAST_START = "forecast_start";
+  public static final String PAST_PREFIX = "past_";
+  public static final String FUTURE_PREFIX = "future_";
+  public static final String FILLED_SUFFIX = "_filled";
+
+  /** One column as the manifest and docs describe it. */
+  public record ColumnInfo(String name, String type, Integer length, String description) implements Serializable {}
+
+  private final List<String> inputs;
+  private final List<String> targets;
+  private final int past;
+  private final int future;
+  private final boolean masks;
+
+  public ShardSchema(List<String> inputs, List<String> targets, int past, int future, boolean masks) {
+    this.inputs = List.copyOf(inputs);
+    this.targets = List.copyOf(targets);
+    this.past = past;
+    this.future = future;
+    this.masks = masks;
+  }
+
+  public static ShardSchema of(JobPlan plan) {
+    List<String> in = new ArrayList<>();
+    for (int i : plan.inputIndex()) {
+      in.add(plan.valueColumns().get(i));
+    }
+    List<String> tg = new ArrayList<>();
+    for (int i : plan.targetIndex()) {
+      tg.add(plan.valueColumns().get(i));
+    }
+    return new ShardSchema(in, tg, plan.window().past(), plan.window().future(), plan.fillsGaps());
+  }
+
+  public List<String> inputs() {
+    return inputs;
+  }
+
+  public List<String> targets() {
+    return targets;
+  }
+
+  public int past() {
+    return past;
+  }
+
+  public int future() {
+    return future;
+  }
+
+  public boolean hasMasks() {
+    return masks;
+  }
+
+  public static String pastColumn(String input) {
+    return PAST_PREFIX + input;
+  }
+
+  public static String futureColumn(String target) {
+    return FUTURE_PREFIX + target;
+  }
+
+  public static String filledColumn(String valueColumn) {
+    return valueColumn + FILLED_SUFFIX;
+  }
+
+  public MessageType parquetSchema() {
+    Types.MessageTypeBuilder b = Types.buildMessage();
+    b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(SERIES_KEY);
+    b.required(PrimitiveTypeName.INT64)
+        .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
+        .named(WINDOW_START);
+    b.required(PrimitiveTypeName.INT64)
+        .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
+        .named(FORECAST_START);
+    for (String c : inputs) {
+      b.addField(list(pastColumn(c), PrimitiveTypeName.FLOAT));
+      if (masks) {
+        b.addField(list(filledColumn(pastColumn(c)), PrimitiveTypeName.BOOLEAN));
+      }
+    }
+    for (String c : targets) {
+      b.addField(list(futureColumn(c), PrimitiveTypeName.FLOAT));
+      if (masks) {
+        b.addField(list(filledColumn(futureColumn(c)), PrimitiveTypeName.BOOLEAN));
+      }
+    }
+    return b.named("shardcast_window");
+  }
+
+  /** Standard three-level LIST, so DuckDB, pyarrow and Arrow Java read it as list&lt;float&gt;. */
+  private static Type list(String name, PrimitiveTypeName element) {
+    return Types.requiredList().requiredElement(element).named(name);
+  }
+
+  public List<ColumnInfo> describe() {
+    List<ColumnInfo> out = new ArrayList<>();
+    out.add(new ColumnInfo(SERIES_KEY, "string", null, "series key (key columns joined with '/')"));
+    out.add(new ColumnInfo(WINDOW_START, "timestamp[ms, UTC]", null, "time of the first past point"));
+    out.add(new ColumnInfo(FORECAST_START, "timestamp[ms, UTC]", null, "time of the first future point"));
+    for (String c : inputs) {
+      out.add(new ColumnInfo(pastColumn(c), "list<float32>", past, "past values of input " + c + ", scaled"));
+      if (masks) {
+        out.add(new ColumnInfo(filledColumn(pastColumn(c)), "list<bool>", past, "true where the gap policy filled the point"));
+      }
+    }
+    for (String c : targets) {
+      out.add(new ColumnInfo(futureColumn(c), "list<float32>", future, "future values of target " + c + ", scaled"));
+      if (masks) {
+        out.add(new ColumnInfo(filledColumn(futureColumn(c)), "list<bool>", future, "true where the gap policy filled the point"));
+      }
+    }
+    return out;
+  }
+
+  public static String shardPath(String split, long batch) {
+    return String.format("%s/batch-%06d.parquet", split, batch);
+  }
+}
