@@ -26,6 +26,7 @@ public final class ShardSchema implements Serializable {
   public static final String FILLED_SUFFIX = "_filled";
 
   /** One column as the manifest and docs describe it. */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   public record ColumnInfo(String name, String type, Integer length, String description) implements Serializable {}
 
   private final List<String> inputs;
