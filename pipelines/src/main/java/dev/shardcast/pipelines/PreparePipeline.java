@@ -60,8 +60,8 @@ public final class PreparePipeline {
     PCollection<KV<String, ShardFile>> shards =
         windowed.get(WindowSeries.WINDOWS)
             .apply("ScaleWindows", new ScaleWindows(plan, scaler))
-            .apply("ShuffleIntoBatches", new ShuffleIntoBatches(plan))
-            .apply("WriteShards", new WriteShards(plan, outputDir, dataRange));
+            .apply("ShuffleIntoBatches", new ShuffleIntoBatches(plan, dataRange))
+            .apply("WriteShards", new WriteShards(plan, outputDir));
 
     PCollection<KV<String, Long>> quarantineCounts =
         PCollectionList.of(quarantine).apply("AllQuarantine", Flatten.pCollections())

@@ -19,11 +19,12 @@ import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.GroupByKey;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 
@@ -39,6 +40,8 @@ public final class RankEvents
   public static final TupleTag<KV<String, String>> QUARANTINE = new TupleTag<>() {};
   private static final TupleTag<KV<KV<String, Long>, RowChunk>> SORTED = new TupleTag<>() {};
   private static final TupleTag<KV<String, KV<Long, Long>>> BUCKET_SIZES = new TupleTag<>() {};
+  private static final TupleTag<RowChunk> SORTED_ROWS = new TupleTag<>() {};
+  private static final TupleTag<Long> FIRST_RANK = new TupleTag<>() {};
 
   private final JobPlan plan;
 
@@ -57,22 +60,20 @@ public final class RankEvents
                 .withOutputTags(SORTED, TupleTagList.of(BUCKET_SIZES).and(QUARANTINE)));
     sorted.get(SORTED).setCoder(chunkCoder);
     sorted.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-    PCollectionView<Map<String, Long>> firstRanks =
+    PCollection<KV<KV<String, Long>, Long>> firstRanks =
         sorted.get(BUCKET_SIZES)
             .setCoder(KvCoder.of(StringUtf8Coder.of(), KvCoder.of(VarLongCoder.of(), VarLongCoder.of())))
             .apply("GroupBucketSizes", GroupByKey.create())
             .apply("FirstRanks", ParDo.of(new FirstRankFn()))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
-            .apply("FirstRanksView", View.asMap());
+            .setCoder(KvCoder.of(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()), VarLongCoder.of()));
+    // A join rather than a map side input: one entry per bucket is too many to re-read per bundle.
     PCollection<KV<KV<String, Long>, RowChunk>> ranked =
-        sorted.get(SORTED)
-            .apply("AssignRanks", ParDo.of(new AssignFn(plan, firstRanks)).withSideInputs(firstRanks))
+        KeyedPCollectionTuple.of(SORTED_ROWS, sorted.get(SORTED))
+            .and(FIRST_RANK, firstRanks)
+            .apply("JoinFirstRanks", CoGroupByKey.create())
+            .apply("AssignRanks", ParDo.of(new AssignFn(plan)))
             .setCoder(chunkCoder);
     return PCollectionTuple.of(CHUNKS, ranked).and(QUARANTINE, sorted.get(QUARANTINE));
-  }
-
-  static String bucketKey(String series, long bucket) {
-    return series + '\u0000' + bucket;
   }
 
   static final class SortFn extends DoFn<KV<KV<String, Long>, Iterable<RowChunk>>, KV<KV<String, Long>, RowChunk>> {
@@ -132,35 +133,34 @@ public final class RankEvents
   }
 
   /** Each bucket's first rank is the number of events in the series' earlier buckets. */
-  static final class FirstRankFn extends DoFn<KV<String, Iterable<KV<Long, Long>>>, KV<String, Long>> {
+  static final class FirstRankFn extends DoFn<KV<String, Iterable<KV<Long, Long>>>, KV<KV<String, Long>, Long>> {
     @ProcessElement
     public void process(ProcessContext c) {
       TreeMap<Long, Long> sizes = new TreeMap<>();
       c.element().getValue().forEach(kv -> sizes.merge(kv.getKey(), kv.getValue(), Long::sum));
       long rank = 0;
       for (Map.Entry<Long, Long> e : sizes.entrySet()) {
-        c.output(KV.of(bucketKey(c.element().getKey(), e.getKey()), rank));
+        c.output(KV.of(KV.of(c.element().getKey(), e.getKey()), rank));
         rank += e.getValue();
       }
     }
   }
 
-  static final class AssignFn extends DoFn<KV<KV<String, Long>, RowChunk>, KV<KV<String, Long>, RowChunk>> {
-    private final JobPlan plan;
-    private final PCollectionView<Map<String, Long>> firstRanks;
+  static final class AssignFn extends DoFn<KV<KV<String, Long>, CoGbkResult>, KV<KV<String, Long>, RowChunk>> {
     private final ChunkLayout layout;
 
-    AssignFn(JobPlan plan, PCollectionView<Map<String, Long>> firstRanks) {
-      this.plan = plan;
-      this.firstRanks = firstRanks;
+    AssignFn(JobPlan plan) {
       this.layout = ChunkLayout.of(plan);
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
       String series = c.element().getKey().getKey();
-      RowChunk rc = c.element().getValue();
-      long first = c.sideInput(firstRanks).get(bucketKey(series, c.element().getKey().getValue()));
+      RowChunk rc = c.element().getValue().getOnly(SORTED_ROWS, null);
+      if (rc == null) {
+        return; // every event of the bucket was a duplicate
+      }
+      long first = c.element().getValue().getOnly(FIRST_RANK);
       Map<Long, RowChunk.Builder> chunks = new HashMap<>();
       double[] values = new double[rc.width];
       IntStream.range(0, rc.size).forEach(r -> {

@@ -1,6 +1,7 @@
 package dev.shardcast.transforms.beam;
 
 import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.SeriesExtent;
 import dev.shardcast.transforms.core.WindowBlock;
 import dev.shardcast.transforms.shard.BatchLayout;
 import java.util.ArrayList;
@@ -29,6 +30,9 @@ import org.apache.beam.sdk.values.TypeDescriptors;
  * Shuffles each split's windows globally with the seed and cuts them into batches of exactly
  * {@code batch_size} (the split's last batch may be smaller). Output: one element per batch, keyed
  * {@code split/batch}, windows in rank order. See {@link BatchLayout}.
+ *
+ * <p>Before it forms the first batch it checks that the split cut-offs fall inside the data (known
+ * only once the data is read), so a job with impossible cut-offs writes no shard.
  */
 public final class ShuffleIntoBatches
     extends PTransform<PCollection<KV<Integer, WindowBlock>>, PCollection<KV<String, WindowBlock>>> {
@@ -36,9 +40,11 @@ public final class ShuffleIntoBatches
   private static final TupleTag<KV<String, Long>> RANGE_SIZES = new TupleTag<>() {};
 
   private final JobPlan plan;
+  private final PCollectionView<Iterable<SeriesExtent>> dataRange;
 
-  public ShuffleIntoBatches(JobPlan plan) {
+  public ShuffleIntoBatches(JobPlan plan, PCollectionView<Iterable<SeriesExtent>> dataRange) {
     this.plan = plan;
+    this.dataRange = dataRange;
   }
 
   static String rangeKey(int split, int range) {
@@ -66,7 +72,7 @@ public final class ShuffleIntoBatches
             .apply("RangeSizesView", View.asMap());
     return ranged.get(RANGES)
         .apply("GroupRanges", GroupByKey.create())
-        .apply("RankWindows", ParDo.of(new RankFn(plan.config().shards().batchSize(), rangeSizes)).withSideInputs(rangeSizes))
+        .apply("RankWindows", ParDo.of(new RankFn(plan, rangeSizes, dataRange)).withSideInputs(rangeSizes, dataRange))
         .setCoder(blockCoder)
         .apply("GroupBatches", GroupByKey.create())
         .apply("AssembleBatches", ParDo.of(new AssembleFn()))
@@ -106,16 +112,23 @@ public final class ShuffleIntoBatches
 
   /** Sorts a key range and turns shuffle keys into ranks in the split; emits per-batch pieces. */
   static final class RankFn extends DoFn<KV<String, Iterable<WindowBlock>>, KV<String, WindowBlock>> {
+    private final JobPlan plan;
     private final int batchSize;
     private final PCollectionView<Map<String, Long>> rangeSizes;
+    private final PCollectionView<Iterable<SeriesExtent>> dataRange;
 
-    RankFn(int batchSize, PCollectionView<Map<String, Long>> rangeSizes) {
-      this.batchSize = batchSize;
+    RankFn(JobPlan plan, PCollectionView<Map<String, Long>> rangeSizes, PCollectionView<Iterable<SeriesExtent>> dataRange) {
+      this.plan = plan;
+      this.batchSize = plan.config().shards().batchSize();
       this.rangeSizes = rangeSizes;
+      this.dataRange = dataRange;
     }
 
     @ProcessElement
     public void process(ProcessContext c) {
+      for (SeriesExtent range : c.sideInput(dataRange)) {
+        plan.checkCutoffs(range.firstTime(), range.lastTime());
+      }
       String[] key = c.element().getKey().split("/");
       int split = Integer.parseInt(key[0]);
       int range = Integer.parseInt(key[1]);

@@ -19,22 +19,26 @@ import org.apache.beam.sdk.coders.VarIntCoder;
 import org.apache.beam.sdk.coders.VarLongCoder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
-import org.apache.beam.sdk.transforms.GroupByKey;
+import org.apache.beam.sdk.transforms.Distinct;
+import org.apache.beam.sdk.transforms.join.CoGbkResult;
+import org.apache.beam.sdk.transforms.join.CoGroupByKey;
+import org.apache.beam.sdk.transforms.join.KeyedPCollectionTuple;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
-import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.apache.beam.sdk.values.TupleTag;
 import org.apache.beam.sdk.values.TupleTagList;
 import org.apache.beam.sdk.values.TypeDescriptors;
 
 /**
  * Groups the row chunks of each (series, chunk), and windows each group with {@link ChunkWindower}.
- * Each series' first and last step come in as a side input: windows start on the series' own stride
+ * Each chunk is joined with its series' first and last step: windows start on the series' own stride
  * grid, and gap filling never runs past the series' ends.
  */
 public final class WindowSeries
@@ -44,6 +48,10 @@ public final class WindowSeries
   public static final TupleTag<KV<String, String>> QUARANTINE = new TupleTag<>() {};
   public static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>() {};
   public static final TupleTag<KV<String, SeriesExtent>> EXTENTS = new TupleTag<>() {};
+  private static final TupleTag<SeriesExtent> SERIES_EXTENT = new TupleTag<>() {};
+  private static final TupleTag<Long> CHUNK_ID = new TupleTag<>() {};
+  private static final TupleTag<RowChunk> ROWS = new TupleTag<>() {};
+  private static final TupleTag<SeriesExtent> CHUNK_EXTENT = new TupleTag<>() {};
 
   private final JobPlan plan;
 
@@ -60,13 +68,27 @@ public final class WindowSeries
                 .via(kv -> KV.of(kv.getKey().getKey(), SeriesExtent.of(kv.getValue()))))
             .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SeriesExtent.class)))
             .apply("SeriesExtents", Combine.perKey(new MergeExtents()));
-    PCollectionView<Map<String, SeriesExtent>> extentView = extents.apply("ExtentsView", View.asMap());
+    // Each chunk needs its series' extent. A join, not a map side input: side inputs as large as
+    // the number of series are re-read per bundle on some runners (the Direct runner among them).
+    PCollection<KV<String, Long>> chunkIds =
+        chunks
+            .apply("ChunkIds", MapElements
+                .into(TypeDescriptors.kvs(TypeDescriptors.strings(), TypeDescriptors.longs()))
+                .via(kv -> KV.of(kv.getKey().getKey(), kv.getKey().getValue())))
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()))
+            .apply("DistinctChunkIds", Distinct.create());
+    PCollection<KV<KV<String, Long>, SeriesExtent>> extentPerChunk =
+        KeyedPCollectionTuple.of(SERIES_EXTENT, extents)
+            .and(CHUNK_ID, chunkIds)
+            .apply("JoinExtentsToChunks", CoGroupByKey.create())
+            .apply("ExtentPerChunk", ParDo.of(new FanOutExtentFn()))
+            .setCoder(KvCoder.of(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()), SerializableCoder.of(SeriesExtent.class)));
 
     PCollectionTuple out =
-        chunks
-            .apply("GroupChunks", GroupByKey.create())
-            .apply("WindowChunks", ParDo.of(new WindowChunkFn(plan, extentView))
-                .withSideInputs(extentView)
+        KeyedPCollectionTuple.of(ROWS, chunks)
+            .and(CHUNK_EXTENT, extentPerChunk)
+            .apply("GroupChunks", CoGroupByKey.create())
+            .apply("WindowChunks", ParDo.of(new WindowChunkFn(plan))
                 .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS)));
     out.get(WINDOWS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowBlockCoder()));
     out.get(TRAIN_SAMPLES).setCoder(KvCoder.of(StringUtf8Coder.of(), new BlockCoders.SampleBlockCoder()));
@@ -92,14 +114,24 @@ public final class WindowSeries
     }
   }
 
-  static final class WindowChunkFn extends DoFn<KV<KV<String, Long>, Iterable<RowChunk>>, KV<Integer, WindowBlock>> {
+  static final class FanOutExtentFn extends DoFn<KV<String, CoGbkResult>, KV<KV<String, Long>, SeriesExtent>> {
+    @ProcessElement
+    public void process(ProcessContext c) {
+      SeriesExtent extent = c.element().getValue().getOnly(SERIES_EXTENT);
+      for (Long chunk : c.element().getValue().getAll(CHUNK_ID)) {
+        c.output(KV.of(KV.of(c.element().getKey(), chunk), extent));
+      }
+    }
+  }
+
+  static final class WindowChunkFn extends DoFn<KV<KV<String, Long>, CoGbkResult>, KV<Integer, WindowBlock>> {
+    private static final Logger LOG = LoggerFactory.getLogger(WindowChunkFn.class);
+    private static final AtomicLong DONE = new AtomicLong();
     private final JobPlan plan;
-    private final PCollectionView<Map<String, SeriesExtent>> extents;
     private final ChunkLayout layout;
 
-    WindowChunkFn(JobPlan plan, PCollectionView<Map<String, SeriesExtent>> extents) {
+    WindowChunkFn(JobPlan plan) {
       this.plan = plan;
-      this.extents = extents;
       this.layout = ChunkLayout.of(plan);
     }
 
@@ -107,9 +139,9 @@ public final class WindowSeries
     public void process(ProcessContext c, MultiOutputReceiver out) {
       String series = c.element().getKey().getKey();
       long chunk = c.element().getKey().getValue();
-      SeriesExtent extent = c.sideInput(extents).get(series);
+      SeriesExtent extent = c.element().getValue().getOnly(CHUNK_EXTENT);
       List<RowChunk> rows = new ArrayList<>();
-      c.element().getValue().forEach(rows::add);
+      c.element().getValue().getAll(ROWS).forEach(rows::add);
       ChunkWindower.Result r =
           ChunkWindower.process(plan, layout, series, chunk, extent.firstStep(), extent.lastStep(), rows);
       for (int split = 0; split < r.windows.length; split++) {
@@ -126,6 +158,10 @@ public final class WindowSeries
       }
       out.get(COUNTS).output(KV.of("rows_windowed", r.rowsWindowed));
       out.get(COUNTS).output(KV.of("rows_unused", r.rowsUnused));
+      long done = DONE.incrementAndGet();
+      if (done % 1000 == 0) {
+        LOG.info("windowed {} series chunks so far", done);
+      }
     }
   }
 

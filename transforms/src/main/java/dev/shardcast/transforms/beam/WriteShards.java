@@ -1,7 +1,6 @@
 package dev.shardcast.transforms.beam;
 
 import dev.shardcast.transforms.config.JobPlan;
-import dev.shardcast.transforms.core.SeriesExtent;
 import dev.shardcast.transforms.core.WindowBlock;
 import dev.shardcast.transforms.shard.ShardManifest.ShardFile;
 import dev.shardcast.transforms.shard.ShardSchema;
@@ -19,30 +18,26 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
-import org.apache.beam.sdk.values.PCollectionView;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Writes each batch as one Parquet file, {@code <output>/<split>/batch-NNNNNN.parquet}, and reports
- * its row count, size and SHA-256 for the manifest. Before the first write it checks that the split
- * cut-offs fall inside the data (known only once the data is read).
+ * its row count, size and SHA-256 for the manifest.
  */
 public final class WriteShards extends PTransform<PCollection<KV<String, WindowBlock>>, PCollection<KV<String, ShardFile>>> {
   private final JobPlan plan;
   private final String outputDir;
-  private final PCollectionView<Iterable<SeriesExtent>> dataRange;
 
-  public WriteShards(JobPlan plan, String outputDir, PCollectionView<Iterable<SeriesExtent>> dataRange) {
+  public WriteShards(JobPlan plan, String outputDir) {
     this.plan = plan;
     this.outputDir = outputDir;
-    this.dataRange = dataRange;
   }
 
   @Override
   public PCollection<KV<String, ShardFile>> expand(PCollection<KV<String, WindowBlock>> batches) {
     return batches
-        .apply("WriteShardFiles", ParDo.of(new WriteFn(plan, outputDir, dataRange)).withSideInputs(dataRange))
+        .apply("WriteShardFiles", ParDo.of(new WriteFn(plan, outputDir)))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ShardFile.class)));
   }
 
@@ -51,13 +46,11 @@ public final class WriteShards extends PTransform<PCollection<KV<String, WindowB
     private static final AtomicLong WRITTEN = new AtomicLong();
     private final JobPlan plan;
     private final String outputDir;
-    private final PCollectionView<Iterable<SeriesExtent>> dataRange;
     private transient ShardSchema schema;
 
-    WriteFn(JobPlan plan, String outputDir, PCollectionView<Iterable<SeriesExtent>> dataRange) {
+    WriteFn(JobPlan plan, String outputDir) {
       this.plan = plan;
       this.outputDir = outputDir;
-      this.dataRange = dataRange;
     }
 
     @Setup
@@ -67,9 +60,6 @@ public final class WriteShards extends PTransform<PCollection<KV<String, WindowB
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException, NoSuchAlgorithmException {
-      for (SeriesExtent range : c.sideInput(dataRange)) {
-        plan.checkCutoffs(range.firstTime(), range.lastTime());
-      }
       String[] key = c.element().getKey().split("/");
       String split = JobPlan.SPLITS[Integer.parseInt(key[0])];
       long batch = Long.parseLong(key[1]);
