@@ -87,6 +87,9 @@ public final class CsvSource {
         out[i] = Double.NaN;
         continue;
       }
+      if (!plainDecimal(text)) {
+        return i;
+      }
       try {
         out[i] = Double.parseDouble(text);
       } catch (NumberFormatException e) {
@@ -97,6 +100,15 @@ public final class CsvSource {
       }
     }
     return -1;
+  }
+
+  /**
+   * Double.parseDouble also takes Java literal forms that are not numbers in a CSV file: a type suffix
+   * ({@code 5d}, {@code 2.5f}) and hex floats ({@code 0x1p3}). Those must be bad numbers, not 5, 2.5, 8.
+   */
+  private static boolean plainDecimal(String text) {
+    char last = text.charAt(text.length() - 1);
+    return (Character.isDigit(last) || last == '.') && text.indexOf('x') < 0 && text.indexOf('X') < 0;
   }
 
   static String seriesKey(CSVRecord rec, int[] keyIdx) {
