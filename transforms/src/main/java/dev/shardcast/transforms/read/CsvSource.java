@@ -4,6 +4,7 @@ import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.config.TimestampParser;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Arrays;
@@ -27,7 +28,13 @@ public final class CsvSource {
   public static long read(JobPlan plan, String source, Reader reader, RowSink sink) throws IOException {
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
     JobConfig.Input in = plan.config().input();
-    try (CSVParser parser = CSVParser.parse(reader, format)) {
+    // A UTF-8 byte order mark (Excel's "CSV UTF-8") would otherwise become part of the first column name.
+    Reader text = reader.markSupported() ? reader : new BufferedReader(reader);
+    text.mark(1);
+    if (text.read() != '\uFEFF') {
+      text.reset();
+    }
+    try (CSVParser parser = CSVParser.parse(text, format)) {
       List<String> header = parser.getHeaderNames();
       int[] keyIdx = indexes(header, in.seriesKey(), source);
       int tsIdx = indexes(header, List.of(in.timestamp().column()), source)[0];

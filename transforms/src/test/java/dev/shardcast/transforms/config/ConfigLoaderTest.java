@@ -181,12 +181,19 @@ class ConfigLoaderTest {
   }
 
   @Test
-  void hugeNumbersAreConfigErrorsNamingTheKey() {
-    // A count too large for its type must be reported like any other bad value, with the key.
+  void hugeFrequencyCountsAreConfigErrorsNamingTheKey() {
+    // A count too large for a long, or a step length that overflows, is a bad value like any other.
     assertContains(fail("input.frequency=99999999999999999999h"), "input.frequency");
     assertContains(fail("input.frequency=9999999999M"), "input.frequency");
     assertContains(fail("input.frequency=9999999999999999h"), "input.frequency");
+  }
+
+  @Test
+  void outOfRangeIntegersNameTheKey() {
     assertContains(fail("windowing.past=99999999999"), "windowing.past");
+    assertContains(fail("shards.seed=99999999999999999999999"), "shards.seed");
+    assertContains(fail("input.columns=[{name: x, type: double, target: true}, {name: y, type: double}]",
+        "runner.parallelism=3000000000"), "runner.parallelism");
   }
 
   @Test

@@ -195,6 +195,23 @@ class CsvSourceTest {
   }
 
   @Test
+  void byteOrderMarkIsNotPartOfTheFirstColumnName() throws IOException {
+    Sink s = read(TestJobs.plan(), "\uFEFFid,ts,x,y,z\na,2020-01-01,1,2,3\n");
+    assertEquals(1, s.rows.size());
+    assertEquals("a", s.rows.get(0).series());
+    assertEquals(2, s.rows.get(0).line());
+    // Through a reader without mark support too.
+    Sink p = new Sink();
+    CsvSource.read(TestJobs.plan(), "f", new java.io.FilterReader(new StringReader("\uFEFFid,ts,x,y,z\nb,2020-01-01,1,2,3\n")) {
+      @Override
+      public boolean markSupported() {
+        return false;
+      }
+    }, p);
+    assertEquals("b", p.rows.get(0).series());
+  }
+
+  @Test
   void headerOnlyAndQuarantineJson() throws IOException {
     Sink empty = read(TestJobs.plan(), "id,ts,x,y,z\n");
     assertTrue(empty.rows.isEmpty() && empty.bad.isEmpty());
