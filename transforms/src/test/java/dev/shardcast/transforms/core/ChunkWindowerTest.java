@@ -278,6 +278,34 @@ class ChunkWindowerTest {
   }
 
   @Test
+  void monthlyGridFilledPointsGetTheirMonthStart() {
+    JobPlan plan = TestJobs.plan("input.frequency=1M", "gaps.policy=ffill", "gaps.max_fill=1",
+        "split.train_end=2000-06-01", "split.val_end=2000-09-01");
+    // 2000-01 .. 2000-12 without 2000-05; x = month number.
+    RowChunk.Builder b = new RowChunk.Builder("m", "test.csv", 3);
+    long jan = (2000 - 1970) * 12L;
+    for (int m = 0; m < 12; m++) {
+      if (m != 4) {
+        String date = String.format("2000-%02d-01", m + 1);
+        b.add(jan + m, millis(date), m + 2, new double[] {m + 1, 0, 0});
+      }
+    }
+    ChunkLayout layout = ChunkLayout.of(plan);
+    ChunkWindower.Result r = ChunkWindower.process(plan, layout, "m", layout.owner(jan), jan, jan + 11,
+        List.of(b.build()));
+    // Starts Jan..Aug; forecast month = start + 3: train before June (Jan, Feb), val before Sept (Mar..May).
+    assertEquals(2, count(r, 0));
+    assertEquals(3, count(r, 1));
+    assertEquals(3, count(r, 2));
+    assertEquals(millis("2000-02-01"), r.windows[0].windowStart[1]);
+    assertEquals(millis("2000-05-01"), r.windows[0].forecastStart[1]); // the filled month
+    assertArrayEquals(new float[] {4, 6}, future(r.windows[0], 1, 0));
+    assertArrayEquals(new byte[] {1, 0}, futureMask(r.windows[0], 1, 0));
+    assertEquals(millis("2000-05-01"), r.windows[1].windowStart[2]);
+    assertArrayEquals(new float[] {4, 6, 7}, past(r.windows[1], 2, 0));
+  }
+
+  @Test
   void windowsStartOnTheSeriesOwnStrideGrid() {
     long first = D0 + 1; // not a multiple of the stride
     ChunkWindower.Result r = windowAll(trainOnly("windowing.stride=3"), "s", dense(first, 20, 3));
