@@ -178,6 +178,13 @@ public final class ConfigLoader {
       throw new ConfigException(
           "config key '" + path(e) + "' must be " + typeName(e.getTargetType()) + ": "
               + e.getOriginalMessage().split("\n")[0]);
+    } catch (JsonMappingException e) {
+      // Other value errors with a known key, e.g. a number out of range (past: 99999999999).
+      String key = path(e);
+      if (key.isEmpty()) {
+        throw new ConfigException("job config cannot be read: " + e.getOriginalMessage());
+      }
+      throw new ConfigException("config key '" + key + "' has a bad value: " + e.getOriginalMessage().split("\n")[0]);
     } catch (JsonProcessingException e) {
       throw new ConfigException("job config cannot be read: " + e.getOriginalMessage());
     }

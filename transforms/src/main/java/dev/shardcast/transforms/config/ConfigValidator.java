@@ -20,7 +20,7 @@ final class ConfigValidator {
     require(ts.column(), "input.timestamp.column");
     new TimestampParser(require(ts.format(), "input.timestamp.format"));
     Frequency.parse(require(in.frequency(), "input.frequency"));
-    positive(in.chunkPoints(), "input.chunk_points");
+    positive(require(in.chunkPoints(), "input.chunk_points"), "input.chunk_points");
     if (Frequency.parse(require(in.eventBucket(), "input.event_bucket"), "input.event_bucket").fixedMillis() <= 0) {
       throw new ConfigException("config key 'input.event_bucket' must be a fixed duration such as 6h or 1d, got '"
           + in.eventBucket() + "'");

@@ -43,21 +43,30 @@ public final class Frequency implements Serializable {
       return new Frequency("none", 0, 0, 0);
     }
     Matcher m = SPEC.matcher(s);
-    if (!m.matches() || Long.parseLong(m.group(1)) <= 0) {
+    if (!m.matches()) {
       throw new ConfigException("config key '" + key + "' must be " + ALLOWED + "; got '" + spec + "'");
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> new Frequency(s, n, 0, 0);
-      case "s" -> new Frequency(s, n * 1000L, 0, 0);
-      case "min" -> new Frequency(s, n * 60_000L, 0, 0);
-      case "h" -> new Frequency(s, n * 3_600_000L, 0, 0);
-      case "d" -> new Frequency(s, n * 86_400_000L, 0, 0);
-      case "w" -> new Frequency(s, n * 7 * 86_400_000L, 0, WEEK_ANCHOR_MILLIS);
-      case "M" -> new Frequency(s, 0, Math.toIntExact(n), 0);
-      case "y" -> new Frequency(s, 0, Math.toIntExact(12 * n), 0);
-      default -> throw new IllegalStateException(s);
-    };
+    try {
+      long n = Long.parseLong(m.group(1));
+      if (n <= 0) {
+        throw new ConfigException("config key '" + key + "' must be " + ALLOWED + "; got '" + spec + "'");
+      }
+      return switch (m.group(2)) {
+        case "ms" -> new Frequency(s, n, 0, 0);
+        case "s" -> new Frequency(s, Math.multiplyExact(n, 1000L), 0, 0);
+        case "min" -> new Frequency(s, Math.multiplyExact(n, 60_000L), 0, 0);
+        case "h" -> new Frequency(s, Math.multiplyExact(n, 3_600_000L), 0, 0);
+        case "d" -> new Frequency(s, Math.multiplyExact(n, 86_400_000L), 0, 0);
+        case "w" -> new Frequency(s, Math.multiplyExact(n, 7 * 86_400_000L), 0, WEEK_ANCHOR_MILLIS);
+        case "M" -> new Frequency(s, 0, Math.toIntExact(n), 0);
+        case "y" -> new Frequency(s, 0, Math.toIntExact(Math.multiplyExact(12L, n)), 0);
+        default -> throw new IllegalStateException(s);
+      };
+    } catch (NumberFormatException | ArithmeticException e) {
+      // A count too large for a long, or a step length that overflows: a bad value, not a crash.
+      throw new ConfigException("config key '" + key + "' must be " + ALLOWED + "; got '" + spec
+          + "' (the count is too large)");
+    }
   }
 
   /** Length of a fixed-length grid step (0 for calendar units and none). */

@@ -4,6 +4,7 @@ import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.config.TimestampParser;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.Arrays;
@@ -27,7 +28,13 @@ public final class CsvSource {
   public static long read(JobPlan plan, String source, Reader reader, RowSink sink) throws IOException {
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
     JobConfig.Input in = plan.config().input();
-    try (CSVParser parser = CSVParser.parse(reader, format)) {
+    // A UTF-8 byte order mark (Excel's "CSV UTF-8") would otherwise become part of the first column name.
+    Reader text = reader.markSupported() ? reader : new BufferedReader(reader);
+    text.mark(1);
+    if (text.read() != '\uFEFF') {
+      text.reset();
+    }
+    try (CSVParser parser = CSVParser.parse(text, format)) {
       List<String> header = parser.getHeaderNames();
       int[] keyIdx = indexes(header, in.seriesKey(), source);
       int tsIdx = indexes(header, List.of(in.timestamp().column()), source)[0];
@@ -87,6 +94,9 @@ public final class CsvSource {
         out[i] = Double.NaN;
         continue;
       }
+      if (!plainDecimal(text)) {
+        return i;
+      }
       try {
         out[i] = Double.parseDouble(text);
       } catch (NumberFormatException e) {
@@ -97,6 +107,15 @@ public final class CsvSource {
       }
     }
     return -1;
+  }
+
+  /**
+   * Double.parseDouble also takes Java literal forms that are not numbers in a CSV file: a type suffix
+   * ({@code 5d}, {@code 2.5f}) and hex floats ({@code 0x1p3}). Those must be bad numbers, not 5, 2.5, 8.
+   */
+  private static boolean plainDecimal(String text) {
+    char last = text.charAt(text.length() - 1);
+    return (Character.isDigit(last) || last == '.') && text.indexOf('x') < 0 && text.indexOf('X') < 0;
   }
 
   static String seriesKey(CSVRecord rec, int[] keyIdx) {
