@@ -68,7 +68,7 @@ class JobPlanTest {
     assertEquals(2, filling.maxFill());
     // max_fill without a policy fills nothing.
     assertEquals(0, TestJobs.plan("gaps.max_fill=5").maxFill());
-    assertEquals(86_400_000L, plan.eventBucketMillis());
+    assertEquals(7 * 86_400_000L, plan.eventBucketMillis()); // the default event_bucket, 7d
   }
 
   @Test
