@@ -63,6 +63,33 @@ final class ItSupport {
     return PrepareJob.run(config, List.of());
   }
 
+  private static Path demoBaseline;
+
+  /**
+   * The output of the unchanged demo job, run once per test JVM and shared by the classes that only
+   * read it (a Direct-runner run of the demo costs 10-30 s). Deleted when the JVM exits.
+   */
+  static synchronized Path demoBaseline() throws IOException {
+    if (demoBaseline == null) {
+      Path dir = Files.createTempDirectory("shardcast-it-demo");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      Path out = dir.resolve("txhousing");
+      run(demoConfig(out));
+      demoBaseline = out;
+    }
+    return demoBaseline;
+  }
+
+  static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // best effort, at JVM exit
+    }
+  }
+
   static JsonNode manifest(Path out) throws IOException {
     return JSON.readTree(out.resolve("manifest.json").toFile());
   }
@@ -110,6 +137,17 @@ final class ItSupport {
       sb.append(i == 0 ? "" : ", ").append(sqlPath(files.get(i)));
     }
     return sb.append("])").toString();
+  }
+
+  /** "series_key|window_start epoch ms" of every row in a split's shards, in file then row order. */
+  static List<String> windowKeys(Duck duck, Path out, String split) throws IOException, SQLException {
+    List<String> keys = new ArrayList<>();
+    for (Path f : shardFiles(out, split)) {
+      for (List<Object> r : duck.rows("SELECT series_key, epoch_ms(window_start) FROM read_parquet(" + sqlPath(f) + ")")) {
+        keys.add(r.get(0) + "|" + r.get(1));
+      }
+    }
+    return keys;
   }
 
   /** A DuckDB in-memory database: the independent Parquet reader. */

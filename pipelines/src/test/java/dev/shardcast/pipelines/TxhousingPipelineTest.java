@@ -19,13 +19,11 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The demo job (examples/txhousing) on the Direct runner, checked against an independent oracle. */
 class TxhousingPipelineTest {
   private static final int BATCH = 64;
 
-  @TempDir static Path tmp;
   private static Path out;
   private static JsonNode manifest;
   private static TxhousingOracle oracle;
@@ -33,8 +31,7 @@ class TxhousingPipelineTest {
 
   @BeforeAll
   static void runDemo() throws Exception {
-    out = tmp.resolve("txhousing");
-    ItSupport.run(ItSupport.demoConfig(out));
+    out = ItSupport.demoBaseline(); // the demo config, run once per test JVM
     manifest = ItSupport.manifest(out);
     oracle = new TxhousingOracle(ItSupport.demoCsv());
     duck = new ItSupport.Duck();
