@@ -46,7 +46,7 @@ import org.junit.jupiter.api.io.TempDir;
  * "Dallas, TX" (quoted key, m1..m3): 3 points < span 5 -> short series, 3 rows unused.
  *
  * windows: train 10 (A 5 + B 5) -> batches 4,4,2; val 2; test 1.
- * rows: 37 read = 19 windowed + 6 unused + 12 quarantined.
+ * rows: 38 read = 19 windowed + 6 unused + 13 quarantined.
  * </pre>
  */
 class QuarantineTest {
@@ -89,6 +89,7 @@ class QuarantineTest {
       "\"Dallas, TX\",2021-03-01,1,1",     // 36
       "\"Dallas, TX\",2021-04-01,2,2",     // 37
       "\"Dallas, TX\",2021-05-01,3,3",     // 38
+      "A,2021-04-31,1,2",                 // 39 bad_timestamp: no such day (not 2021-04-30, not off-grid)
       "");
 
   /** Values after fill, month 1..12 at index 0..11; null = missing. Filled points listed apart. */
@@ -184,7 +185,8 @@ class QuarantineTest {
         duplicate(27, "2021-09-01", 7, 56),
         duplicate(28, "2021-09-01", 7, 56),
         duplicate(29, "2021-09-01", 7, 56),
-        record(35, "bad_number", "b", "NaN", row("city", "B", "date", "2022-03-01", "a", "13", "b", "NaN")));
+        record(35, "bad_number", "b", "NaN", row("city", "B", "date", "2022-03-01", "a", "13", "b", "NaN")),
+        record(39, "bad_timestamp", "date", "2021-04-31", row("city", "A", "date", "2021-04-31", "a", "1", "b", "2")));
     List<String> lines = Files.readAllLines(out.resolve("quarantine/rows.jsonl"));
     List<JsonNode> got = new ArrayList<>();
     for (String l : lines) {
@@ -204,12 +206,12 @@ class QuarantineTest {
   void manifestCountsMatch() throws Exception {
     JsonNode m = ItSupport.manifest(out);
     Map<String, Long> expected = new LinkedHashMap<>();
-    expected.put("rows_read", 37L);
+    expected.put("rows_read", 38L);
     expected.put("rows_windowed", 19L);
     expected.put("rows_unused", 6L);
-    expected.put("rows_quarantined", 12L);
+    expected.put("rows_quarantined", 13L);
     expected.put("quarantined.bad_number", 2L);
-    expected.put("quarantined.bad_timestamp", 1L);
+    expected.put("quarantined.bad_timestamp", 2L);
     expected.put("quarantined.missing_timestamp", 1L);
     expected.put("quarantined.missing_key", 1L);
     expected.put("quarantined.wrong_field_count", 1L);
@@ -223,7 +225,7 @@ class QuarantineTest {
     expected.forEach((k, v) -> assertEquals(v, ItSupport.count(m, k), k));
     assertEquals(ItSupport.count(m, "rows_read"), ItSupport.count(m, "rows_windowed") + ItSupport.count(m, "rows_unused")
         + ItSupport.count(m, "rows_quarantined"));
-    assertEquals(12, m.path("quarantine").path("rows").asLong());
+    assertEquals(13, m.path("quarantine").path("rows").asLong());
     assertEquals(5, m.path("quarantine").path("by_reason").path("duplicate_timestamp").asLong());
     long[][] shardRows = {{4, 4, 2}, {2}, {1}};
     for (int s = 0; s < SPLITS.length; s++) {
