@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.time.format.ResolverStyle;
 import java.time.temporal.ChronoField;
 import java.time.temporal.TemporalAccessor;
 
@@ -37,7 +38,11 @@ public final class TimestampParser implements Serializable {
                 .parseDefaulting(ChronoField.HOUR_OF_DAY, 0)
                 .parseDefaulting(ChronoField.MINUTE_OF_HOUR, 0)
                 .parseDefaulting(ChronoField.SECOND_OF_MINUTE, 0)
+                // STRICT: 2021-02-30 is an error, not 2021-02-28 (SMART's silent clamp). STRICT needs
+                // an era to resolve yyyy (year-of-era); default it to CE.
+                .parseDefaulting(ChronoField.ERA, 1)
                 .toFormatter()
+                .withResolverStyle(ResolverStyle.STRICT)
                 .withZone(ZoneOffset.UTC);
       } catch (IllegalArgumentException e) {
         throw new ConfigException(

@@ -81,6 +81,12 @@ public final class CsvSource {
               "not a number", header, rec));
           continue;
         }
+        if (plan.frequency().isRegular() && plan.frequency().step(time) == Long.MIN_VALUE) {
+          // Here, not in the router: only the reader still has the original row for the record.
+          sink.quarantine(bad(source, line, QuarantineRecord.OFF_FREQUENCY, header.get(tsIdx), tsText,
+              plan.frequency().describeOffGrid(time), header, rec));
+          continue;
+        }
         sink.row(series, time, line, values);
       }
       return rows;

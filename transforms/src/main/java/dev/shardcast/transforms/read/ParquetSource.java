@@ -91,6 +91,9 @@ public final class ParquetSource {
             String reason = times.text[r] == null ? QuarantineRecord.MISSING_TIMESTAMP : QuarantineRecord.BAD_TIMESTAMP;
             sink.quarantine(bad(source, line, reason, tsCol.getPath()[0], times.text[r], times.error[r], wanted,
                 keyText, times, vals, r));
+          } else if (plan.frequency().isRegular() && plan.frequency().step(times.millis[r]) == Long.MIN_VALUE) {
+            sink.quarantine(bad(source, line, QuarantineRecord.OFF_FREQUENCY, tsCol.getPath()[0], times.text[r],
+                plan.frequency().describeOffGrid(times.millis[r]), wanted, keyText, times, vals, r));
           } else {
             for (int c = 0; c < width; c++) {
               values[c] = vals[c][r];

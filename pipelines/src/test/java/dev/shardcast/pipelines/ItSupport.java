@@ -1,0 +1,217 @@
+package dev.shardcast.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.shard.ShardManifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Shared helpers for the pipeline integration tests: where the repository is, how to run a job into
+ * a temp folder, and an independent reader for what the job wrote (DuckDB for Parquet, Jackson trees
+ * for JSON, the JDK for hashes).
+ */
+final class ItSupport {
+  static final String[] SPLITS = {"train", "val", "test"};
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  private ItSupport() {}
+
+  /** Surefire runs in the module folder (pipelines/); -Dshardcast.repo.root overrides. */
+  static Path repoRoot() {
+    String prop = System.getProperty("shardcast.repo.root");
+    Path root = (prop != null ? Path.of(prop) : Path.of("..")).toAbsolutePath().normalize();
+    assertTrue(Files.isRegularFile(root.resolve("examples/txhousing/job.yaml")), "repo root not found at " + root);
+    return root;
+  }
+
+  static Path demoJob() {
+    return repoRoot().resolve("examples/txhousing/job.yaml");
+  }
+
+  static Path demoCsv() {
+    return repoRoot().resolve("examples/txhousing/txhousing.csv");
+  }
+
+  /** The demo config with the input made absolute and the output moved to {@code out}. */
+  static JobConfig demoConfig(Path out, String... extraOverrides) {
+    List<String> overrides = new ArrayList<>();
+    overrides.add("input.path=" + demoCsv());
+    overrides.add("shards.output=" + out);
+    overrides.addAll(List.of(extraOverrides));
+    return ConfigLoader.load(demoJob(), overrides);
+  }
+
+  static ShardManifest run(JobConfig config) throws IOException {
+    return PrepareJob.run(config, List.of());
+  }
+
+  private static Path demoBaseline;
+
+  /**
+   * The output of the unchanged demo job, run once per test JVM and shared by the classes that only
+   * read it (a Direct-runner run of the demo costs 10-30 s). Deleted when the JVM exits.
+   */
+  static synchronized Path demoBaseline() throws IOException {
+    if (demoBaseline == null) {
+      Path dir = Files.createTempDirectory("shardcast-it-demo");
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(dir)));
+      Path out = dir.resolve("txhousing");
+      run(demoConfig(out));
+      demoBaseline = out;
+    }
+    return demoBaseline;
+  }
+
+  static void deleteTree(Path dir) {
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      // best effort, at JVM exit
+    }
+  }
+
+  static JsonNode manifest(Path out) throws IOException {
+    return JSON.readTree(out.resolve("manifest.json").toFile());
+  }
+
+  static long count(JsonNode manifest, String key) {
+    JsonNode n = manifest.path("counts").path(key);
+    return n.isMissingNode() ? 0 : n.asLong();
+  }
+
+  static String sha256(Path file) throws IOException {
+    try {
+      return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(Files.readAllBytes(file)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The batch files on disk for one split, sorted by name. */
+  static List<Path> shardFiles(Path out, String split) throws IOException {
+    Path dir = out.resolve(split);
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.filter(p -> p.getFileName().toString().endsWith(".parquet")).sorted().toList();
+    }
+  }
+
+  /** Every regular file under {@code dir}, as sorted relative paths with '/' separators. */
+  static List<String> allFiles(Path dir) throws IOException {
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString().replace('\\', '/')).sorted().toList();
+    }
+  }
+
+  static String sqlPath(Path p) {
+    return "'" + p.toAbsolutePath().toString().replace("'", "''") + "'";
+  }
+
+  /** {@code read_parquet([...])} over the given files. */
+  static String parquetOf(List<Path> files) {
+    assertTrue(!files.isEmpty(), "no files to read");
+    StringBuilder sb = new StringBuilder("read_parquet([");
+    for (int i = 0; i < files.size(); i++) {
+      sb.append(i == 0 ? "" : ", ").append(sqlPath(files.get(i)));
+    }
+    return sb.append("])").toString();
+  }
+
+  /** "series_key|window_start epoch ms" of every row in a split's shards, in file then row order. */
+  static List<String> windowKeys(Duck duck, Path out, String split) throws IOException, SQLException {
+    List<String> keys = new ArrayList<>();
+    for (Path f : shardFiles(out, split)) {
+      for (List<Object> r : duck.rows("SELECT series_key, epoch_ms(window_start) FROM read_parquet(" + sqlPath(f) + ")")) {
+        keys.add(r.get(0) + "|" + r.get(1));
+      }
+    }
+    return keys;
+  }
+
+  /** A DuckDB in-memory database: the independent Parquet reader. */
+  static final class Duck implements AutoCloseable {
+    private final Connection conn;
+
+    Duck() throws SQLException {
+      conn = DriverManager.getConnection("jdbc:duckdb:");
+    }
+
+    List<List<Object>> rows(String sql) throws SQLException {
+      List<List<Object>> out = new ArrayList<>();
+      try (Statement st = conn.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+        int n = rs.getMetaData().getColumnCount();
+        while (rs.next()) {
+          List<Object> row = new ArrayList<>(n);
+          for (int i = 1; i <= n; i++) {
+            row.add(rs.getObject(i));
+          }
+          out.add(row);
+        }
+      }
+      return out;
+    }
+
+    Object one(String sql) throws SQLException {
+      List<List<Object>> r = rows(sql);
+      assertEquals(1, r.size(), "expected one row from " + sql);
+      assertEquals(1, r.get(0).size(), "expected one column from " + sql);
+      return r.get(0).get(0);
+    }
+
+    long oneLong(String sql) throws SQLException {
+      return ((Number) one(sql)).longValue();
+    }
+
+    void execute(String sql) throws SQLException {
+      try (Statement st = conn.createStatement()) {
+        st.execute(sql);
+      }
+    }
+
+    @Override
+    public void close() throws SQLException {
+      conn.close();
+    }
+  }
+
+  /** Values of a DuckDB list column as doubles (FLOAT[] comes back as java.sql.Array). */
+  static double[] floats(Object listValue) throws SQLException {
+    Object[] arr = (Object[]) ((java.sql.Array) listValue).getArray();
+    double[] out = new double[arr.length];
+    for (int i = 0; i < arr.length; i++) {
+      out[i] = ((Number) arr[i]).doubleValue();
+    }
+    return out;
+  }
+
+  static boolean[] bools(Object listValue) throws SQLException {
+    Object[] arr = (Object[]) ((java.sql.Array) listValue).getArray();
+    boolean[] out = new boolean[arr.length];
+    for (int i = 0; i < arr.length; i++) {
+      out[i] = (Boolean) arr[i];
+    }
+    return out;
+  }
+}
