@@ -21,6 +21,8 @@ import org.apache.beam.sdk.transforms.View;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionView;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Fits the scalers on the seeded bottom-k sample of training rows ({@code scaler.sample_size} rows
@@ -53,6 +55,7 @@ public final class FitScaler
   }
 
   static final class FitFn extends DoFn<SampleBlock, ScalerParams> {
+    private static final Logger LOG = LoggerFactory.getLogger(FitFn.class);
     private final JobPlan plan;
     private final PCollectionView<Map<String, SampleBlock>> perSeries;
 
@@ -64,6 +67,14 @@ public final class FitScaler
     @ProcessElement
     public void process(ProcessContext c) {
       Map<String, ColumnScale> global = ScalerParams.fitColumns(plan, c.element());
+      global.forEach((column, scale) -> {
+        if (scale.unscaledReason() != null) {
+          LOG.warn("column {} is left unscaled: {}", column, scale.unscaledReason());
+        } else {
+          LOG.info("scaler for {}: center {} scale {} (fitted on {} training values)", column, scale.center(),
+              scale.scale(), scale.sampled());
+        }
+      });
       Map<String, Map<String, ColumnScale>> bySeries = new TreeMap<>();
       if (plan.config().scaler().scope() == ScalerScope.PER_SERIES) {
         for (Map.Entry<String, SampleBlock> e : c.sideInput(perSeries).entrySet()) {

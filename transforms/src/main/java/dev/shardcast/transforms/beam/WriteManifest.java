@@ -66,6 +66,7 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
   }
 
   static final class WriteFn extends DoFn<String, String> {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(WriteFn.class);
     private final JobPlan plan;
     private final String outputDir;
     private final Inputs in;
@@ -95,6 +96,7 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
       }
       files.sort(Comparator.comparing(ShardManifest.InputFile::path));
       for (SeriesExtent range : c.sideInput(in.dataRange())) {
+        plan.checkCutoffs(range.firstTime(), range.lastTime()); // also when no window reached a shard
         counts.put("data_first_time_ms", range.firstTime());
         counts.put("data_last_time_ms", range.lastTime());
       }
@@ -126,6 +128,7 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
           counts,
           new ShardManifest.Quarantine(WriteQuarantine.PATH, counts.getOrDefault("rows_quarantined", 0L), byReason));
       OutputFiles.writeAtomically(outputDir, ShardManifest.FILE_NAME, manifest.toJson());
+      LOG.info("manifest written; counts: {}", counts);
       c.output(OutputFiles.resolve(outputDir, ShardManifest.FILE_NAME).toString());
     }
 
