@@ -9,9 +9,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.apache.beam.sdk.coders.Coder;
 import org.apache.beam.sdk.coders.CoderRegistry;
-import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.SerializableCoder;
-import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.transforms.Combine;
 import org.apache.beam.sdk.transforms.DoFn;
 import org.apache.beam.sdk.transforms.PTransform;
@@ -128,9 +126,5 @@ public final class FitScaler
     public Coder<SampleBlock> getDefaultOutputCoder(CoderRegistry registry, Coder<SampleBlock> inputCoder) {
       return new BlockCoders.SampleBlockCoder();
     }
-  }
-
-  static KvCoder<String, SampleBlock> kvCoder() {
-    return KvCoder.of(StringUtf8Coder.of(), new BlockCoders.SampleBlockCoder());
   }
 }

@@ -7,7 +7,6 @@ import dev.shardcast.transforms.core.QuarantineRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -173,9 +172,5 @@ public final class CsvSource {
       row.put(i < header.size() ? header.get(i) : "_extra_" + (i - header.size() + 1), values[i]);
     }
     return row;
-  }
-
-  static String describe(String[] values) {
-    return Arrays.toString(values);
   }
 }

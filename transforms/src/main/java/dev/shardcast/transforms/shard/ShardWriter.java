@@ -5,6 +5,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetFileWriter;
 import org.apache.parquet.hadoop.ParquetWriter;
@@ -121,30 +122,22 @@ public final class ShardWriter {
     }
 
     private int floats(String name, int field, float[] values, int from, int len) {
-      out.startField(name, field);
-      out.startGroup();
-      out.startField("list", 0);
-      for (int t = 0; t < len; t++) {
-        out.startGroup();
-        out.startField("element", 0);
-        out.addFloat(values[from + t]);
-        out.endField("element", 0);
-        out.endGroup();
-      }
-      out.endField("list", 0);
-      out.endGroup();
-      out.endField(name, field);
-      return field + 1;
+      return list(name, field, len, t -> out.addFloat(values[from + t]));
     }
 
     private int booleans(String name, int field, byte[] values, int from, int len) {
+      return list(name, field, len, t -> out.addBoolean(values[from + t] != 0));
+    }
+
+    /** One value of a three-level LIST column: group { repeated group list { element } }. */
+    private int list(String name, int field, int len, IntConsumer addElement) {
       out.startField(name, field);
       out.startGroup();
       out.startField("list", 0);
       for (int t = 0; t < len; t++) {
         out.startGroup();
         out.startField("element", 0);
-        out.addBoolean(values[from + t] != 0);
+        addElement.accept(t);
         out.endField("element", 0);
         out.endGroup();
       }
