@@ -91,9 +91,51 @@ final class ConfigValidator {
     require(sh.seed(), "shards.seed");
     require(sh.output(), "shards.output");
 
+    validateTrain(require(c.train(), "train"));
+
     JobConfig.Runner r = require(c.runner(), "runner");
     require(r.name(), "runner.name");
     positive(require(r.parallelism(), "runner.parallelism"), "runner.parallelism");
+  }
+
+  private static void validateTrain(JobConfig.Train t) {
+    require(t.device(), "train.device");
+    JobConfig.Model m = require(t.model(), "train.model");
+    require(m.type(), "train.model.type");
+    for (Integer h : require(m.hidden(), "train.model.hidden")) {
+      positive(require(h, "train.model.hidden[]"), "train.model.hidden[]");
+    }
+    double dropout = require(m.dropout(), "train.model.dropout");
+    if (dropout < 0 || dropout >= 1) {
+      throw new ConfigException("config key 'train.model.dropout' must be in [0, 1), got " + dropout);
+    }
+    positive(require(m.lstmHidden(), "train.model.lstm_hidden"), "train.model.lstm_hidden");
+    positive(require(m.lstmLayers(), "train.model.lstm_layers"), "train.model.lstm_layers");
+    positive(require(t.epochs(), "train.epochs"), "train.epochs");
+    JobConfig.Optimizer o = require(t.optimizer(), "train.optimizer");
+    require(o.type(), "train.optimizer.type");
+    if (!(require(o.learningRate(), "train.optimizer.learning_rate") > 0)) {
+      throw new ConfigException("config key 'train.optimizer.learning_rate' must be > 0, got " + o.learningRate());
+    }
+    double momentum = require(o.momentum(), "train.optimizer.momentum");
+    if (momentum < 0 || momentum >= 1) {
+      throw new ConfigException("config key 'train.optimizer.momentum' must be in [0, 1), got " + momentum);
+    }
+    if (require(o.weightDecay(), "train.optimizer.weight_decay") < 0) {
+      throw new ConfigException("config key 'train.optimizer.weight_decay' must be >= 0, got " + o.weightDecay());
+    }
+    if (require(t.gradClip(), "train.grad_clip") < 0) {
+      throw new ConfigException("config key 'train.grad_clip' must be >= 0 (0 = off), got " + t.gradClip());
+    }
+    JobConfig.EarlyStopping es = require(t.earlyStopping(), "train.early_stopping");
+    positive(require(es.patience(), "train.early_stopping.patience"), "train.early_stopping.patience");
+    if (require(es.minDelta(), "train.early_stopping.min_delta") < 0) {
+      throw new ConfigException("config key 'train.early_stopping.min_delta' must be >= 0, got " + es.minDelta());
+    }
+    positive(require(t.checkpointEvery(), "train.checkpoint_every"), "train.checkpoint_every");
+    positive(require(t.prefetch(), "train.prefetch"), "train.prefetch");
+    positive(require(t.season(), "train.season"), "train.season");
+    require(t.seed(), "train.seed");
   }
 
   static long cutoff(String text, String key) {

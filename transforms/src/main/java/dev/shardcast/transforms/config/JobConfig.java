@@ -16,7 +16,8 @@ public record JobConfig(
     Split split,
     Scaler scaler,
     Shards shards,
-    Runner runner)
+    Runner runner,
+    Train train)
     implements Serializable {
 
   public record Input(
@@ -27,7 +28,8 @@ public record JobConfig(
       String frequency,
       List<Column> columns,
       Long chunkPoints,
-      String eventBucket)
+      String eventBucket,
+      Integer sampleSeries)
       implements Serializable {}
 
   public record Timestamp(String column, String format) implements Serializable {}
@@ -57,6 +59,60 @@ public record JobConfig(
 
   public record Runner(RunnerName name, String flinkMaster, Integer parallelism)
       implements Serializable {}
+
+  /** The train stage (module training/); prepare ignores it. */
+  public record Train(
+      Device device,
+      Model model,
+      Integer epochs,
+      Optimizer optimizer,
+      Double gradClip,
+      EarlyStopping earlyStopping,
+      Integer checkpointEvery,
+      Integer prefetch,
+      Integer season,
+      Long seed,
+      String output)
+      implements Serializable {}
+
+  public record Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers)
+      implements Serializable {}
+
+  public record Optimizer(OptimizerType type, Double learningRate, Double momentum, Double weightDecay)
+      implements Serializable {}
+
+  public record EarlyStopping(Integer patience, Double minDelta) implements Serializable {}
+
+  public enum Device {
+    AUTO,
+    CPU,
+    GPU;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  public enum ModelType {
+    MLP,
+    LSTM;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  public enum OptimizerType {
+    ADAM,
+    SGD;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
 
   /** Lower-case names in YAML; Jackson lists them in its error when a value is not one of them. */
   public enum Format {
