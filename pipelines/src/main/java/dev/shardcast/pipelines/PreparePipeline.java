@@ -3,6 +3,7 @@ package dev.shardcast.pipelines;
 import dev.shardcast.transforms.beam.FitScaler;
 import dev.shardcast.transforms.beam.RankEvents;
 import dev.shardcast.transforms.beam.ReadSeries;
+import dev.shardcast.transforms.beam.SampleSeries;
 import dev.shardcast.transforms.beam.ScaleWindows;
 import dev.shardcast.transforms.beam.ShuffleIntoBatches;
 import dev.shardcast.transforms.beam.WindowSeries;
@@ -41,6 +42,13 @@ public final class PreparePipeline {
     List<PCollection<KV<String, String>>> quarantine = new ArrayList<>();
     quarantine.add(read.get(ReadSeries.QUARANTINE));
     PCollection<KV<KV<String, Long>, RowChunk>> chunks = read.get(ReadSeries.CHUNKS);
+    List<PCollection<KV<String, Long>>> counts = new ArrayList<>();
+    counts.add(read.get(ReadSeries.COUNTS));
+    if (plan.config().input().sampleSeries() != null) {
+      PCollectionTuple sampled = chunks.apply("SampleSeries", new SampleSeries(plan));
+      chunks = sampled.get(SampleSeries.CHUNKS);
+      counts.add(sampled.get(SampleSeries.COUNTS));
+    }
     if (!plan.frequency().isRegular()) {
       PCollectionTuple ranked = chunks.apply("RankEvents", new RankEvents(plan));
       chunks = ranked.get(RankEvents.CHUNKS);
@@ -66,11 +74,11 @@ public final class PreparePipeline {
     PCollection<KV<String, Long>> quarantineCounts =
         PCollectionList.of(quarantine).apply("AllQuarantine", Flatten.pCollections())
             .apply("WriteQuarantine", new WriteQuarantine(outputDir));
-    PCollectionView<Map<String, Long>> counts =
-        PCollectionList.of(read.get(ReadSeries.COUNTS))
-            .and(windowed.get(WindowSeries.COUNTS))
-            .and(quarantineCounts)
-            .and(WindowSeries.seriesCounts(extents, plan))
+    counts.add(windowed.get(WindowSeries.COUNTS));
+    counts.add(quarantineCounts);
+    counts.add(WindowSeries.seriesCounts(extents, plan));
+    PCollectionView<Map<String, Long>> countsView =
+        PCollectionList.of(counts)
             .apply("AllCounts", Flatten.pCollections())
             .apply("SumCounts", Sum.longsPerKey())
             .apply("CountsView", View.asMap());
@@ -78,7 +86,7 @@ public final class PreparePipeline {
     p.apply("WriteManifest", new WriteManifest(plan, outputDir,
         new WriteManifest.Inputs(
             shards.apply("ShardsView", View.asList()),
-            counts,
+            countsView,
             read.get(ReadSeries.FILES).apply("FilesView", View.asList()),
             scaler,
             dataRange),

@@ -1,0 +1,103 @@
+package dev.shardcast.training.eval;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * MAE, RMSE and MASE of forecasts in original units, against two naive forecasts computed on the
+ * same windows: seasonal-naive (the value one season before each forecast point, taken from the
+ * window's own past) and last-value (the last past value). MASE here is the model's MAE divided by
+ * the naive forecast's MAE on the same points, so MASE &lt; 1 means the model beats that baseline.
+ */
+public final class ForecastMetrics {
+  private final int past;
+  private final int lead;
+  private final int season;
+  private long points;
+  private double absError;
+  private double sqError;
+  private double absSeasonal;
+  private double absLast;
+
+  /**
+   * @param past past points per window
+   * @param lead points between the last past point and the first future point
+   * @param season season length in steps; must not exceed {@code past}
+   */
+  public ForecastMetrics(int past, int lead, int season) {
+    if (season > past) {
+      throw new IllegalArgumentException("train.season (" + season + ") must not exceed windowing.past (" + past
+          + "): the seasonal-naive forecast is taken from the window's own past");
+    }
+    this.past = past;
+    this.lead = lead;
+    this.season = season;
+  }
+
+  /** Index in the past window of the seasonal-naive value for future point {@code h} (0-based). */
+  int seasonalIndex(int h) {
+    int ahead = lead + h + 1; // steps from the last past point to the forecast point
+    int seasonsBack = (ahead + season - 1) / season;
+    return past - 1 + ahead - seasonsBack * season;
+  }
+
+  /**
+   * Adds one window's target series, all in original units.
+   *
+   * @param pastTarget the target's {@code past} values before the forecast
+   * @param truth the target's true future values
+   * @param forecast the model's forecast of them
+   */
+  public void add(double[] pastTarget, double[] truth, double[] forecast) {
+    double last = pastTarget[past - 1];
+    for (int h = 0; h < truth.length; h++) {
+      double e = forecast[h] - truth[h];
+      absError += Math.abs(e);
+      sqError += e * e;
+      absSeasonal += Math.abs(pastTarget[seasonalIndex(h)] - truth[h]);
+      absLast += Math.abs(last - truth[h]);
+      points++;
+    }
+  }
+
+  public long points() {
+    return points;
+  }
+
+  public double mae() {
+    return absError / points;
+  }
+
+  public double rmse() {
+    return Math.sqrt(sqError / points);
+  }
+
+  public double maeSeasonalNaive() {
+    return absSeasonal / points;
+  }
+
+  public double maeLastValue() {
+    return absLast / points;
+  }
+
+  public double maseSeasonalNaive() {
+    return absError / absSeasonal;
+  }
+
+  public double maseLastValue() {
+    return absError / absLast;
+  }
+
+  public Map<String, Object> toMap() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("points", points);
+    m.put("mae", mae());
+    m.put("rmse", rmse());
+    m.put("mase_seasonal_naive", maseSeasonalNaive());
+    m.put("mase_last_value", maseLastValue());
+    m.put("mae_seasonal_naive", maeSeasonalNaive());
+    m.put("mae_last_value", maeLastValue());
+    m.put("season", season);
+    return m;
+  }
+}

@@ -1,0 +1,49 @@
+package dev.shardcast.training.eval;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class ForecastMetricsTest {
+
+  @Test
+  void seasonalIndexPointsOneSeasonBack() {
+    // past 24, season 12: forecast step h (0-based) is 24+h steps after the window start; one season
+    // back is step 12+h, i.e. index 12+h in the past window, as long as h < 12.
+    ForecastMetrics m = new ForecastMetrics(24, 0, 12);
+    assertEquals(12, m.seasonalIndex(0));
+    assertEquals(23, m.seasonalIndex(11));
+    // h = 12 is two seasons after index 12.
+    assertEquals(12, m.seasonalIndex(12));
+    // With lead 2, the first forecast point is step 26: one season back is 14.
+    assertEquals(14, new ForecastMetrics(24, 2, 12).seasonalIndex(0));
+    // Season 1 is last-value.
+    assertEquals(9, new ForecastMetrics(10, 0, 1).seasonalIndex(3));
+  }
+
+  @Test
+  void maeRmseAndMaseByHand() {
+    ForecastMetrics m = new ForecastMetrics(4, 0, 2);
+    // past 1,2,3,4; future truth 5,6; forecast 5.5, 5
+    m.add(new double[] {1, 2, 3, 4}, new double[] {5, 6}, new double[] {5.5, 5});
+    // errors 0.5, -1 -> MAE 0.75, RMSE sqrt((0.25 + 1) / 2)
+    assertEquals(0.75, m.mae(), 1e-12);
+    assertEquals(Math.sqrt(0.625), m.rmse(), 1e-12);
+    // seasonal naive (season 2): step 4 <- step 2 (value 3), step 5 <- step 3 (value 4): errors 2, 2
+    assertEquals(2.0, m.maeSeasonalNaive(), 1e-12);
+    assertEquals(0.375, m.maseSeasonalNaive(), 1e-12);
+    // last value 4: errors 1, 2
+    assertEquals(1.5, m.maeLastValue(), 1e-12);
+    assertEquals(0.5, m.maseLastValue(), 1e-12);
+    assertEquals(2L, m.points());
+    assertTrue(m.toMap().containsKey("mase_seasonal_naive"));
+  }
+
+  @Test
+  void seasonLongerThanThePastIsRefused() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ForecastMetrics(6, 0, 12));
+    assertTrue(e.getMessage().contains("train.season"));
+  }
+}
