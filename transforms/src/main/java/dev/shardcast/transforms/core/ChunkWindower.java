@@ -160,7 +160,7 @@ public final class ChunkWindower {
   }
 
   /** Pandas-style limited fill: at most maxFill points after the last observation of a column. */
-  static boolean[][] fill(double[][] values, GapPolicy policy, int maxFill) {
+  public static boolean[][] fill(double[][] values, GapPolicy policy, int maxFill) {
     boolean[][] filled = new boolean[values.length][];
     for (int j = 0; j < values.length; j++) {
       double[] col = values[j];
