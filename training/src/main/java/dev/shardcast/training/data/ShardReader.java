@@ -154,7 +154,6 @@ public final class ShardReader implements BatchSource {
     for (EpochIterator it : new ArrayList<>(open)) {
       it.close();
     }
-    allocator.close();
     try (Stream<Path> files = Files.walk(tempDir)) {
       for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
         Files.deleteIfExists(p);
@@ -162,6 +161,7 @@ public final class ShardReader implements BatchSource {
     } catch (IOException e) {
       LOG.warn("could not delete the reader's temp folder {}: {}", tempDir, e.toString());
     }
+    allocator.close(); // last: it throws if any Arrow buffer leaked, and that should be loud
   }
 
   /** Arrow bytes currently held by this reader (0 when no shard is being decoded). */
