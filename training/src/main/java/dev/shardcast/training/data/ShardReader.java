@@ -1,0 +1,320 @@
+package dev.shardcast.training.data;
+
+import ai.djl.ndarray.NDManager;
+import dev.shardcast.transforms.shard.ShardManifest;
+import dev.shardcast.transforms.shard.ShardSchema;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.memory.RootAllocator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the shards of a prepare output folder as training batches, one shard file = one batch.
+ *
+ * <p>Per split and epoch the manifest's shard list is read in the order {@link ShardOrder#of}
+ * gives for (seed, epoch), so a run and its resumption see the same order on any JVM. Each shard
+ * is read whole, checked against the manifest (size, SHA-256, row count) and decoded by
+ * {@link ShardDecoder}; anything that does not match is refused with a {@link ShardReadException}
+ * naming the file.
+ *
+ * <p>Prefetch: {@link #epoch} starts one background thread that reads and decodes the next shards
+ * into a queue of {@code prefetch} batches, so the training step does not wait on I/O unless the
+ * reader falls behind; the time {@code next()} blocks is the data wait. A failure on that thread is
+ * thrown by the {@code next()} that would have returned the failed shard. Each batch has its own
+ * child manager of {@code parent}; the consumer closes it. Closing an iterator (or the reader) stops
+ * its thread and closes the batches still queued. Memory in flight per open iterator: at most
+ * {@code prefetch} queued batches, one being decoded, and the one the consumer holds.
+ *
+ * <p>One thread consumes an iterator; several iterators (say train and val) may be open at once.
+ */
+public final class ShardReader implements BatchSource {
+  private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
+  private static final long JOIN_MILLIS = 60_000;
+
+  private final ShardStore store;
+  private final ShardManifest manifest;
+  private final int prefetch;
+  private final NDManager parent;
+  private final BufferAllocator allocator;
+  private final Path tempDir;
+  private final ShardDecoder decoder;
+  private final Set<EpochIterator> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * @param store the prepare output folder; its {@code manifest.json} is read now
+   * @param prefetch how many decoded batches may wait in the queue (>= 1)
+   * @param parent the manager each batch's own manager is a child of (its device is the batches')
+   */
+  public ShardReader(ShardStore store, int prefetch, NDManager parent) throws IOException {
+    if (prefetch < 1) {
+      throw new IllegalArgumentException("prefetch must be >= 1, got " + prefetch);
+    }
+    this.store = store;
+    this.prefetch = prefetch;
+    this.parent = parent;
+    this.manifest = readManifest(store);
+    this.tempDir = Files.createTempDirectory("shardcast-shards-");
+    // One allocator per reader: Arrow memory is bounded by the shards being decoded and is
+    // accounted here, so a leak shows up as an error on close instead of growing silently.
+    this.allocator = new RootAllocator();
+    this.decoder = new ShardDecoder(manifest.schema(), allocator, tempDir);
+  }
+
+  private static ShardManifest readManifest(ShardStore store) throws IOException {
+    ShardManifest m = ShardManifest.fromJson(store.readAll(ShardManifest.FILE_NAME));
+    String where = store.describe() + "/" + ShardManifest.FILE_NAME;
+    if (m.formatVersion() != ShardSchema.FORMAT_VERSION) {
+      throw new IOException(where + " has format_version " + m.formatVersion() + ", this reader reads "
+          + ShardSchema.FORMAT_VERSION);
+    }
+    if (m.schema() == null || m.splits() == null) {
+      throw new IOException(where + " has no schema or no splits");
+    }
+    for (var e : m.splits().entrySet()) {
+      List<ShardManifest.ShardFile> shards = e.getValue().shards();
+      if (shards == null || shards.size() != e.getValue().shardCount()) {
+        throw new IOException(where + ": split " + e.getKey() + " lists " + (shards == null ? 0 : shards.size())
+            + " shards but shard_count is " + e.getValue().shardCount());
+      }
+    }
+    return m;
+  }
+
+  public ShardManifest manifest() {
+    return manifest;
+  }
+
+  public int prefetch() {
+    return prefetch;
+  }
+
+  @Override
+  public int shardCount(String split) {
+    return shards(split).size();
+  }
+
+  /** The split's shards in manifest order (the positions {@link #shardOrder} permutes). */
+  public List<ShardManifest.ShardFile> shards(String split) {
+    ShardManifest.Split s = manifest.splits().get(split);
+    if (s == null) {
+      throw new IllegalArgumentException("no split '" + split + "' in " + store.describe() + " (it has "
+          + manifest.splits().keySet() + ")");
+    }
+    return s.shards();
+  }
+
+  /** This epoch's reading order, as positions into {@link #shards(String)}. */
+  public int[] shardOrder(String split, long seed, int epoch) {
+    return ShardOrder.of(shardCount(split), seed, epoch);
+  }
+
+  /**
+   * Starts reading at once (the first shards are decoded while the caller gets ready). The caller
+   * closes every batch it takes, and closes the iterator when it stops before the end.
+   */
+  @Override
+  public EpochIterator epoch(String split, long seed, int epoch, int fromShard) {
+    if (closed) {
+      throw new IllegalStateException("shard reader on " + store.describe() + " is closed");
+    }
+    List<ShardManifest.ShardFile> shards = shards(split);
+    if (fromShard < 0 || fromShard > shards.size()) {
+      throw new IllegalArgumentException("fromShard " + fromShard + " is outside 0.." + shards.size()
+          + " for split " + split);
+    }
+    EpochIterator it = new EpochIterator(split, epoch, shards, ShardOrder.of(shards.size(), seed, epoch), fromShard);
+    open.add(it);
+    it.producer.start();
+    return it;
+  }
+
+  /** Stops every open epoch, frees their queued batches and the reader's Arrow memory and temp files. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (EpochIterator it : new ArrayList<>(open)) {
+      it.close();
+    }
+    try (Stream<Path> files = Files.walk(tempDir)) {
+      for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    } catch (IOException e) {
+      LOG.warn("could not delete the reader's temp folder {}: {}", tempDir, e.toString());
+    }
+    allocator.close(); // last: it throws if any Arrow buffer leaked, and that should be loud
+  }
+
+  /** Arrow bytes currently held by this reader (0 when no shard is being decoded). */
+  long arrowBytes() {
+    return allocator.getAllocatedMemory();
+  }
+
+  /** A decoded batch, or the failure that takes its place in the queue. */
+  private record Item(Batch batch, Throwable error) {}
+
+  /** The batches of one epoch from a start position; blocking {@link #next()}, closeable. */
+  public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
+    private final String split;
+    private final List<ShardManifest.ShardFile> shards;
+    private final int[] order;
+    private final BlockingQueue<Item> queue;
+    private final Thread producer;
+    private int position; // next position in the order to hand out (consumer thread only)
+    private volatile boolean done;
+
+    private EpochIterator(String split, int epoch, List<ShardManifest.ShardFile> shards, int[] order, int from) {
+      this.split = split;
+      this.shards = shards;
+      this.order = order;
+      this.position = from;
+      this.queue = new ArrayBlockingQueue<>(prefetch);
+      this.producer = new Thread(() -> produce(from), "shardcast-prefetch-" + split + "-e" + epoch);
+      this.producer.setDaemon(true); // never keeps the JVM alive on its own
+    }
+
+    private void produce(int from) {
+      try {
+        for (int pos = from; pos < order.length && !done; pos++) {
+          ShardManifest.ShardFile file = shards.get(order[pos]);
+          byte[] bytes;
+          try {
+            bytes = store.readAll(file.path());
+          } catch (IOException e) {
+            throw new ShardReadException(file.path(), "shard " + file.path() + " could not be read from "
+                + store.describe() + ": " + e, e);
+          }
+          Batch batch = decoder.decode(file, bytes, pos, parent);
+          if (done) { // closed while decoding: close() may already have drained the queue
+            batch.close();
+            return;
+          }
+          try {
+            queue.put(new Item(batch, null));
+          } catch (InterruptedException e) { // close() interrupts a full queue's put
+            batch.close();
+            return;
+          }
+        }
+      } catch (Throwable t) {
+        if (!done) {
+          try {
+            queue.put(new Item(null, t));
+          } catch (InterruptedException ignored) {
+            // closed meanwhile: nobody is left to tell
+          }
+        }
+      }
+    }
+
+    @Override
+    public boolean hasNext() {
+      return !done && position < order.length;
+    }
+
+    /** Blocks until the next shard is decoded; the time spent here is the trainer's data wait. */
+    @Override
+    public Batch next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException(done ? "epoch iterator is closed" : "epoch of " + split + " is finished");
+      }
+      Item item;
+      try {
+        item = take();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new CancellationException("interrupted while waiting for the next shard of " + split);
+      }
+      if (item.error() != null) {
+        close();
+        Throwable t = item.error();
+        if (t instanceof ShardReadException s) { // a new exception, so both threads' stacks show
+          throw new ShardReadException(s.path(), s.getMessage(), s);
+        }
+        throw new IllegalStateException("reading shard " + shards.get(order[position]).path() + " failed: " + t, t);
+      }
+      position++;
+      if (position == order.length) {
+        open.remove(this);
+      }
+      return item.batch();
+    }
+
+    /** Waits for the queue, noticing a producer that ended without handing anything over. */
+    private Item take() throws InterruptedException {
+      while (true) {
+        Item item = queue.poll(100, TimeUnit.MILLISECONDS);
+        if (item != null) {
+          return item;
+        }
+        if (done) { // closed by another thread (the reader's close) while this one waited
+          throw new CancellationException("the epoch iterator of " + split + " was closed");
+        }
+        if (!producer.isAlive()) {
+          item = queue.poll();
+          if (item != null) {
+            return item;
+          }
+          return new Item(null, new IllegalStateException("the prefetch thread ended early"));
+        }
+      }
+    }
+
+    /** Position in this epoch's order of the batch the next {@link #next()} returns. */
+    public int position() {
+      return position;
+    }
+
+    /** The shard order of this epoch (positions into the manifest's shard list). */
+    public int[] order() {
+      return order.clone();
+    }
+
+    /** Stops the prefetch thread and closes the batches it decoded that were not taken. */
+    @Override
+    public void close() {
+      if (done) {
+        return;
+      }
+      done = true;
+      producer.interrupt();
+      try {
+        producer.join(JOIN_MILLIS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      if (producer.isAlive()) {
+        LOG.warn("prefetch thread {} did not stop within {} ms", producer.getName(), JOIN_MILLIS);
+      }
+      for (Item item; (item = queue.poll()) != null; ) {
+        if (item.batch() != null) {
+          item.batch().close();
+        }
+      }
+      open.remove(this);
+    }
+
+    Thread producerThread() {
+      return producer;
+    }
+  }
+}
