@@ -91,11 +91,16 @@ public final class Trainer implements AutoCloseable {
     this.selection = DeviceSelector.select(cfg.device());
     this.device = selection.primary();
     this.manager = NDManager.newBaseManager(device);
-    this.block = ModelFactory.create(spec, manager, seed);
-    this.optimizer = ParameterOptimizer.create(cfg.optimizer(), trainable(block), manager);
-    this.trajectoryHash = TrainHashes.trajectory(cfg, spec);
-    Files.createDirectories(outputDir);
-    this.log = new RunLog(outputDir.resolve(RunLog.FILE_NAME));
+    try {
+      this.block = ModelFactory.create(spec, manager, seed);
+      this.optimizer = ParameterOptimizer.create(cfg.optimizer(), trainable(block), manager);
+      this.trajectoryHash = TrainHashes.trajectory(cfg, spec);
+      Files.createDirectories(outputDir);
+      this.log = new RunLog(outputDir.resolve(RunLog.FILE_NAME));
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
   }
 
   private static List<Parameter> trainable(Block block) {

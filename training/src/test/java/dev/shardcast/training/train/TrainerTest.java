@@ -99,7 +99,7 @@ class TrainerTest {
   @ParameterizedTest(name = "{0}")
   @MethodSource("resumeCases")
   void resumedRunEqualsUninterruptedRun(String name, JobConfig.Train cfg, long stopAt, boolean gracefulStop,
-      int expectedFrom) throws IOException {
+      String expectedCall) throws IOException {
     SyntheticBatchSource src = SyntheticBatchSource.small(TRAIN_SHARDS, 3);
     Run a = run(cfg, src, tmp.resolve("a"), TrainOptions.defaults());
 
@@ -110,8 +110,7 @@ class TrainerTest {
     src.calls.clear();
     Run b2 = run(cfg, src, b, TrainOptions.defaults().resume(true));
     assertFalse(b2.result().interrupted());
-    assertTrue(src.calls.get(0).startsWith("train:" + expectedFrom / TRAIN_SHARDS + ":" + expectedFrom % TRAIN_SHARDS),
-        "resume continues mid-epoch: " + src.calls);
+    assertEquals(expectedCall, src.calls.get(0), "where the resumed run continues: " + src.calls);
 
     assertEquals(a.result().globalSteps(), b2.result().globalSteps());
     assertEquals(a.params().size(), b2.params().size());
@@ -135,15 +134,19 @@ class TrainerTest {
   static Stream<Arguments> resumeCases() {
     JobConfig.Train adam = TrainConfigs.train(ModelType.MLP, 0.3, OptimizerType.ADAM, 0.01, 2, 50);
     JobConfig.Train sgd = TrainConfigs.train(ModelType.MLP, 0.2, OptimizerType.SGD, 0.05, 2, 4);
+    JobConfig.Train sgd5 = TrainConfigs.train(ModelType.MLP, 0.2, OptimizerType.SGD, 0.05, 2, 5);
     JobConfig.Train lstm = TrainConfigs.with(
         TrainConfigs.train(ModelType.LSTM, 0.2, OptimizerType.ADAM, 0.01, 2, 50),
         new JobConfig.Model(ModelType.LSTM, List.of(), 0.2, 8, 2));
     return Stream.of(
         // stop 3 batches into epoch 1, checkpoint written at the stop
-        Arguments.of("adam+dropout, graceful stop mid-epoch 1", adam, 13L, true, 13),
+        Arguments.of("adam+dropout, graceful stop mid-epoch 1", adam, 13L, true, "train:1:3"),
         // hard kill at step 15; the last periodic checkpoint (every 4) is at step 12
-        Arguments.of("sgd+momentum+dropout, kill after periodic checkpoint", sgd, 15L, false, 12),
-        Arguments.of("lstm 2 layers + adam + dropout, stop mid-epoch 0", lstm, 6L, true, 6));
+        Arguments.of("sgd+momentum+dropout, kill after periodic checkpoint", sgd, 15L, false, "train:1:2"),
+        // killed after the last batch of epoch 0 but before its validation: the periodic
+        // checkpoint at step 10 points past the end of the epoch, which must still be validated
+        Arguments.of("sgd, kill between last batch and epoch end", sgd5, 10L, false, "train:0:10"),
+        Arguments.of("lstm 2 layers + adam + dropout, stop mid-epoch 0", lstm, 6L, true, "train:0:6"));
   }
 
   @Test
@@ -267,6 +270,19 @@ class TrainerTest {
     assertTrue(src.calls.isEmpty(), "nothing left to train: " + src.calls);
     assertEquals(r.result().globalSteps(), again.result().globalSteps());
     assertEquals(r.result().epochs(), again.result().epochs());
+  }
+
+  @Test
+  void withoutAValSplitEarlyStoppingWatchesTheTrainLoss() throws IOException {
+    JobConfig.Train cfg = TrainConfigs.train(ModelType.MLP, 0.0, OptimizerType.ADAM, 0.01, 2, 3);
+    SyntheticBatchSource src = SyntheticBatchSource.small(4, 0);
+    Run r = run(cfg, src, tmp, TrainOptions.defaults());
+    assertTrue(Double.isNaN(r.result().epochs().get(0).valLoss()));
+    assertEquals(r.result().epochs().get(r.result().bestEpoch()).trainLoss(), r.result().bestValLoss(), 0.0);
+    assertTrue(Files.readString(tmp.resolve(RunLog.FILE_NAME)).contains("\"val_loss\":null"));
+    // NaN survives the checkpoint's JSON
+    Checkpoint ck = Checkpoint.readIfExists(r.result().checkpoint()).orElseThrow();
+    assertTrue(Double.isNaN(ck.state().history().get(1).valLoss()));
   }
 
   @Test
