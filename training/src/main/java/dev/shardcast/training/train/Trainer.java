@@ -1,0 +1,388 @@
+package dev.shardcast.training.train;
+
+import ai.djl.Device;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.shardcast.training.data.Batch;
+import dev.shardcast.training.data.BatchSource;
+import dev.shardcast.training.device.DeviceSelector;
+import dev.shardcast.training.model.ModelFactory;
+import dev.shardcast.training.model.ModelSpec;
+import dev.shardcast.training.model.SavedModel;
+import dev.shardcast.transforms.config.JobConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Trains one model on a {@link BatchSource}: MSE on scaled values, validation each epoch, early
+ * stopping, global-norm gradient clipping, hand-written optimizers, periodic atomic checkpoints
+ * and exact resume.
+ *
+ * <p>Exactness: every source of randomness derives from {@code train.seed} and the global step
+ * (init from the seed, each epoch's shard order from seed + epoch, each step's dropout masks from
+ * re-seeding the engine with (seed, step)), and a checkpoint holds all other state, so a run
+ * resumed from step k performs the very same float operations as one that never stopped.
+ *
+ * <p>Output folder: {@code run.jsonl}, {@code checkpoints/checkpoint.ckpt}, {@code best/} and
+ * {@code final/} model folders (see {@link SavedModel}). Not thread-safe; one per process at a
+ * time (PyTorch allows one gradient collector at a time).
+ */
+public final class Trainer implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(Trainer.class);
+
+  private final JobConfig.Train cfg;
+  private final ModelSpec spec;
+  private final BatchSource source;
+  private final Path outputDir;
+  private final TrainOptions opts;
+  private final DeviceSelector.Selection selection;
+  private final Device device;
+  private final NDManager manager;
+  private final Block block;
+  private final ParameterOptimizer optimizer;
+  private final RunLog log;
+  private final long seed;
+  private final String trajectoryHash;
+  private final long createdNanos = System.nanoTime();
+  private ParameterStore parameterStore;
+
+  // Progress; mirrored into checkpoints (see Checkpoint.State for meanings).
+  private int epoch;
+  private int nextShard;
+  private long globalStep;
+  private double epochLossSum;
+  private long epochWindows;
+  private Double bestLoss;
+  private int bestEpoch = -1;
+  private int epochsWithoutImprovement;
+  private boolean finished;
+  private boolean earlyStopped;
+  private final List<EpochMetrics> history = new ArrayList<>();
+
+  /**
+   * Selects the device (throws {@link DeviceSelector.NoGpuException} for gpu without one), builds
+   * and initializes the model from {@code train.seed}, opens the run log in append mode.
+   */
+  public Trainer(
+      JobConfig.Train cfg, ModelSpec spec, BatchSource source, Path outputDir, TrainOptions opts)
+      throws IOException {
+    this.cfg = cfg;
+    this.spec = spec;
+    this.source = source;
+    this.outputDir = outputDir;
+    this.opts = opts == null ? TrainOptions.defaults() : opts;
+    this.seed = cfg.seed();
+    this.selection = DeviceSelector.select(cfg.device());
+    this.device = selection.primary();
+    this.manager = NDManager.newBaseManager(device);
+    try {
+      this.block = ModelFactory.create(spec, manager, seed);
+      this.optimizer = ParameterOptimizer.create(cfg.optimizer(), trainable(block), manager);
+      this.trajectoryHash = TrainHashes.trajectory(cfg, spec);
+      Files.createDirectories(outputDir);
+      this.log = new RunLog(outputDir.resolve(RunLog.FILE_NAME));
+    } catch (IOException | RuntimeException e) {
+      manager.close();
+      throw e;
+    }
+  }
+
+  private static List<Parameter> trainable(Block block) {
+    List<Parameter> out = new ArrayList<>();
+    for (Parameter p : block.getParameters().values()) {
+      if (p.requiresGradient()) {
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  public Path checkpointFile() {
+    return Checkpoint.path(outputDir.resolve("checkpoints"));
+  }
+
+  public Path bestModelDir() {
+    return outputDir.resolve("best");
+  }
+
+  public Path finalModelDir() {
+    return outputDir.resolve("final");
+  }
+
+  /** Runs (or, with resume, continues) training to the end, an early stop, or the stop hook. */
+  public TrainResult fit() throws IOException {
+    String resumedFrom = opts.resume ? restore() : null;
+    log.runStart(
+        opts.config != null ? opts.config : RunLog.json().valueToTree(cfg),
+        opts.gitCommitSet ? opts.gitCommit : RunLog.gitCommit(),
+        opts.configHash,
+        opts.manifestHash,
+        device.toString(),
+        selection.flavour(),
+        seed,
+        resumedFrom);
+    LOG.info("training {} on {}{}", spec.type(), selection.describe(),
+        resumedFrom == null ? "" : ", resumed from " + resumedFrom);
+    parameterStore = new ParameterStore(manager, false);
+    int patience = cfg.earlyStopping().patience();
+    double minDelta = cfg.earlyStopping().minDelta();
+    while (!finished && epoch < cfg.epochs()) {
+      long epochStart = System.nanoTime();
+      EpochLoop loop = trainEpoch();
+      if (loop.interrupted) {
+        return result(true);
+      }
+      double trainLoss = epochWindows == 0 ? Double.NaN : epochLossSum / epochWindows;
+      double valLoss = evaluate(opts.valSplit);
+      // Without a val split, early stopping watches the train loss.
+      double monitored = Double.isNaN(valLoss) ? trainLoss : valLoss;
+      if (bestLoss == null || monitored < bestLoss - minDelta) {
+        bestLoss = monitored;
+        bestEpoch = epoch;
+        epochsWithoutImprovement = 0;
+        SavedModel.save(bestModelDir(), block, spec);
+      } else {
+        epochsWithoutImprovement++;
+      }
+      double seconds = (System.nanoTime() - epochStart) / 1e9;
+      EpochMetrics m =
+          new EpochMetrics(epoch, trainLoss, valLoss, epochWindows,
+              loop.seconds > 0 ? loop.windows / loop.seconds : Double.NaN,
+              loop.seconds > 0 ? loop.waitSeconds / loop.seconds : Double.NaN,
+              seconds);
+      history.add(m);
+      log.epoch(m);
+      LOG.info("epoch {}: train {} val {} ({} windows/s, data wait {})", epoch, trainLoss, valLoss,
+          String.format("%.0f", m.windowsPerS()), String.format("%.2f", m.dataWaitFraction()));
+      if (epochsWithoutImprovement >= patience) {
+        earlyStopped = true;
+        log.earlyStop(epoch, bestLoss, bestEpoch, patience);
+        LOG.info("early stop after epoch {}: best {} at epoch {}", epoch, bestLoss, bestEpoch);
+      }
+      epoch++;
+      nextShard = 0;
+      epochLossSum = 0;
+      epochWindows = 0;
+      finished = earlyStopped || epoch >= cfg.epochs();
+      writeCheckpoint();
+    }
+    SavedModel.save(finalModelDir(), block, spec);
+    return result(false);
+  }
+
+  private record EpochLoop(boolean interrupted, long windows, double seconds, double waitSeconds) {}
+
+  /** The rest of the current epoch from {@code nextShard}. */
+  private EpochLoop trainEpoch() throws IOException {
+    long windows = 0;
+    long waitNanos = 0;
+    long loopStart = System.nanoTime();
+    Iterator<Batch> it = source.epoch(opts.trainSplit, seed, epoch, nextShard);
+    try {
+      while (true) {
+        long w0 = System.nanoTime();
+        if (!it.hasNext()) {
+          waitNanos += System.nanoTime() - w0;
+          break;
+        }
+        Batch batch = it.next();
+        waitNanos += System.nanoTime() - w0;
+        try (batch) {
+          float loss = step(batch);
+          globalStep++;
+          epochLossSum += (double) loss * batch.size();
+          epochWindows += batch.size();
+          windows += batch.size();
+          nextShard = batch.shardIndex() + 1;
+        }
+        boolean stop = opts.stopAfterSteps != null && globalStep >= opts.stopAfterSteps;
+        boolean periodic = globalStep % cfg.checkpointEvery() == 0;
+        if (periodic || (stop && opts.checkpointOnStop)) {
+          writeCheckpoint();
+        }
+        if (stop) {
+          LOG.info("stop hook: stopping at step {} (epoch {}, next shard {})", globalStep, epoch,
+              nextShard);
+          return new EpochLoop(true, windows, seconds(loopStart), waitNanos / 1e9);
+        }
+      }
+    } finally {
+      if (it instanceof AutoCloseable c) {
+        try {
+          c.close();
+        } catch (Exception e) {
+          LOG.warn("closing the batch iterator failed", e);
+        }
+      }
+    }
+    return new EpochLoop(false, windows, seconds(loopStart), waitNanos / 1e9);
+  }
+
+  private static double seconds(long since) {
+    return (System.nanoTime() - since) / 1e9;
+  }
+
+  /** One optimizer step on one batch; returns the batch's MSE. */
+  private float step(Batch batch) {
+    // Dropout masks come from the engine RNG: seeding it from (seed, step) makes them a function
+    // of the step alone, whatever happened before (e.g. a resume).
+    Engine.getInstance().setRandomSeed(ModelFactory.engineSeed(seed, globalStep));
+    float loss;
+    try (NDScope scope = new NDScope()) {
+      NDArray x = onDevice(batch.past());
+      NDArray y = onDevice(batch.future());
+      try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+        NDArray pred = block.forward(parameterStore, new NDList(x), true).singletonOrThrow();
+        NDArray mse = pred.sub(y).square().mean();
+        collector.backward(mse);
+        loss = mse.getFloat();
+      }
+      if (!Float.isFinite(loss)) {
+        throw new IllegalStateException("train loss is " + loss + " at step " + globalStep
+            + " (epoch " + epoch + ", " + batch.path() + "): training diverged");
+      }
+      // Outside the collector: grad mode is off, so in-place updates of the weights are allowed.
+      optimizer.step(optimizer.clipFactor(cfg.gradClip() == null ? 0 : cfg.gradClip()));
+      optimizer.zeroGradients();
+    }
+    return loss;
+  }
+
+  private NDArray onDevice(NDArray a) {
+    return a.toDevice(device, false).toType(DataType.FLOAT32, false);
+  }
+
+  /**
+   * Mean MSE over the windows of {@code split} with the current parameters, no dropout; NaN when
+   * the split has no shards.
+   */
+  public double evaluate(String split) {
+    if (source.shardCount(split) == 0) {
+      return Double.NaN;
+    }
+    ParameterStore ps = parameterStore != null ? parameterStore : new ParameterStore(manager, false);
+    double sum = 0;
+    long windows = 0;
+    Iterator<Batch> it = source.epoch(split, seed, 0, 0);
+    while (it.hasNext()) {
+      try (Batch batch = it.next();
+          NDScope scope = new NDScope()) {
+        NDArray pred = block.forward(ps, new NDList(onDevice(batch.past())), false).singletonOrThrow();
+        sum += (double) pred.sub(onDevice(batch.future())).square().mean().getFloat() * batch.size();
+        windows += batch.size();
+      }
+    }
+    return windows == 0 ? Double.NaN : sum / windows;
+  }
+
+  /** Loads the best epoch's parameters into the block (e.g. before evaluating the test split). */
+  public void restoreBest() throws IOException {
+    Path params = bestModelDir().resolve(SavedModel.PARAMS_FILE);
+    if (Files.isRegularFile(params)) {
+      SavedModel.loadParameterBytes(block, manager, Files.readAllBytes(params));
+      parameterStore = new ParameterStore(manager, false);
+    }
+  }
+
+  /** Writes run_end with the caller's test metrics and the wall time since construction. */
+  public void finish(Map<String, ?> testMetrics) {
+    log.runEnd(testMetrics, (System.nanoTime() - createdNanos) / 1e9);
+  }
+
+  private void writeCheckpoint() throws IOException {
+    Path file = checkpointFile();
+    byte[] params = SavedModel.parameterBytes(block);
+    byte[] opt = optimizer.state().encode();
+    Checkpoint.State st =
+        new Checkpoint.State(epoch, nextShard, globalStep, epochLossSum, epochWindows, bestLoss,
+            bestEpoch, epochsWithoutImprovement, finished, earlyStopped, seed, optimizer.type(),
+            trajectoryHash, opts.configHash, history);
+    new Checkpoint(st, params, opt).write(file);
+    log.checkpoint(epoch, nextShard, globalStep, file);
+  }
+
+  /** Loads the latest checkpoint, if any; returns a description for run_start, or null. */
+  private String restore() throws IOException {
+    Path file = checkpointFile();
+    Optional<Checkpoint> found = Checkpoint.readIfExists(file);
+    if (found.isEmpty()) {
+      LOG.info("resume requested but there is no checkpoint at {}: starting fresh", file);
+      return null;
+    }
+    Checkpoint ck = found.get();
+    Checkpoint.State st = ck.state();
+    if (!trajectoryHash.equals(st.trajectoryHash())) {
+      throw new IllegalStateException(file + " was written with a different model, optimizer, "
+          + "grad_clip or seed; it cannot be resumed with this config (remove it to start over)");
+    }
+    if (opts.configHash != null && st.configHash() != null && !opts.configHash.equals(st.configHash())) {
+      LOG.warn("config hash differs from the checkpoint's ({} vs {}); resuming anyway",
+          opts.configHash, st.configHash());
+    }
+    SavedModel.loadParameterBytes(block, manager, ck.parameters());
+    try (NDList state = NDList.decode(manager, ck.optimizer())) {
+      optimizer.loadState(state);
+    }
+    epoch = st.epoch();
+    nextShard = st.nextShard();
+    globalStep = st.globalStep();
+    epochLossSum = st.epochLossSum();
+    epochWindows = st.epochWindows();
+    bestLoss = st.bestValLoss();
+    bestEpoch = st.bestEpoch();
+    epochsWithoutImprovement = st.epochsWithoutImprovement();
+    finished = st.finished();
+    earlyStopped = st.earlyStopped();
+    history.clear();
+    history.addAll(st.history());
+    return file + "#step=" + globalStep;
+  }
+
+  private TrainResult result(boolean interrupted) {
+    Path best = Files.isDirectory(bestModelDir()) && bestLoss != null ? bestModelDir() : null;
+    Path fin = interrupted ? null : finalModelDir();
+    return new TrainResult(best, fin, history, globalStep,
+        bestLoss == null ? Double.NaN : bestLoss, bestEpoch, earlyStopped, interrupted,
+        checkpointFile(), device.toString());
+  }
+
+  public Block block() {
+    return block;
+  }
+
+  public ModelSpec spec() {
+    return spec;
+  }
+
+  public NDManager manager() {
+    return manager;
+  }
+
+  public DeviceSelector.Selection selection() {
+    return selection;
+  }
+
+  /** Closes the run log and frees the model's native memory; not the batch source. */
+  @Override
+  public void close() {
+    log.close();
+    optimizer.close();
+    manager.close();
+  }
+}
