@@ -3,30 +3,20 @@ package dev.shardcast.pipelines;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.shard.ShardManifest;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code shardcast prepare job.yaml [--set key=value]...}. */
 @Command(name = "prepare", mixinStandardHelpOptions = true,
     description = "Read, validate, window, scale and shard a time series data set (a Beam pipeline).")
 public final class PrepareCommand implements Callable<Integer> {
 
-  @Parameters(index = "0", paramLabel = "JOB_YAML", description = "the job file")
-  Path jobFile;
-
-  @Option(names = "--set", paramLabel = "KEY=VALUE",
-      description = "override a config key, e.g. --set windowing.past=24 --set runner.name=flink")
-  List<String> overrides = new ArrayList<>();
-
-  @Option(names = "--sample", paramLabel = "N",
-      description = "smoke mode: only the first N series (in key order), to check a job end to end in seconds")
-  Integer sample;
+  @Mixin JobOptions job;
 
   @Option(names = "--beam-arg", paramLabel = "--OPTION=VALUE",
       description = "extra Beam pipeline option passed to the runner, e.g. --beam-arg=--awsRegion=us-east-1")
@@ -35,11 +25,7 @@ public final class PrepareCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
-    List<String> all = new ArrayList<>(overrides);
-    if (sample != null) {
-      all.add("input.sample_series=" + sample);
-    }
-    JobConfig config = PrepareJob.load(jobFile, all);
+    JobConfig config = job.load();
     ShardManifest m = PrepareJob.run(config, beamArgs);
     System.out.println(summary(m, config.shards().output(), (System.nanoTime() - started) / 1e9));
     return 0;

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "shardcast 0.1.0",
     description = "Time series to training-ready, batch-per-file Parquet shards.",
-    subcommands = {PrepareCommand.class})
+    subcommands = {PrepareCommand.class, TrainCommand.class, RunCommand.class, PredictCommand.class})
 public final class ShardcastCli implements Runnable {
 
   @Override
@@ -19,6 +19,8 @@ public final class ShardcastCli implements Runnable {
   }
 
   public static void main(String[] args) {
+    // DJL must never download: the PyTorch native library ships as a Maven dependency.
+    System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
     CommandLine cli = new CommandLine(new ShardcastCli());

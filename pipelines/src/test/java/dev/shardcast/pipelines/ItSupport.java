@@ -50,11 +50,13 @@ final class ItSupport {
     return repoRoot().resolve("examples/txhousing/txhousing.csv");
   }
 
-  /** The demo config with the input made absolute and the output moved to {@code out}. */
+  /** The demo config with the input made absolute, the output moved to {@code out}, a global scaler. */
   static JobConfig demoConfig(Path out, String... extraOverrides) {
     List<String> overrides = new ArrayList<>();
     overrides.add("input.path=" + demoCsv());
     overrides.add("shards.output=" + out);
+    // These tests check the scaler fit against their own global statistics; the demo fits per city.
+    overrides.add("scaler.scope=global");
     overrides.addAll(List.of(extraOverrides));
     return ConfigLoader.load(demoJob(), overrides);
   }

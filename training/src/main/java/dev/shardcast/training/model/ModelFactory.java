@@ -34,10 +34,14 @@ public final class ModelFactory {
 
   /** The block, not initialized. */
   public static Block build(ModelSpec spec) {
-    return switch (spec.type()) {
+    Block core = switch (spec.type()) {
       case MLP -> mlp(spec);
       case LSTM -> lstm(spec);
     };
+    int[] targets = spec.targetInputIndex();
+    int[] coreInputs = spec.coreInputIndex();
+    return targets == null && coreInputs == null ? core
+        : new WindowNormBlock(core, targets, spec.seasonalIndex(), coreInputs);
   }
 
   /**

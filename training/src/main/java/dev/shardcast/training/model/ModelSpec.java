@@ -28,7 +28,11 @@ public record ModelSpec(
     int past,
     int future,
     List<String> inputNames,
-    List<String> targetNames) {
+    List<String> targetNames,
+    JobConfig.Baseline baseline,
+    Integer season,
+    Integer lead,
+    List<String> modelInputs) {
 
   public ModelSpec {
     if (type == null) {
@@ -44,6 +48,11 @@ public record ModelSpec(
 
   /** From the train config and the manifest of the shards it trains on. */
   public static ModelSpec of(JobConfig.Model model, ShardManifest.Schema schema) {
+    return of(model, schema, 0);
+  }
+
+  /** As above, with the season length the seasonal baseline looks back. */
+  public static ModelSpec of(JobConfig.Model model, ShardManifest.Schema schema, int season) {
     return new ModelSpec(
         model.type(),
         model.hidden(),
@@ -55,7 +64,29 @@ public record ModelSpec(
         schema.past(),
         schema.future(),
         schema.inputs(),
-        schema.targets());
+        schema.targets(),
+        schema.inputs().containsAll(schema.targets()) ? model.baseline() : null,
+        season,
+        schema.lead(),
+        selectedInputs(model, schema));
+  }
+
+  private static List<String> selectedInputs(JobConfig.Model model, ShardManifest.Schema schema) {
+    if (model.inputs() == null) {
+      return null;
+    }
+    for (String c : model.inputs()) {
+      if (!schema.inputs().contains(c)) {
+        throw new IllegalArgumentException("train.model.inputs names " + c + ", which is not an input column of the shards "
+            + schema.inputs());
+      }
+    }
+    return List.copyOf(model.inputs());
+  }
+
+  /** Positions among the shard inputs of the columns the core model sees; null: all. */
+  public int[] coreInputIndex() {
+    return modelInputs == null || inputNames == null ? null : modelInputs.stream().mapToInt(inputNames::indexOf).toArray();
   }
 
   /** From the train config and bare sizes (tests, synthetic data). */
@@ -71,7 +102,33 @@ public record ModelSpec(
         past,
         future,
         null,
+        null,
+        null,
+        null,
+        null,
         null);
+  }
+
+  /** For each target, its position among the inputs; null when there is no baseline. */
+  public int[] targetInputIndex() {
+    if (baseline == null || baseline == JobConfig.Baseline.NONE || inputNames == null || targetNames == null) {
+      return null;
+    }
+    return targetNames.stream().mapToInt(inputNames::indexOf).toArray();
+  }
+
+  /** Per future step, the past position one (or more) seasons back; null unless the baseline is seasonal. */
+  public int[] seasonalIndex() {
+    if (baseline != JobConfig.Baseline.SEASONAL || season == null || season <= 0 || season > past) {
+      return null;
+    }
+    int[] idx = new int[future];
+    int l = lead == null ? 0 : lead;
+    for (int h = 0; h < future; h++) {
+      int ahead = l + h + 1;
+      idx[h] = past - 1 + ahead - ((ahead + season - 1) / season) * season;
+    }
+    return idx;
   }
 
   private static final ObjectMapper JSON =

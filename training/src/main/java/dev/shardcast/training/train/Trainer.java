@@ -238,7 +238,7 @@ public final class Trainer implements AutoCloseable {
     return (System.nanoTime() - since) / 1e9;
   }
 
-  /** One optimizer step on one batch; returns the batch's MSE. */
+  /** One optimizer step on one batch; returns the batch's loss. */
   private float step(Batch batch) {
     // Dropout masks come from the engine RNG: seeding it from (seed, step) makes them a function
     // of the step alone, whatever happened before (e.g. a resume).
@@ -249,9 +249,9 @@ public final class Trainer implements AutoCloseable {
       NDArray y = onDevice(batch.future());
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray pred = block.forward(parameterStore, new NDList(x), true).singletonOrThrow();
-        NDArray mse = pred.sub(y).square().mean();
-        collector.backward(mse);
-        loss = mse.getFloat();
+        NDArray l = lossOf(pred, y);
+        collector.backward(l);
+        loss = l.getFloat();
       }
       if (!Float.isFinite(loss)) {
         throw new IllegalStateException("train loss is " + loss + " at step " + globalStep
@@ -264,12 +264,18 @@ public final class Trainer implements AutoCloseable {
     return loss;
   }
 
+  /** Mean squared (mse) or absolute (mae) error on scaled values, as train.loss says. */
+  private NDArray lossOf(NDArray pred, NDArray truth) {
+    NDArray diff = pred.sub(truth);
+    return cfg.loss() == JobConfig.LossType.MAE ? diff.abs().mean() : diff.square().mean();
+  }
+
   private NDArray onDevice(NDArray a) {
     return a.toDevice(device, false).toType(DataType.FLOAT32, false);
   }
 
   /**
-   * Mean MSE over the windows of {@code split} with the current parameters, no dropout; NaN when
+   * Mean loss over the windows of {@code split} with the current parameters, no dropout; NaN when
    * the split has no shards.
    */
   public double evaluate(String split) {
@@ -284,7 +290,7 @@ public final class Trainer implements AutoCloseable {
       try (Batch batch = it.next();
           NDScope scope = new NDScope()) {
         NDArray pred = block.forward(ps, new NDList(onDevice(batch.past())), false).singletonOrThrow();
-        sum += (double) pred.sub(onDevice(batch.future())).square().mean().getFloat() * batch.size();
+        sum += (double) lossOf(pred, onDevice(batch.future())).getFloat() * batch.size();
         windows += batch.size();
       }
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ModelFactoryTest {
   private static ModelSpec spec(JobConfig.ModelType type, double dropout, int layers) {
-    return ModelSpec.of(new JobConfig.Model(type, List.of(16, 8), dropout, 12, layers), 3, 2, 10, 4);
+    return ModelSpec.of(new JobConfig.Model(type, List.of(16, 8), dropout, 12, layers, null, null), 3, 2, 10, 4);
   }
 
   @Test

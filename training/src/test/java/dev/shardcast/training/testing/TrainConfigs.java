@@ -13,8 +13,9 @@ public final class TrainConfigs {
       int checkpointEvery) {
     return new JobConfig.Train(
         JobConfig.Device.CPU,
-        new JobConfig.Model(type, List.of(32, 16), dropout, 16, 1),
+        new JobConfig.Model(type, List.of(32, 16), dropout, 16, 1, null, null),
         epochs,
+        JobConfig.LossType.MSE,
         new JobConfig.Optimizer(opt, lr, 0.9, 0.0),
         1.0,
         new JobConfig.EarlyStopping(100, 0.0),
@@ -26,22 +27,22 @@ public final class TrainConfigs {
   }
 
   public static JobConfig.Train with(JobConfig.Train t, JobConfig.Model model) {
-    return new JobConfig.Train(t.device(), model, t.epochs(), t.optimizer(), t.gradClip(),
+    return new JobConfig.Train(t.device(), model, t.epochs(), t.loss(), t.optimizer(), t.gradClip(),
         t.earlyStopping(), t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
   }
 
   public static JobConfig.Train with(JobConfig.Train t, JobConfig.EarlyStopping es) {
-    return new JobConfig.Train(t.device(), t.model(), t.epochs(), t.optimizer(), t.gradClip(), es,
+    return new JobConfig.Train(t.device(), t.model(), t.epochs(), t.loss(), t.optimizer(), t.gradClip(), es,
         t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
   }
 
   public static JobConfig.Train with(JobConfig.Train t, JobConfig.Optimizer o, double gradClip) {
-    return new JobConfig.Train(t.device(), t.model(), t.epochs(), o, gradClip, t.earlyStopping(),
+    return new JobConfig.Train(t.device(), t.model(), t.epochs(), t.loss(), o, gradClip, t.earlyStopping(),
         t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
   }
 
   public static JobConfig.Train withDevice(JobConfig.Train t, JobConfig.Device d) {
-    return new JobConfig.Train(d, t.model(), t.epochs(), t.optimizer(), t.gradClip(),
+    return new JobConfig.Train(d, t.model(), t.epochs(), t.loss(), t.optimizer(), t.gradClip(),
         t.earlyStopping(), t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
   }
 

@@ -137,7 +137,7 @@ class TrainerTest {
     JobConfig.Train sgd5 = TrainConfigs.train(ModelType.MLP, 0.2, OptimizerType.SGD, 0.05, 2, 5);
     JobConfig.Train lstm = TrainConfigs.with(
         TrainConfigs.train(ModelType.LSTM, 0.2, OptimizerType.ADAM, 0.01, 2, 50),
-        new JobConfig.Model(ModelType.LSTM, List.of(), 0.2, 8, 2));
+        new JobConfig.Model(ModelType.LSTM, List.of(), 0.2, 8, 2, null, null));
     return Stream.of(
         // stop 3 batches into epoch 1, checkpoint written at the stop
         Arguments.of("adam+dropout, graceful stop mid-epoch 1", adam, 13L, true, "train:1:3"),

@@ -112,6 +112,7 @@ final class ConfigValidator {
     positive(require(m.lstmHidden(), "train.model.lstm_hidden"), "train.model.lstm_hidden");
     positive(require(m.lstmLayers(), "train.model.lstm_layers"), "train.model.lstm_layers");
     positive(require(t.epochs(), "train.epochs"), "train.epochs");
+    require(t.loss(), "train.loss");
     JobConfig.Optimizer o = require(t.optimizer(), "train.optimizer");
     require(o.type(), "train.optimizer.type");
     if (!(require(o.learningRate(), "train.optimizer.learning_rate") > 0)) {

@@ -65,6 +65,7 @@ public record JobConfig(
       Device device,
       Model model,
       Integer epochs,
+      LossType loss,
       Optimizer optimizer,
       Double gradClip,
       EarlyStopping earlyStopping,
@@ -75,7 +76,8 @@ public record JobConfig(
       String output)
       implements Serializable {}
 
-  public record Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers)
+  public record Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
+      Baseline baseline, List<String> inputs)
       implements Serializable {}
 
   public record Optimizer(OptimizerType type, Double learningRate, Double momentum, Double weightDecay)
@@ -97,6 +99,28 @@ public record JobConfig(
   public enum ModelType {
     MLP,
     LSTM;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  /** What the model's forecast is built on (see WindowNormBlock). */
+  public enum Baseline {
+    NONE,
+    MEAN,
+    SEASONAL;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  public enum LossType {
+    MSE,
+    MAE;
 
     @JsonValue
     public String yaml() {

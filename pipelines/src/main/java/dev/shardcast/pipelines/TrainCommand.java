@@ -1,0 +1,45 @@
+package dev.shardcast.pipelines;
+
+import dev.shardcast.training.TrainJob;
+import dev.shardcast.transforms.config.JobConfig;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code shardcast train job.yaml [--resume]}: trains on the shards prepare wrote. */
+@Command(name = "train", mixinStandardHelpOptions = true,
+    description = "Train a DJL (PyTorch) model on the job's shards, evaluate it on the test split.")
+public final class TrainCommand implements Callable<Integer> {
+  @Mixin JobOptions job;
+
+  @Option(names = "--resume", description = "continue from the latest checkpoint of this job's model folder")
+  boolean resume;
+
+  @Override
+  public Integer call() throws Exception {
+    JobConfig config = job.load();
+    TrainJob.Outcome o = TrainJob.run(config, resume, PrepareJob.gitCommit());
+    System.out.println(summary(o));
+    return 0;
+  }
+
+  @SuppressWarnings("unchecked")
+  static String summary(TrainJob.Outcome o) {
+    Map<String, Object> test = (Map<String, Object>) o.testMetrics().get("test");
+    Map<String, Object> all = (Map<String, Object>) test.get("all");
+    StringBuilder sb = new StringBuilder("\nshardcast train: ");
+    sb.append(o.result().epochs().size()).append(" epochs").append(o.result().earlyStopped() ? " (early stop)" : "")
+        .append(", best epoch ").append(o.result().bestEpoch()).append(" on ").append(o.result().device()).append('\n');
+    sb.append(String.format(Locale.ROOT, "  test (%s windows, original units): MAE %.4g  RMSE %.4g%n", test.get("windows"),
+        (Double) all.get("mae"), (Double) all.get("rmse")));
+    sb.append(String.format(Locale.ROOT, "  MASE vs seasonal-naive (season %s): %.3f   MASE vs last-value: %.3f%n",
+        all.get("season"), (Double) all.get("mase_seasonal_naive"), (Double) all.get("mase_last_value")));
+    sb.append("  model    ").append(o.modelDir()).append('\n');
+    sb.append("  metrics  ").append(o.outputDir().resolve(TrainJob.METRICS_FILE)).append('\n');
+    sb.append("  run log  ").append(o.runLog());
+    return sb.toString();
+  }
+}

@@ -1,0 +1,89 @@
+package dev.shardcast.training;
+
+import ai.djl.ndarray.NDManager;
+import dev.shardcast.training.data.LocalShardStore;
+import dev.shardcast.training.data.ShardReader;
+import dev.shardcast.training.eval.TestEvaluator;
+import dev.shardcast.training.io.AtomicFiles;
+import dev.shardcast.training.model.ModelSpec;
+import dev.shardcast.training.model.SavedModel;
+import dev.shardcast.training.train.TrainOptions;
+import dev.shardcast.training.train.TrainResult;
+import dev.shardcast.training.train.Trainer;
+import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.shard.ShardManifest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The train stage of a job: trains on the shards of {@code shards.output}, keeps the best epoch by
+ * validation loss, scores it on the test split in original units and writes the model folder:
+ * {@code model.json}, {@code model.params}, {@code scaler.json}, {@code metrics.json}, with the run log
+ * and checkpoints beside it.
+ */
+public final class TrainJob {
+  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+  public static final String METRICS_FILE = "metrics.json";
+  public static final String SCALER_FILE = "scaler.json";
+  public static final String MANIFEST_COPY = "manifest.json";
+
+  /** Where things went, and the test metrics. */
+  public record Outcome(Path outputDir, Path modelDir, Path runLog, Map<String, Object> testMetrics, TrainResult result) {}
+
+  private TrainJob() {}
+
+  public static Path outputDir(JobConfig job) {
+    String configured = job.train().output();
+    return Path.of(configured != null ? configured : job.shards().output() + "/model");
+  }
+
+  public static Outcome run(JobConfig job, boolean resume, String gitCommit) throws IOException {
+    Path shards = Path.of(job.shards().output());
+    if (!Files.isRegularFile(shards.resolve(ShardManifest.FILE_NAME))) {
+      throw new IllegalStateException("no " + ShardManifest.FILE_NAME + " in " + shards
+          + ": run prepare first (a folder without a manifest is not a finished output)");
+    }
+    Path out = outputDir(job);
+    Files.createDirectories(out);
+    try (NDManager manager = NDManager.newBaseManager();
+        ShardReader reader = new ShardReader(new LocalShardStore(shards), job.train().prefetch(), manager)) {
+      ShardManifest manifest = reader.manifest();
+      TrainOptions opts = TrainOptions.defaults()
+          .resume(resume)
+          .config(ConfigLoader.toTree(job))
+          .configHash(ConfigLoader.hash(job))
+          .manifestHash(manifest.configHash());
+      if (gitCommit != null) {
+        opts = opts.gitCommit(gitCommit);
+      }
+      try (Trainer trainer = new Trainer(job.train(), ModelSpec.of(job.train().model(), manifest.schema(), job.train().season()), reader, out,
+          opts)) {
+        TrainResult result = trainer.fit();
+        Path modelDir = result.modelDir();
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {
+          SavedModel.Loaded model = SavedModel.load(modelDir, evalManager);
+          metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", job.train().season()));
+          metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", job.train().season()));
+        }
+        metrics.put("best_epoch", result.bestEpoch());
+        metrics.put("best_val_loss", result.bestValLoss());
+        metrics.put("device", result.device());
+        trainer.finish(metrics);
+        byte[] metricsJson = ShardManifest.json().writeValueAsBytes(metrics);
+        AtomicFiles.write(modelDir.resolve(METRICS_FILE), metricsJson);
+        AtomicFiles.write(out.resolve(METRICS_FILE), metricsJson);
+        AtomicFiles.write(modelDir.resolve(SCALER_FILE), ShardManifest.json().writeValueAsBytes(manifest.scaler()));
+        AtomicFiles.write(modelDir.resolve(MANIFEST_COPY), manifest.toJson());
+        LOG.info("model {}, metrics {}", modelDir, out.resolve(METRICS_FILE));
+        return new Outcome(out, modelDir, out.resolve(dev.shardcast.training.train.RunLog.FILE_NAME), metrics, result);
+      }
+    }
+  }
+}

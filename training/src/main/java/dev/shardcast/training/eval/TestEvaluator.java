@@ -1,0 +1,80 @@
+package dev.shardcast.training.eval;
+
+import ai.djl.ndarray.NDArray;
+import dev.shardcast.training.data.Batch;
+import dev.shardcast.training.data.BatchSource;
+import dev.shardcast.training.model.SavedModel;
+import dev.shardcast.transforms.core.ColumnScale;
+import dev.shardcast.transforms.shard.ShardManifest;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Scores a model on a split in original units: the forecasts and the truth are un-scaled with the
+ * manifest's scaler, and the seasonal-naive and last-value baselines are taken from the same
+ * windows' un-scaled past, so every number compares like with like.
+ */
+public final class TestEvaluator {
+  private TestEvaluator() {}
+
+  /** @return per target column, then "all": the metrics of {@link ForecastMetrics#toMap()} */
+  public static Map<String, Object> evaluate(SavedModel.Loaded model, BatchSource source, ShardManifest manifest,
+      String split, int season) {
+    ShardManifest.Schema schema = manifest.schema();
+    List<String> inputs = schema.inputs();
+    List<String> targets = schema.targets();
+    int[] pastIndexOfTarget = new int[targets.size()];
+    for (int t = 0; t < targets.size(); t++) {
+      pastIndexOfTarget[t] = inputs.indexOf(targets.get(t));
+      if (pastIndexOfTarget[t] < 0) {
+        throw new IllegalArgumentException("evaluation needs the target " + targets.get(t)
+            + " as an input too (input: true): its past values are the baselines' forecasts");
+      }
+    }
+    ScaleLookup scales = new ScaleLookup(manifest);
+    ForecastMetrics all = new ForecastMetrics(schema.past(), schema.lead(), season);
+    Map<String, ForecastMetrics> perTarget = new LinkedHashMap<>();
+    for (String t : targets) {
+      perTarget.put(t, new ForecastMetrics(schema.past(), schema.lead(), season));
+    }
+    int past = schema.past();
+    int future = schema.future();
+    double[] pastRaw = new double[past];
+    double[] truth = new double[future];
+    double[] forecast = new double[future];
+    Iterator<Batch> it = source.epoch(split, 0, 0, 0);
+    while (it.hasNext()) {
+      try (Batch b = it.next()) {
+        NDArray pred = model.predict(b.past().toDevice(model.manager().getDevice(), false));
+        float[] p = pred.toFloatArray();
+        float[] x = b.past().toFloatArray();
+        float[] y = b.future().toFloatArray();
+        for (int w = 0; w < b.size(); w++) {
+          for (int t = 0; t < targets.size(); t++) {
+            ColumnScale s = scales.of(b.series()[w], targets.get(t));
+            int xBase = (w * inputs.size() + pastIndexOfTarget[t]) * past;
+            for (int i = 0; i < past; i++) {
+              pastRaw[i] = s.invert(x[xBase + i]);
+            }
+            int yBase = (w * targets.size() + t) * future;
+            for (int h = 0; h < future; h++) {
+              truth[h] = s.invert(y[yBase + h]);
+              forecast[h] = s.invert(p[yBase + h]);
+            }
+            all.add(pastRaw, truth, forecast);
+            perTarget.get(targets.get(t)).add(pastRaw, truth, forecast);
+          }
+        }
+        pred.close();
+      }
+    }
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("split", split);
+    out.put("windows", all.points() / Math.max(1, targets.size() * (long) future));
+    out.put("all", all.toMap());
+    perTarget.forEach((t, m) -> out.put(t, m.toMap()));
+    return out;
+  }
+}

@@ -1,0 +1,96 @@
+package dev.shardcast.training.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Optionally, the core sees only some input channels (train.model.inputs).
+ *
+ * <p>Per-window level normalization around a forecaster: each window's inputs are centred on their own
+ * past mean, and the target's past mean is added back to the forecast. The core model then learns
+ * shape (season, momentum) rather than level, so a series whose level moved after the training
+ * period (a trend, a regime change) is still forecast from where it is now. Same idea as the
+ * instance normalization of RevIN / DLinear-style forecasters, without learned parameters.
+ */
+public final class WindowNormBlock extends AbstractBlock {
+  private static final byte VERSION = 1;
+  private final Block core;
+  private final int[] targetInputIndex;
+  private final int[] seasonalIndex; // per future step, the past index one season back; null: level only
+  private final int[] coreInputs; // input channels the core sees; null: all
+
+  /**
+   * @param targetInputIndex for each target, its position among the input columns
+   * @param seasonalIndex null to add back the target's past mean (level); else, per future step,
+   *     the past position whose value is the seasonal-naive forecast, added back instead: the core
+   *     then learns a correction to seasonal-naive
+   */
+  public WindowNormBlock(Block core, int[] targetInputIndex, int[] seasonalIndex, int[] coreInputs) {
+    super(VERSION);
+    this.core = addChildBlock("core", core);
+    this.targetInputIndex = targetInputIndex == null ? null : targetInputIndex.clone();
+    this.seasonalIndex = seasonalIndex == null ? null : seasonalIndex.clone();
+    this.coreInputs = coreInputs == null ? null : coreInputs.clone();
+  }
+
+  /** The channels of {@code x} the core model sees (train.model.inputs). */
+  private NDArray select(NDArray x) {
+    if (coreInputs == null) {
+      return x;
+    }
+    NDList channels = new NDList();
+    for (int i : coreInputs) {
+      channels.add(x.get(new NDIndex(":, {}:{}, :", i, i + 1)));
+    }
+    return channels.size() == 1 ? channels.singletonOrThrow() : NDArrays.concat(channels, 1);
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
+    NDArray x = inputs.singletonOrThrow(); // [B, inputs, past]
+    if (targetInputIndex == null) {
+      return core.forward(ps, new NDList(select(x)), training, params);
+    }
+    NDArray mean = x.mean(new int[] {2}, true); // [B, inputs, 1]
+    NDArray y = core.forward(ps, new NDList(select(x.sub(mean))), training, params).singletonOrThrow(); // [B, targets, future]
+    NDList levels = new NDList();
+    for (int i : targetInputIndex) {
+      if (seasonalIndex == null) {
+        levels.add(mean.get(new NDIndex(":, {}:{}, :", i, i + 1)));
+      } else {
+        NDArray target = x.get(new NDIndex(":, {}:{}, :", i, i + 1)); // [B, 1, past]
+        NDList steps = new NDList();
+        for (int p : seasonalIndex) {
+          steps.add(target.get(new NDIndex(":, :, {}:{}", p, p + 1)));
+        }
+        levels.add(NDArrays.concat(steps, 2)); // [B, 1, future]
+      }
+    }
+    NDArray level = levels.size() == 1 ? levels.singletonOrThrow() : NDArrays.concat(levels, 1); // [B, targets, 1|future]
+    return new NDList(y.add(level));
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return core.getOutputShapes(coreShape(inputShapes));
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    core.initialize(manager, dataType, coreShape(inputShapes));
+  }
+
+  private Shape[] coreShape(Shape[] inputShapes) {
+    Shape s = inputShapes[0];
+    return coreInputs == null ? inputShapes : new Shape[] {new Shape(s.get(0), coreInputs.length, s.get(2))};
+  }
+}

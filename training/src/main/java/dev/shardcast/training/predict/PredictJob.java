@@ -1,0 +1,130 @@
+package dev.shardcast.training.predict;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.shardcast.training.eval.ScaleLookup;
+import dev.shardcast.training.model.SavedModel;
+import dev.shardcast.training.TrainJob;
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.read.CsvSource;
+import dev.shardcast.transforms.read.ParquetSource;
+import dev.shardcast.transforms.shard.ShardManifest;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
+import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.options.PipelineOptionsFactory;
+
+/**
+ * Forecasts the next {@code future} points of every series in raw recent data, with a trained model
+ * folder: the input is read and validated by prepare's readers, the latest window of each series is
+ * built by the same grid and gap rules, scaled with the training scaler, and the forecasts are
+ * written in original units as CSV ({@code series_key, step, timestamp, <target>...}).
+ */
+public final class PredictJob {
+  private PredictJob() {}
+
+  public record Outcome(Path output, int series, int forecasts, List<LatestWindows.Skipped> skipped, int quarantined) {}
+
+  public static Outcome run(JobConfig job, Path modelDir, Path outCsv) throws IOException {
+    JobPlan plan = new JobPlan(job);
+    ShardManifest manifest = ShardManifest.fromJson(Files.readAllBytes(modelDir.resolve(TrainJob.MANIFEST_COPY)));
+    ShardManifest.Schema schema = manifest.schema();
+    List<String> inputs = new ArrayList<>();
+    for (int i : plan.inputIndex()) {
+      inputs.add(plan.valueColumns().get(i));
+    }
+    if (!inputs.equals(schema.inputs()) || plan.window().past() != schema.past()) {
+      throw new IllegalArgumentException("the job's inputs " + inputs + " / past " + plan.window().past()
+          + " do not match the model's " + schema.inputs() + " / " + schema.past());
+    }
+    LatestWindows latest = new LatestWindows(plan);
+    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+    MatchResult match = FileSystems.match(job.input().path(), EmptyMatchTreatment.DISALLOW);
+    for (MatchResult.Metadata file : match.metadata()) {
+      String source = file.resourceId().toString();
+      latest.source(source);
+      if (job.input().format() == JobConfig.Format.PARQUET) {
+        ParquetSource.read(plan, source, () -> seekable(file), latest);
+      } else {
+        try (BufferedReader r = new BufferedReader(Channels.newReader(FileSystems.open(file.resourceId()), StandardCharsets.UTF_8))) {
+          CsvSource.read(plan, source, r, latest);
+        }
+      }
+    }
+    List<LatestWindows.Window> windows = new ArrayList<>();
+    List<LatestWindows.Skipped> skipped = new ArrayList<>();
+    latest.build(new ScaleLookup(manifest), windows, skipped);
+
+    Files.createDirectories(outCsv.toAbsolutePath().getParent());
+    int rows = 0;
+    try (NDManager manager = NDManager.newBaseManager();
+        Writer w = Files.newBufferedWriter(outCsv, StandardCharsets.UTF_8)) {
+      w.write("series_key,step,timestamp," + String.join(",", schema.targets()) + "\n");
+      if (!windows.isEmpty()) {
+        SavedModel.Loaded model = SavedModel.load(modelDir, manager);
+        float[] flat = new float[windows.size() * inputs.size() * schema.past()];
+        for (int i = 0; i < windows.size(); i++) {
+          System.arraycopy(windows.get(i).past(), 0, flat, i * inputs.size() * schema.past(), inputs.size() * schema.past());
+        }
+        NDArray past = manager.create(flat, new Shape(windows.size(), inputs.size(), schema.past()));
+        float[] pred = model.predict(past).toFloatArray();
+        ScaleLookup scales = new ScaleLookup(manifest);
+        int targets = schema.targets().size();
+        for (int i = 0; i < windows.size(); i++) {
+          LatestWindows.Window win = windows.get(i);
+          for (int h = 0; h < schema.future(); h++) {
+            StringBuilder line = new StringBuilder(csv(win.series())).append(',').append(h + 1).append(',');
+            if (win.firstForecastTime() != null) {
+              long step = plan.frequency().step(win.firstForecastTime()) + h;
+              line.append(Instant.ofEpochMilli(plan.frequency().timeOf(step)));
+            }
+            for (int t = 0; t < targets; t++) {
+              double raw = scales.of(win.series(), schema.targets().get(t)).invert(pred[(i * targets + t) * schema.future() + h]);
+              line.append(',').append(raw);
+            }
+            w.write(line.append('\n').toString());
+            rows++;
+          }
+        }
+      }
+    }
+    List<QuarantineRecord> bad = latest.quarantined();
+    if (!bad.isEmpty()) {
+      Path q = outCsv.resolveSibling(outCsv.getFileName() + ".quarantine.jsonl");
+      try (Writer w = Files.newBufferedWriter(q, StandardCharsets.UTF_8)) {
+        for (QuarantineRecord r : bad) {
+          w.write(r.toJson() + "\n");
+        }
+      }
+    }
+    return new Outcome(outCsv, windows.size(), rows, skipped, bad.size());
+  }
+
+  private static String csv(String s) {
+    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
+  }
+
+  private static SeekableByteChannel seekable(MatchResult.Metadata file) throws IOException {
+    ReadableByteChannel ch = FileSystems.open(file.resourceId());
+    if (ch instanceof SeekableByteChannel s) {
+      return s;
+    }
+    ch.close();
+    throw new IOException(file.resourceId() + " cannot be read at random positions, which Parquet needs");
+  }
+}
