@@ -1,0 +1,118 @@
+package dev.shardcast.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shardcast.training.TrainJob;
+import dev.shardcast.training.predict.PredictJob;
+import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.JobConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The README's main command on the demo: prepare, train, evaluate, then predict. */
+class TrainRunTest {
+
+  private static JobConfig demo(Path out, String... extra) {
+    List<String> o = new ArrayList<>(List.of("input.path=" + ItSupport.demoCsv(), "shards.output=" + out));
+    o.addAll(List.of(extra));
+    return ConfigLoader.load(ItSupport.demoJob(), o);
+  }
+
+  @Test
+  @Tag("slow")
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void demoModelBeatsSeasonalNaiveAndPredicts(@TempDir Path out) throws IOException {
+    JobConfig job = demo(out);
+    PrepareJob.run(job, List.of());
+    TrainJob.Outcome o = TrainJob.run(job, false, null);
+
+    JsonNode metrics = ItSupport.JSON.readTree(out.resolve("model").resolve(TrainJob.METRICS_FILE).toFile());
+    JsonNode test = metrics.path("test").path("all");
+    assertEquals(552 * 6, test.path("points").asLong(), "every test window, every horizon");
+    assertTrue(test.path("mase_seasonal_naive").asDouble() < 1.0, "MASE vs seasonal-naive " + test);
+    assertTrue(test.path("mase_last_value").asDouble() < 1.0, "MASE vs last-value " + test);
+    for (String f : List.of("model.json", "model.params", TrainJob.SCALER_FILE, TrainJob.METRICS_FILE)) {
+      assertTrue(Files.isRegularFile(o.modelDir().resolve(f)), f + " in the model folder");
+    }
+    assertRunLog(o.runLog(), 1);
+
+    // predict on the raw demo data: the latest 24 months of every city, 6 months ahead
+    Path csv = out.resolve("predictions.csv");
+    PredictJob.Outcome p = PredictJob.run(job, o.modelDir(), csv);
+    List<String> lines = Files.readAllLines(csv);
+    assertEquals("series_key,step,timestamp,sales", lines.get(0));
+    assertEquals(46 * 6, lines.size() - 1);
+    assertEquals(46, p.series());
+    Set<String> cities = new HashSet<>();
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.split(",");
+      cities.add(f[0]);
+      double v = Double.parseDouble(f[3]);
+      assertTrue(Double.isFinite(v) && v > -100, "forecast " + l);
+      if (f[1].equals("1")) {
+        assertEquals("2015-08-01T00:00:00Z", f[2], "the month after the data ends (2015-07)");
+      }
+    }
+    assertEquals(46, cities.size());
+  }
+
+  @Test
+  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  void smokeModeRunsTheWholeJobAndTheRunLogGrows(@TempDir Path out) throws IOException {
+    JobConfig job = demo(out, "input.sample_series=2", "train.epochs=2");
+    PrepareJob.run(job, List.of());
+    TrainJob.Outcome first = TrainJob.run(job, false, null);
+    assertEquals(2, first.result().epochs().size());
+    assertRunLog(first.runLog(), 1);
+    TrainJob.run(job, false, null);
+    assertRunLog(first.runLog(), 2);
+
+    // predict quarantines a bad row of the recent data and still forecasts the series it can
+    Path recent = out.resolve("recent.csv");
+    List<String> raw = Files.readAllLines(ItSupport.demoCsv());
+    List<String> lines = new ArrayList<>(raw.subList(0, 1));
+    lines.addAll(raw.subList(raw.size() - 30, raw.size())); // the last 30 months of the last city
+    lines.add("Wichita Falls,2015-08-01,lots,1,1,1,1");
+    Files.write(recent, lines);
+    JobConfig onRecent = demo(out, "input.sample_series=2", "train.epochs=2", "input.path=" + recent);
+    PredictJob.Outcome p = PredictJob.run(onRecent, first.modelDir(), out.resolve("p.csv"));
+    assertEquals(1, p.quarantined());
+    assertEquals(1, p.series());
+    String q = Files.readString(out.resolve("p.csv.quarantine.jsonl"));
+    assertTrue(q.contains("\"reason\":\"bad_number\""), q);
+  }
+
+  /** The run log: valid JSON lines, appended to by each run, with the named events. */
+  private static void assertRunLog(Path log, int runs) throws IOException {
+    int starts = 0;
+    int ends = 0;
+    int epochs = 0;
+    for (String line : Files.readAllLines(log)) {
+      JsonNode e = ItSupport.JSON.readTree(line);
+      switch (e.path("event").asText()) {
+        case "run_start" -> starts++;
+        case "run_end" -> {
+          ends++;
+          assertTrue(e.path("test").path("test").path("all").has("mase_seasonal_naive"), line);
+        }
+        case "epoch" -> epochs++;
+        default -> { }
+      }
+    }
+    assertEquals(runs, starts, "run_start events");
+    assertEquals(runs, ends, "run_end events");
+    assertTrue(epochs >= runs, "epoch events");
+  }
+}
