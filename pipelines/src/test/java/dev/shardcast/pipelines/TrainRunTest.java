@@ -38,6 +38,11 @@ class TrainRunTest {
     PrepareJob.run(job, List.of());
     TrainJob.Outcome o = TrainJob.run(job, false, null);
 
+    // On the real shards the loss comes down: the best epoch's val loss below the first epoch's,
+    // and the last epochs' train loss below the first epoch's.
+    var epochs = o.result().epochs();
+    assertTrue(o.result().bestValLoss() < epochs.get(0).valLoss(), "val loss never improved: " + epochs.get(0));
+    assertTrue(epochs.get(epochs.size() - 1).trainLoss() < epochs.get(0).trainLoss(), "train loss did not decrease");
     JsonNode metrics = ItSupport.JSON.readTree(out.resolve("model").resolve(TrainJob.METRICS_FILE).toFile());
     JsonNode test = metrics.path("test").path("all");
     assertEquals(552 * 6, test.path("points").asLong(), "every test window, every horizon");
