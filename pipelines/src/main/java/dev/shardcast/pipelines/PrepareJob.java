@@ -4,6 +4,7 @@ import dev.shardcast.transforms.beam.OutputFiles;
 import dev.shardcast.transforms.beam.WriteManifest;
 import dev.shardcast.transforms.beam.WriteQuarantine;
 import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.GitCommit;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.shard.ShardManifest;
@@ -13,7 +14,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -47,7 +47,7 @@ public final class PrepareJob {
     OutputFiles.write(out, RESOLVED_CONFIG, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
 
     Pipeline p = Pipeline.create(options(config, extraBeamArgs));
-    PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(gitCommit(), started));
+    PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started));
     PipelineResult result = p.run();
     PipelineResult.State state = result.waitUntilFinish();
     if (state != PipelineResult.State.DONE) {
@@ -74,26 +74,6 @@ public final class PrepareJob {
     args.add("--jobName=shardcast-" + config.name().replaceAll("[^A-Za-z0-9-]", "-").toLowerCase());
     args.addAll(extraBeamArgs);
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
-  }
-
-  /** The commit of the code, from SHARDCAST_GIT_COMMIT or git itself; null when unknown. */
-  static String gitCommit() {
-    String env = System.getenv("SHARDCAST_GIT_COMMIT");
-    if (env != null && !env.isBlank()) {
-      return env.trim();
-    }
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-      String outText = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && outText.matches("[0-9a-f]{40}")) {
-        return outText;
-      }
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return null;
   }
 
   public static JobConfig load(Path jobFile, List<String> overrides) {

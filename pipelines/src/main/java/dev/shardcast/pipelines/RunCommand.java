@@ -27,7 +27,7 @@ public final class RunCommand implements Callable<Integer> {
       ShardManifest m = PrepareJob.run(config, List.of());
       System.out.println(PrepareCommand.summary(m, config.shards().output(), (System.nanoTime() - started) / 1e9));
     }
-    TrainJob.Outcome o = TrainJob.run(config, resume, PrepareJob.gitCommit());
+    TrainJob.Outcome o = TrainJob.run(config, resume, dev.shardcast.transforms.config.GitCommit.current());
     System.out.println(TrainCommand.summary(o));
     System.out.printf("%nshardcast run: done in %.1f s%n", (System.nanoTime() - started) / 1e9);
     return 0;

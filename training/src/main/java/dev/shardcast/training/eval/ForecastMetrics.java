@@ -36,6 +36,14 @@ public final class ForecastMetrics {
 
   /** Index in the past window of the seasonal-naive value for future point {@code h} (0-based). */
   int seasonalIndex(int h) {
+    return seasonalIndex(past, lead, season, h);
+  }
+
+  /**
+   * The past position whose value is the seasonal-naive forecast of future point {@code h}: whole
+   * seasons back from the forecast point, into the window's past.
+   */
+  public static int seasonalIndex(int past, int lead, int season, int h) {
     int ahead = lead + h + 1; // steps from the last past point to the forecast point
     int seasonsBack = (ahead + season - 1) / season;
     return past - 1 + ahead - seasonsBack * season;

@@ -123,10 +123,8 @@ public record ModelSpec(
       return null;
     }
     int[] idx = new int[future];
-    int l = lead == null ? 0 : lead;
     for (int h = 0; h < future; h++) {
-      int ahead = l + h + 1;
-      idx[h] = past - 1 + ahead - ((ahead + season - 1) / season) * season;
+      idx[h] = dev.shardcast.training.eval.ForecastMetrics.seasonalIndex(past, lead == null ? 0 : lead, season, h);
     }
     return idx;
   }

@@ -136,26 +136,6 @@ public final class RunLog implements AutoCloseable {
     return JSON;
   }
 
-  /** The commit of the code, from SHARDCAST_GIT_COMMIT or git itself; null when unknown. */
-  public static String gitCommit() {
-    String env = System.getenv("SHARDCAST_GIT_COMMIT");
-    if (env != null && !env.isBlank()) {
-      return env.trim();
-    }
-    try {
-      Process git = new ProcessBuilder("git", "rev-parse", "HEAD").redirectErrorStream(true).start();
-      String text = new String(git.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-      if (git.waitFor(10, TimeUnit.SECONDS) && git.exitValue() == 0 && text.matches("[0-9a-f]{40}")) {
-        return text;
-      }
-    } catch (IOException e) {
-      return null;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-    return null;
-  }
-
   @Override
   public void close() {
     try {

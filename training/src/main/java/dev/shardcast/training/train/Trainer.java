@@ -130,7 +130,7 @@ public final class Trainer implements AutoCloseable {
     String resumedFrom = opts.resume ? restore() : null;
     log.runStart(
         opts.config != null ? opts.config : RunLog.json().valueToTree(cfg),
-        opts.gitCommitSet ? opts.gitCommit : RunLog.gitCommit(),
+        opts.gitCommitSet ? opts.gitCommit : dev.shardcast.transforms.config.GitCommit.current(),
         opts.configHash,
         opts.manifestHash,
         device.toString(),
