@@ -22,7 +22,8 @@ public final class PredictCommand implements Callable<Integer> {
   @Option(names = "--model", paramLabel = "DIR", description = "model folder; default: the job's best model")
   Path model;
 
-  @Option(names = "--output", paramLabel = "FILE", description = "forecast CSV; default: <model output>/predictions.csv")
+  @Option(names = "--output", paramLabel = "FILE",
+      description = "forecast file, CSV or (name ending in .parquet) Parquet; default: <model output>/predictions.csv")
   Path output;
 
   @Override

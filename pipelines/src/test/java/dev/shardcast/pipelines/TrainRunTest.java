@@ -97,6 +97,25 @@ class TrainRunTest {
     assertEquals(1, p.series());
     String q = Files.readString(out.resolve("p.csv.quarantine.jsonl"));
     assertTrue(q.contains("\"reason\":\"bad_number\""), q);
+
+    // the same forecasts as Parquet, read back by DuckDB
+    Path parquet = out.resolve("p.parquet");
+    PredictJob.run(onRecent, first.modelDir(), parquet);
+    List<String> csvRows = Files.readAllLines(out.resolve("p.csv"));
+    try (ItSupport.Duck duck = new ItSupport.Duck()) {
+      List<List<Object>> rows = duck.rows("SELECT series_key, step, epoch_ms(timestamp), sales FROM read_parquet("
+          + ItSupport.sqlPath(parquet) + ") ORDER BY step");
+      assertEquals(csvRows.size() - 1, rows.size());
+      for (int i = 0; i < rows.size(); i++) {
+        String[] f = csvRows.get(i + 1).split(",");
+        assertEquals(f[0], rows.get(i).get(0));
+        assertEquals(Integer.parseInt(f[1]), ((Number) rows.get(i).get(1)).intValue());
+        assertEquals(java.time.Instant.parse(f[2]).toEpochMilli(), ((Number) rows.get(i).get(2)).longValue());
+        assertEquals(Double.parseDouble(f[3]), ((Number) rows.get(i).get(3)).doubleValue(), 1e-9);
+      }
+    } catch (java.sql.SQLException e) {
+      throw new AssertionError(e);
+    }
   }
 
   /** The run log: valid JSON lines, appended to by each run, with the named events. */

@@ -21,7 +21,6 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
@@ -33,7 +32,7 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Forecasts the next {@code future} points of every series in raw recent data, with a trained model
  * folder: the input is read and validated by prepare's readers, the latest window of each series is
  * built by the same grid and gap rules, scaled with the training scaler, and the forecasts are
- * written in original units as CSV ({@code series_key, step, timestamp, <target>...}).
+ * written in original units as CSV or Parquet ({@code series_key, step, timestamp, <target>...}).
  */
 public final class PredictJob {
   private PredictJob() {}
@@ -70,11 +69,9 @@ public final class PredictJob {
     List<LatestWindows.Skipped> skipped = new ArrayList<>();
     latest.build(new ScaleLookup(manifest), windows, skipped);
 
-    Files.createDirectories(outCsv.toAbsolutePath().getParent());
     int rows = 0;
     try (NDManager manager = NDManager.newBaseManager();
-        Writer w = Files.newBufferedWriter(outCsv, StandardCharsets.UTF_8)) {
-      w.write("series_key,step,timestamp," + String.join(",", schema.targets()) + "\n");
+        ForecastWriter w = ForecastWriter.open(outCsv, schema.targets())) {
       if (!windows.isEmpty()) {
         SavedModel.Loaded model = SavedModel.load(modelDir, manager);
         float[] flat = new float[windows.size() * inputs.size() * schema.past()];
@@ -88,16 +85,13 @@ public final class PredictJob {
         for (int i = 0; i < windows.size(); i++) {
           LatestWindows.Window win = windows.get(i);
           for (int h = 0; h < schema.future(); h++) {
-            StringBuilder line = new StringBuilder(csv(win.series())).append(',').append(h + 1).append(',');
-            if (win.firstForecastTime() != null) {
-              long step = plan.frequency().step(win.firstForecastTime()) + h;
-              line.append(Instant.ofEpochMilli(plan.frequency().timeOf(step)));
-            }
+            Long time = win.firstForecastTime() == null ? null
+                : plan.frequency().timeOf(plan.frequency().step(win.firstForecastTime()) + h);
+            double[] raw = new double[targets];
             for (int t = 0; t < targets; t++) {
-              double raw = scales.of(win.series(), schema.targets().get(t)).invert(pred[(i * targets + t) * schema.future() + h]);
-              line.append(',').append(raw);
+              raw[t] = scales.of(win.series(), schema.targets().get(t)).invert(pred[(i * targets + t) * schema.future() + h]);
             }
-            w.write(line.append('\n').toString());
+            w.write(win.series(), h + 1, time, raw);
             rows++;
           }
         }
@@ -113,10 +107,6 @@ public final class PredictJob {
       }
     }
     return new Outcome(outCsv, windows.size(), rows, skipped, bad.size());
-  }
-
-  private static String csv(String s) {
-    return s.contains(",") || s.contains("\"") ? "\"" + s.replace("\"", "\"\"") + "\"" : s;
   }
 
   private static SeekableByteChannel seekable(MatchResult.Metadata file) throws IOException {
