@@ -72,11 +72,45 @@ public abstract class ParameterOptimizer implements AutoCloseable {
 
   public abstract String type();
 
-  /** The full state, in a fixed order, for a checkpoint (arrays are owned by the optimizer). */
-  public abstract NDList state();
+  /** Per-parameter state buffers, each an array with one entry per parameter (Adam: m, v). */
+  protected abstract List<NDArray[]> buffers();
+
+  private NDArray count;
+
+  /**
+   * The full state, in a fixed order, for a checkpoint (arrays are owned by the optimizer): every
+   * buffer's arrays, buffer by buffer, then the update count as int64 [1].
+   */
+  public NDList state() {
+    NDList out = new NDList();
+    for (NDArray[] b : buffers()) {
+      out.addAll(List.of(b));
+    }
+    if (count != null) {
+      count.close();
+    }
+    count = manager.create(new long[] {updates});
+    out.add(count);
+    return out;
+  }
 
   /** Restores {@link #state()} output (decoded from a checkpoint); copies the values in. */
-  public abstract void loadState(NDList state);
+  public void loadState(NDList state) {
+    List<NDArray[]> buffers = buffers();
+    int n = params.size();
+    int expected = buffers.size() * n + 1;
+    if (state.size() != expected) {
+      throw new IllegalArgumentException(
+          type() + " state has " + state.size() + " arrays, expected " + expected);
+    }
+    int at = 0;
+    for (NDArray[] b : buffers) {
+      for (int i = 0; i < n; i++) {
+        copyInto(state.get(at++), b[i]);
+      }
+    }
+    updates = state.get(at).toLongArray()[0];
+  }
 
   /** Sets every gradient to zero (PyTorch accumulates them across backward calls). */
   public void zeroGradients() {
@@ -122,14 +156,6 @@ public abstract class ParameterOptimizer implements AutoCloseable {
     return manager.zeros(w.getShape(), w.getDataType(), w.getDevice());
   }
 
-  protected NDArray counter() {
-    return manager.create(new long[] {updates});
-  }
-
-  protected void readCounter(NDArray a) {
-    updates = a.toLongArray()[0];
-  }
-
   @Override
   public void close() {
     for (NDArray a : state()) {
@@ -144,7 +170,6 @@ public abstract class ParameterOptimizer implements AutoCloseable {
     private static final float EPS = 1e-8f;
     private final NDArray[] m;
     private final NDArray[] v;
-    private NDArray count;
 
     Adam(List<Parameter> params, NDManager manager, double lr, double wd) {
       super(params, manager, lr, wd);
@@ -173,32 +198,9 @@ public abstract class ParameterOptimizer implements AutoCloseable {
       return "adam";
     }
 
-    /** m[0..n), v[0..n), then the update count as int64 [1]. */
     @Override
-    public NDList state() {
-      NDList out = new NDList();
-      out.addAll(List.of(m));
-      out.addAll(List.of(v));
-      if (count != null) {
-        count.close();
-      }
-      count = counter();
-      out.add(count);
-      return out;
-    }
-
-    @Override
-    public void loadState(NDList state) {
-      int n = m.length;
-      if (state.size() != 2 * n + 1) {
-        throw new IllegalArgumentException(
-            "Adam state has " + state.size() + " arrays, expected " + (2 * n + 1));
-      }
-      for (int i = 0; i < n; i++) {
-        copyInto(state.get(i), m[i]);
-        copyInto(state.get(n + i), v[i]);
-      }
-      readCounter(state.get(2 * n));
+    protected List<NDArray[]> buffers() {
+      return List.of(m, v);
     }
   }
 
@@ -206,7 +208,6 @@ public abstract class ParameterOptimizer implements AutoCloseable {
   static final class SgdMomentum extends ParameterOptimizer {
     private final float momentum;
     private final NDArray[] velocity;
-    private NDArray count;
 
     SgdMomentum(List<Parameter> params, NDManager manager, double lr, double momentum, double wd) {
       super(params, manager, lr, wd);
@@ -233,30 +234,9 @@ public abstract class ParameterOptimizer implements AutoCloseable {
       return "sgd";
     }
 
-    /** velocity[0..n), then the update count as int64 [1]. */
     @Override
-    public NDList state() {
-      NDList out = new NDList();
-      out.addAll(List.of(velocity));
-      if (count != null) {
-        count.close();
-      }
-      count = counter();
-      out.add(count);
-      return out;
-    }
-
-    @Override
-    public void loadState(NDList state) {
-      int n = velocity.length;
-      if (state.size() != n + 1) {
-        throw new IllegalArgumentException(
-            "SGD state has " + state.size() + " arrays, expected " + (n + 1));
-      }
-      for (int i = 0; i < n; i++) {
-        copyInto(state.get(i), velocity[i]);
-      }
-      readCounter(state.get(n));
+    protected List<NDArray[]> buffers() {
+      return java.util.Collections.singletonList(velocity);
     }
   }
 }
