@@ -17,7 +17,8 @@ public record JobConfig(
     Scaler scaler,
     Shards shards,
     Runner runner,
-    Train train)
+    Train train,
+    QualityConfig quality)
     implements Serializable {
 
   public record Input(
@@ -29,7 +30,17 @@ public record JobConfig(
       List<Column> columns,
       Long chunkPoints,
       String eventBucket,
-      Integer sampleSeries)
+      Integer sampleSeries,
+      List<Source> sources)
+      implements Serializable {}
+
+  /**
+   * One of several inputs merged into one data set (the Unified checks). {@code columns} maps a
+   * data-set column name to this source's own column name; {@code units} gives the unit this source
+   * records a column in, converted to the column's declared {@code quality.columns.<c>.unit}.
+   */
+  public record Source(String name, String path, Format format, java.util.Map<String, String> columns,
+      java.util.Map<String, String> units)
       implements Serializable {}
 
   public record Timestamp(String column, String format) implements Serializable {}
