@@ -68,7 +68,7 @@ final class ShardFixture {
     ShardManifest.Schema ms = new ShardManifest.Schema(BATCH, PAST, FUTURE, 0, 1, "1d", INPUTS, TARGETS, true,
         schema.describe());
     ShardManifest manifest = new ShardManifest(ShardSchema.FORMAT_VERSION, "fixture", "0".repeat(64), null, null,
-        "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", 42L, List.of(), ms, splits, null, Map.of(), null);
+        "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", 42L, List.of(), ms, splits, null, Map.of(), null, null);
     Files.write(dir.resolve(ShardManifest.FILE_NAME), manifest.toJson());
     return new ShardFixture(dir, manifest, blocks);
   }

@@ -21,6 +21,7 @@ public final class BlockCoders {
       DataOutputStream out = new DataOutputStream(os);
       out.writeUTF(c.series);
       out.writeUTF(c.source);
+      out.writeUTF(c.origin);
       out.writeInt(c.width);
       out.writeInt(c.size);
       writeLongs(out, c.steps);
@@ -35,9 +36,10 @@ public final class BlockCoders {
       DataInputStream in = new DataInputStream(is);
       String series = in.readUTF();
       String source = in.readUTF();
+      String origin = in.readUTF();
       int width = in.readInt();
       int size = in.readInt();
-      return new RowChunk(series, source, width, size, readLongs(in), readLongs(in), readLongs(in), readDoubles(in));
+      return new RowChunk(series, source, origin, width, size, readLongs(in), readLongs(in), readLongs(in), readDoubles(in));
     }
   }
 

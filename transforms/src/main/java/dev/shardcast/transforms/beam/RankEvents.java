@@ -113,7 +113,7 @@ public final class RankEvents
         } else {
           ChunkWindower.RowRef r = rows.get(i);
           if (kept == null) {
-            kept = new RowChunk.Builder(series, r.chunk().source, values.length);
+            kept = new RowChunk.Builder(series, r.chunk().source, r.chunk().origin, values.length);
           }
           System.arraycopy(r.chunk().values, r.row() * values.length, values, 0, values.length);
           kept.add(kept.size(), t, r.chunk().lines[r.row()], values);
@@ -166,7 +166,7 @@ public final class RankEvents
       IntStream.range(0, rc.size).forEach(r -> {
         long step = first + r;
         System.arraycopy(rc.values, r * rc.width, values, 0, rc.width);
-        layout.chunksOf(step, chunk -> chunks.computeIfAbsent(chunk, k -> new RowChunk.Builder(series, rc.source, rc.width))
+        layout.chunksOf(step, chunk -> chunks.computeIfAbsent(chunk, k -> new RowChunk.Builder(series, rc.source, rc.origin, rc.width))
             .add(step, rc.times[r], rc.lines[r], values));
       });
       new TreeMap<>(chunks).forEach((chunk, b) -> c.output(KV.of(KV.of(series, chunk), b.build())));

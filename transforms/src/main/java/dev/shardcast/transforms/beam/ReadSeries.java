@@ -7,7 +7,15 @@ import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.core.RowChunk;
 import dev.shardcast.transforms.read.CsvSource;
 import dev.shardcast.transforms.read.ParquetSource;
+import dev.shardcast.transforms.quality.DatasetProfile;
+import dev.shardcast.transforms.quality.RowChecks;
+import dev.shardcast.transforms.quality.RuleSet;
 import dev.shardcast.transforms.read.RowRouter;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.beam.sdk.transforms.Flatten;
+import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionList;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.channels.Channels;
@@ -37,6 +45,8 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
   public static final TupleTag<KV<String, String>> QUARANTINE = new TupleTag<>() {};
   public static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>() {};
   public static final TupleTag<KV<String, Long>> FILES = new TupleTag<>() {};
+  /** One data-set profile per file, of the rows the rules accepted. */
+  public static final TupleTag<DatasetProfile> PROFILES = new TupleTag<>() {};
 
   /** Rows a reader buffers before it emits its chunks. */
   static final int MAX_BUFFERED_ROWS = 200_000;
@@ -49,33 +59,63 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
 
   @Override
   public PCollectionTuple expand(PBegin begin) {
-    PCollectionTuple out =
-        begin
-            .apply("MatchInputs", FileIO.match().filepattern(plan.config().input().path())
-                .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
-            .apply("OpenInputs", FileIO.readMatches())
-            .apply("ParseRows", ParDo.of(new ReadFileFn(plan))
-                .withOutputTags(CHUNKS, TupleTagList.of(QUARANTINE).and(COUNTS).and(FILES)));
-    out.get(CHUNKS).setCoder(KvCoder.of(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()), new BlockCoders.RowChunkCoder()));
-    out.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
-    out.get(COUNTS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
-    out.get(FILES).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+    // One branch per named source (Unified): each has its own path, format, column names and units.
+    List<PCollectionTuple> perSource = new ArrayList<>();
+    List<JobConfig.Source> sources = plan.sources();
+    for (int i = 0; i < sources.size(); i++) {
+      String name = sources.size() == 1 ? "" : "[" + sources.get(i).name() + "]";
+      perSource.add(begin
+          .apply("MatchInputs" + name, FileIO.match().filepattern(sources.get(i).path())
+              .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+          .apply("OpenInputs" + name, FileIO.readMatches())
+          .apply("ParseRows" + name, ParDo.of(new ReadFileFn(plan, i))
+              .withOutputTags(CHUNKS, TupleTagList.of(QUARANTINE).and(COUNTS).and(FILES).and(PROFILES))));
+    }
+    PCollectionTuple out = PCollectionTuple.empty(begin.getPipeline());
+    out = out.and(CHUNKS, flatten(perSource, CHUNKS, "Chunks",
+        KvCoder.of(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()), new BlockCoders.RowChunkCoder())));
+    out = out.and(QUARANTINE, flatten(perSource, QUARANTINE, "Quarantine", KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of())));
+    out = out.and(COUNTS, flatten(perSource, COUNTS, "Counts", KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())));
+    out = out.and(FILES, flatten(perSource, FILES, "Files", KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())));
+    out = out.and(PROFILES, flatten(perSource, PROFILES, "Profiles", new DatasetProfileCoder()));
     return out;
+  }
+
+  private static <T> PCollection<T> flatten(List<PCollectionTuple> parts, TupleTag<T> tag, String name,
+      org.apache.beam.sdk.coders.Coder<T> coder) {
+    List<PCollection<T>> list = new ArrayList<>();
+    for (PCollectionTuple t : parts) {
+      list.add(t.get(tag).setCoder(coder));
+    }
+    if (list.size() == 1) {
+      return list.get(0);
+    }
+    return PCollectionList.of(list).apply("AllSources" + name, Flatten.pCollections()).setCoder(coder);
   }
 
   static final class ReadFileFn extends DoFn<FileIO.ReadableFile, KV<KV<String, Long>, RowChunk>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadFileFn.class);
     private final JobPlan plan;
+    private final int sourceIndex;
+    private transient RuleSet rules;
 
-    ReadFileFn(JobPlan plan) {
+    ReadFileFn(JobPlan plan, int sourceIndex) {
       this.plan = plan;
+      this.sourceIndex = sourceIndex;
+    }
+
+    @Setup
+    public void setup() {
+      rules = RuleSet.compile(plan);
     }
 
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out) throws IOException {
       String source = file.getMetadata().resourceId().toString();
       long started = System.nanoTime();
-      RowRouter router = new RowRouter(plan, ChunkLayout.of(plan), plan.eventBucketMillis(), source,
+      JobConfig.Source src = plan.sources().get(sourceIndex);
+      RowChecks checks = new RowChecks(plan, rules, src);
+      RowRouter router = new RowRouter(plan, ChunkLayout.of(plan), plan.eventBucketMillis(), source, src.name(),
           new RowRouter.Output() {
             @Override
             public void chunk(String series, long chunk, RowChunk rows) {
@@ -89,16 +129,19 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
           },
           MAX_BUFFERED_ROWS);
       long rows;
-      if (plan.config().input().format() == JobConfig.Format.PARQUET) {
-        rows = ParquetSource.read(plan, source, file::openSeekable, router);
+      if (src.format() == JobConfig.Format.PARQUET) {
+        rows = ParquetSource.read(plan, src, checks, source, file::openSeekable, router);
       } else {
         try (BufferedReader reader =
             new BufferedReader(Channels.newReader(file.open(), StandardCharsets.UTF_8), 1 << 16)) {
-          rows = CsvSource.read(plan, source, reader, router);
+          rows = CsvSource.read(plan, src, checks, source, reader, router);
         }
       }
       router.flush();
       out.get(COUNTS).output(KV.of("rows_read", rows));
+      out.get(COUNTS).output(KV.of("source." + src.name() + ".rows_read", rows));
+      checks.counts((k, v) -> out.get(COUNTS).output(KV.of(k, v)));
+      out.get(PROFILES).output(checks.profile());
       out.get(COUNTS).output(KV.of("files_read", 1L));
       out.get(FILES).output(KV.of(source, file.getMetadata().sizeBytes()));
       LOG.info("read {} rows ({} quarantined) from {} in {} ms", rows, router.quarantined(), source,

@@ -30,6 +30,8 @@ import org.apache.beam.sdk.transforms.MapElements;
 import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
+import org.apache.beam.sdk.values.PCollectionView;
+import dev.shardcast.transforms.quality.ScaleCheck;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.TupleTag;
@@ -54,9 +56,16 @@ public final class WindowSeries
   private static final TupleTag<SeriesExtent> CHUNK_EXTENT = new TupleTag<>() {};
 
   private final JobPlan plan;
+  private final PCollectionView<ScaleCheck> scale;
 
   public WindowSeries(JobPlan plan) {
+    this(plan, null);
+  }
+
+  /** @param scale the Uniform scale check fitted on the readers' profile; null when the job has none */
+  public WindowSeries(JobPlan plan, PCollectionView<ScaleCheck> scale) {
     this.plan = plan;
+    this.scale = scale;
   }
 
   @Override
@@ -88,8 +97,9 @@ public final class WindowSeries
         KeyedPCollectionTuple.of(ROWS, chunks)
             .and(CHUNK_EXTENT, extentPerChunk)
             .apply("GroupChunks", CoGroupByKey.create())
-            .apply("WindowChunks", ParDo.of(new WindowChunkFn(plan))
-                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS)));
+            .apply("WindowChunks", ParDo.of(new WindowChunkFn(plan, scale))
+                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS))
+                .withSideInputs(scale == null ? List.of() : List.of(scale)));
     out.get(WINDOWS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowBlockCoder()));
     out.get(TRAIN_SAMPLES).setCoder(KvCoder.of(StringUtf8Coder.of(), new BlockCoders.SampleBlockCoder()));
     out.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
@@ -129,9 +139,11 @@ public final class WindowSeries
     private static final AtomicLong DONE = new AtomicLong();
     private final JobPlan plan;
     private final ChunkLayout layout;
+    private final PCollectionView<ScaleCheck> scaleView;
 
-    WindowChunkFn(JobPlan plan) {
+    WindowChunkFn(JobPlan plan, PCollectionView<ScaleCheck> scaleView) {
       this.plan = plan;
+      this.scaleView = scaleView;
       this.layout = ChunkLayout.of(plan);
     }
 
@@ -142,8 +154,9 @@ public final class WindowSeries
       SeriesExtent extent = c.element().getValue().getOnly(CHUNK_EXTENT);
       List<RowChunk> rows = new ArrayList<>();
       c.element().getValue().getAll(ROWS).forEach(rows::add);
+      ScaleCheck scale = scaleView == null ? null : c.sideInput(scaleView);
       ChunkWindower.Result r =
-          ChunkWindower.process(plan, layout, series, chunk, extent.firstStep(), extent.lastStep(), rows);
+          ChunkWindower.process(plan, layout, series, chunk, extent.firstStep(), extent.lastStep(), rows, scale);
       for (int split = 0; split < r.windows.length; split++) {
         if (r.windows[split] != null) {
           out.get(WINDOWS).output(KV.of(split, r.windows[split]));
@@ -152,9 +165,15 @@ public final class WindowSeries
       if (r.trainSample.size > 0) {
         out.get(TRAIN_SAMPLES).output(KV.of(series, r.trainSample));
       }
-      for (ChunkWindower.RowRef d : r.duplicates) {
-        QuarantineRecord q = duplicate(plan, d);
+      for (ChunkWindower.Rejected d : r.rejected) {
+        QuarantineRecord q = rejected(plan, d);
         out.get(QUARANTINE).output(KV.of(q.sortKey(), q.toJson()));
+      }
+      r.usedByOrigin.forEach((origin, n) -> out.get(COUNTS).output(KV.of("source." + origin + ".rows_used", n)));
+      for (int i = 0; i < r.scaleChecked.length; i++) {
+        String id = scale.rule(i).id();
+        out.get(COUNTS).output(KV.of("rule." + id + ".checked", r.scaleChecked[i]));
+        out.get(COUNTS).output(KV.of("rule." + id + ".failed", r.scaleFailed[i]));
       }
       out.get(COUNTS).output(KV.of("rows_windowed", r.rowsWindowed));
       out.get(COUNTS).output(KV.of("rows_unused", r.rowsUnused));
@@ -165,9 +184,9 @@ public final class WindowSeries
     }
   }
 
-  static QuarantineRecord duplicate(JobPlan plan, ChunkWindower.RowRef ref) {
-    RowChunk c = ref.chunk();
-    int r = ref.row();
+  static QuarantineRecord rejected(JobPlan plan, ChunkWindower.Rejected rej) {
+    RowChunk c = rej.ref().chunk();
+    int r = rej.ref().row();
     Map<String, String> row = new LinkedHashMap<>();
     row.put("series_key", c.series);
     row.put("timestamp", java.time.Instant.ofEpochMilli(c.times[r]).toString());
@@ -175,8 +194,12 @@ public final class WindowSeries
       double v = c.value(r, j);
       row.put(plan.valueColumns().get(j), Double.isNaN(v) ? null : Double.toString(v));
     }
-    return new QuarantineRecord(c.source, c.lines[r], QuarantineRecord.DUPLICATE_TIMESTAMP,
-        plan.config().input().timestamp().column(), row.get("timestamp"),
-        "series " + c.series + " has more than one row at this timestamp; all of them are quarantined", row);
+    String column = plan.config().input().timestamp().column();
+    String value = row.get("timestamp");
+    if (rej.reason().endsWith(".scale_check")) {
+      column = rej.reason().substring(0, rej.reason().length() - ".scale_check".length());
+      value = row.get(column);
+    }
+    return new QuarantineRecord(c.source, c.lines[r], rej.reason(), column, value, rej.message(), row, c.origin);
   }
 }

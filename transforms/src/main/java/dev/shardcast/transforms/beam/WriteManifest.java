@@ -4,6 +4,7 @@ import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.ScalerParams;
+import dev.shardcast.transforms.quality.QualityReport;
 import dev.shardcast.transforms.core.SeriesExtent;
 import dev.shardcast.transforms.shard.ShardManifest;
 import dev.shardcast.transforms.shard.ShardManifest.ShardFile;
@@ -39,7 +40,8 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
       PCollectionView<Map<String, Long>> counts,
       PCollectionView<List<KV<String, Long>>> files,
       PCollectionView<ScalerParams> scaler,
-      PCollectionView<Iterable<SeriesExtent>> dataRange) implements java.io.Serializable {}
+      PCollectionView<Iterable<SeriesExtent>> dataRange,
+      PCollectionView<String> verdict) implements java.io.Serializable {}
 
   /** What only the launcher knows. */
   public record RunInfo(String gitCommit, String startedAt) implements java.io.Serializable {}
@@ -61,7 +63,8 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
     return begin
         .apply("ManifestTrigger", Create.of(ShardManifest.FILE_NAME))
         .apply("WriteManifestFile", ParDo.of(new WriteFn(plan, outputDir, inputs, run))
-            .withSideInputs(inputs.shards(), inputs.counts(), inputs.files(), inputs.scaler(), inputs.dataRange()))
+            .withSideInputs(inputs.shards(), inputs.counts(), inputs.files(), inputs.scaler(), inputs.dataRange(),
+                inputs.verdict()))
         .setCoder(StringUtf8Coder.of());
   }
 
@@ -81,6 +84,10 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
+      if (QualityReport.FAIL.equals(c.sideInput(in.verdict()))) {
+        LOG.error("no manifest written: the data-quality gate failed (see {})", QualityReport.FILE_NAME);
+        return;
+      }
       Map<String, Long> counts = new TreeMap<>(c.sideInput(in.counts()));
       Map<String, ShardManifest.Split> splits = splits(c.sideInput(in.shards()), counts);
       long read = counts.getOrDefault("rows_read", 0L);
@@ -126,7 +133,8 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
           new ShardManifest.Scaler(cfg.scaler().type().yaml(), cfg.scaler().scope().yaml(), cfg.scaler().sampleSize(),
               scaler.global(), scaler.perSeries()),
           counts,
-          new ShardManifest.Quarantine(WriteQuarantine.PATH, counts.getOrDefault("rows_quarantined", 0L), byReason));
+          new ShardManifest.Quarantine(WriteQuarantine.PATH, counts.getOrDefault("rows_quarantined", 0L), byReason),
+          new ShardManifest.Quality(QualityReport.FILE_NAME, c.sideInput(in.verdict())));
       OutputFiles.writeAtomically(outputDir, ShardManifest.FILE_NAME, manifest.toJson());
       LOG.info("manifest written; counts: {}", counts);
       c.output(OutputFiles.resolve(outputDir, ShardManifest.FILE_NAME).toString());

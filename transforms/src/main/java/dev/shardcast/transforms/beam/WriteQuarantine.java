@@ -1,5 +1,8 @@
 package dev.shardcast.transforms.beam;
 
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.quality.QuarantineParquet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +24,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 
 /**
  * Writes every quarantined row, one JSON object per line, ordered by source and line, to
- * {@code <output>/quarantine/rows.jsonl} (an empty file when no row was quarantined) and counts them
- * per reason.
+ * {@code <output>/quarantine/rows.jsonl} (an empty file when no row was quarantined), the same rows as
+ * {@code quarantine/rows.parquet}, and counts them per reason and per named source.
  */
 public final class WriteQuarantine extends PTransform<PCollection<KV<String, String>>, PCollection<KV<String, Long>>> {
   public static final String PATH = "quarantine/rows.jsonl";
@@ -57,15 +60,21 @@ public final class WriteQuarantine extends PTransform<PCollection<KV<String, Str
       rows.sort((a, b) -> a.getKey().compareTo(b.getKey()));
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       Map<String, Long> byReason = new TreeMap<>();
+      Map<String, Long> bySource = new TreeMap<>();
+      List<QuarantineRecord> records = new ArrayList<>(rows.size());
       for (KV<String, String> r : rows) {
         out.write(r.getValue().getBytes(StandardCharsets.UTF_8));
         out.write('\n');
-        String reason = r.getKey().substring(r.getKey().lastIndexOf('\u0000') + 1);
-        byReason.merge(reason, 1L, Long::sum);
+        QuarantineRecord record = QuarantineRecord.fromJson(r.getValue());
+        records.add(record);
+        byReason.merge(record.reason(), 1L, Long::sum);
+        bySource.merge(record.origin() == null ? JobPlan.DEFAULT_SOURCE : record.origin(), 1L, Long::sum);
       }
       OutputFiles.write(outputDir, c.element(), out.toByteArray());
+      OutputFiles.write(outputDir, QuarantineParquet.PATH, QuarantineParquet.encode(records));
       c.output(KV.of("rows_quarantined", (long) rows.size()));
       byReason.forEach((reason, n) -> c.output(KV.of("quarantined." + reason, n)));
+      bySource.forEach((source, n) -> c.output(KV.of("source." + source + ".rows_quarantined", n)));
     }
   }
 }

@@ -18,6 +18,8 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollection;
+import org.apache.beam.sdk.values.PCollectionView;
+import dev.shardcast.transforms.quality.QualityReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,16 +30,19 @@ import org.slf4j.LoggerFactory;
 public final class WriteShards extends PTransform<PCollection<KV<String, WindowBlock>>, PCollection<KV<String, ShardFile>>> {
   private final JobPlan plan;
   private final String outputDir;
+  private final PCollectionView<String> verdict;
 
-  public WriteShards(JobPlan plan, String outputDir) {
+  /** @param verdict the data-quality verdict: nothing is written when it is fail */
+  public WriteShards(JobPlan plan, String outputDir, PCollectionView<String> verdict) {
     this.plan = plan;
     this.outputDir = outputDir;
+    this.verdict = verdict;
   }
 
   @Override
   public PCollection<KV<String, ShardFile>> expand(PCollection<KV<String, WindowBlock>> batches) {
     return batches
-        .apply("WriteShardFiles", ParDo.of(new WriteFn(plan, outputDir)))
+        .apply("WriteShardFiles", ParDo.of(new WriteFn(plan, outputDir, verdict)).withSideInputs(verdict))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(ShardFile.class)));
   }
 
@@ -46,11 +51,13 @@ public final class WriteShards extends PTransform<PCollection<KV<String, WindowB
     private static final AtomicLong WRITTEN = new AtomicLong();
     private final JobPlan plan;
     private final String outputDir;
+    private final PCollectionView<String> verdict;
     private transient ShardSchema schema;
 
-    WriteFn(JobPlan plan, String outputDir) {
+    WriteFn(JobPlan plan, String outputDir, PCollectionView<String> verdict) {
       this.plan = plan;
       this.outputDir = outputDir;
+      this.verdict = verdict;
     }
 
     @Setup
@@ -60,6 +67,9 @@ public final class WriteShards extends PTransform<PCollection<KV<String, WindowB
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException, NoSuchAlgorithmException {
+      if (QualityReport.FAIL.equals(c.sideInput(verdict))) {
+        return; // the quality gate failed: no shard may become visible
+      }
       String[] key = c.element().getKey().split("/");
       String split = JobPlan.SPLITS[Integer.parseInt(key[0])];
       long batch = Long.parseLong(key[1]);

@@ -48,6 +48,22 @@ public final class JobPlan implements Serializable {
     this.testEnd = s.testEnd() == null ? Long.MAX_VALUE : ConfigValidator.cutoff(s.testEnd(), "split.test_end");
   }
 
+  /** The named inputs: {@code input.sources}, or the one {@code input.path} as a source named "input". */
+  public List<JobConfig.Source> sources() {
+    JobConfig.Input in = config.input();
+    if (in.sources() != null && !in.sources().isEmpty()) {
+      List<JobConfig.Source> out = new ArrayList<>();
+      for (JobConfig.Source s : in.sources()) {
+        out.add(new JobConfig.Source(s.name(), s.path(), s.format() == null ? in.format() : s.format(),
+            s.columns() == null ? java.util.Map.of() : s.columns(), s.units() == null ? java.util.Map.of() : s.units()));
+      }
+      return out;
+    }
+    return List.of(new JobConfig.Source(DEFAULT_SOURCE, in.path(), in.format(), java.util.Map.of(), java.util.Map.of()));
+  }
+
+  public static final String DEFAULT_SOURCE = "input";
+
   public JobConfig config() {
     return config;
   }

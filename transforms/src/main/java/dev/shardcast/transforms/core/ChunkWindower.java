@@ -22,9 +22,16 @@ public final class ChunkWindower {
   /** A row by its chunk and position in that chunk. */
   public record RowRef(RowChunk chunk, int row) {}
 
+  /** A row this chunk owns and rejects: a duplicate, a cross-source conflict, a failed scale check. */
+  public record Rejected(RowRef ref, String reason, String message) {}
+
   public static final class Result {
     public final WindowBlock[] windows = new WindowBlock[JobPlan.SPLITS.length]; // null when none
-    public final List<RowRef> duplicates = new ArrayList<>();
+    public final List<Rejected> rejected = new ArrayList<>();
+    /** Owned rows that stayed on the grid, per named source (windowed or unused). */
+    public final java.util.Map<String, Long> usedByOrigin = new java.util.TreeMap<>();
+    public long[] scaleChecked = new long[0];
+    public long[] scaleFailed = new long[0];
     public long rowsOwned;
     public long rowsWindowed;
     public long rowsUnused;
@@ -37,6 +44,12 @@ public final class ChunkWindower {
    */
   public static Result process(JobPlan plan, ChunkLayout layout, String series, long chunk, long firstStep,
       long lastStep, List<RowChunk> rows) {
+    return process(plan, layout, series, chunk, firstStep, lastStep, rows, null);
+  }
+
+  /** @param scale the Uniform scale check, or null */
+  public static Result process(JobPlan plan, ChunkLayout layout, String series, long chunk, long firstStep,
+      long lastStep, List<RowChunk> rows, dev.shardcast.transforms.quality.ScaleCheck scale) {
     WindowSpec spec = plan.window();
     int width = plan.valueColumns().size();
     long lo = Math.max(layout.from(chunk), firstStep);
@@ -46,10 +59,16 @@ public final class ChunkWindower {
     int n = (int) Math.max(0, hi - lo);
     Result result = new Result();
 
-    // 1. Rows onto the dense grid; a step seen twice is a duplicate: all its rows are quarantined.
+    // 1. Rows onto the dense grid. Several rows at one step: a duplicate or a cross-source conflict,
+    // settled by ConflictResolver. A row failing an error scale check stays off the grid.
     int[] slotChunk = new int[n];
     int[] slotRow = new int[n];
     Arrays.fill(slotChunk, MISSING);
+    java.util.Map<Integer, List<RowRef>> collided = new java.util.TreeMap<>();
+    if (scale != null) {
+      result.scaleChecked = new long[scale.size()];
+      result.scaleFailed = new long[scale.size()];
+    }
     for (int ci = 0; ci < rows.size(); ci++) {
       RowChunk rc = rows.get(ci);
       for (int r = 0; r < rc.size; r++) {
@@ -58,19 +77,40 @@ public final class ChunkWindower {
           continue;
         }
         boolean owned = step >= ownLo && step < ownHi;
+        if (scale != null) {
+          String failed = scale.test(rc, r, owned, result.scaleChecked, result.scaleFailed);
+          if (failed != null) {
+            if (owned) {
+              int cut = failed.indexOf('\u0000');
+              result.rejected.add(new Rejected(new RowRef(rc, r), failed.substring(0, cut), failed.substring(cut + 1)));
+            }
+            continue;
+          }
+        }
         int p = (int) (step - lo);
         if (slotChunk[p] == MISSING) {
           slotChunk[p] = ci;
           slotRow[p] = r;
           continue;
         }
-        if (owned) {
-          if (slotChunk[p] >= 0) {
-            result.duplicates.add(new RowRef(rows.get(slotChunk[p]), slotRow[p]));
-          }
-          result.duplicates.add(new RowRef(rc, r));
-        }
+        int first = p;
+        collided.computeIfAbsent(p, k -> new ArrayList<>(List.of(new RowRef(rows.get(slotChunk[first]), slotRow[first]))))
+            .add(new RowRef(rc, r));
         slotChunk[p] = DUPLICATE;
+      }
+    }
+    var unified = plan.config().quality() == null ? null : plan.config().quality().unified();
+    for (java.util.Map.Entry<Integer, List<RowRef>> e : collided.entrySet()) {
+      int p = e.getKey();
+      ConflictResolver.Resolution res = ConflictResolver.resolve(e.getValue(),
+          unified == null ? null : unified.onConflict(), unified == null ? null : unified.prefer());
+      if (res.kept() != null) {
+        slotChunk[p] = indexOf(rows, res.kept().chunk());
+        slotRow[p] = res.kept().row();
+      }
+      long step = lo + p;
+      if (step >= ownLo && step < ownHi) {
+        result.rejected.addAll(res.rejected());
       }
     }
 
@@ -136,6 +176,7 @@ public final class ChunkWindower {
         continue;
       }
       result.rowsOwned++;
+      result.usedByOrigin.merge(rows.get(slotChunk[p]).origin, 1L, Long::sum);
       if (covered > 0) {
         result.rowsWindowed++;
       } else {
@@ -147,7 +188,7 @@ public final class ChunkWindower {
         sample.offer(SeededHash.of(plan.seed(), series, step), rowValues, 0);
       }
     }
-    result.rowsOwned += result.duplicates.size();
+    result.rowsOwned += result.rejected.size();
     result.trainSample = sample.build();
 
     for (int split = 0; split < JobPlan.SPLITS.length; split++) {
@@ -157,6 +198,15 @@ public final class ChunkWindower {
       }
     }
     return result;
+  }
+
+  private static int indexOf(List<RowChunk> rows, RowChunk chunk) {
+    for (int i = 0; i < rows.size(); i++) {
+      if (rows.get(i) == chunk) {
+        return i;
+      }
+    }
+    throw new IllegalStateException("row chunk not in this group");
   }
 
   /** Pandas-style limited fill: at most maxFill points after the last observation of a column. */

@@ -12,7 +12,17 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record QuarantineRecord(String source, long line, String reason, String column, String value, String message,
-    Map<String, String> row) {
+    Map<String, String> row, String origin) {
+
+  /** {@code origin}: the named input source (input.sources[].name); null for a single-input job. */
+  public QuarantineRecord(String source, long line, String reason, String column, String value, String message,
+      Map<String, String> row) {
+    this(source, line, reason, column, value, message, row, null);
+  }
+
+  public QuarantineRecord withOrigin(String name) {
+    return new QuarantineRecord(source, line, reason, column, value, message, row, name);
+  }
 
   /** Reasons, as they appear in the quarantine file and the manifest counts. */
   public static final String BAD_NUMBER = "bad_number";

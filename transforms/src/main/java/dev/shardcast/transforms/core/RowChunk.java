@@ -10,6 +10,8 @@ import java.util.Arrays;
 public final class RowChunk implements java.io.Serializable {
   public final String series;
   public final String source;
+  /** The named input source the rows came from (see JobPlan#sources). */
+  public final String origin;
   public final int width;
   public final int size;
   public final long[] steps;
@@ -18,8 +20,14 @@ public final class RowChunk implements java.io.Serializable {
   public final double[] values;
 
   public RowChunk(String series, String source, int width, int size, long[] steps, long[] times, long[] lines, double[] values) {
+    this(series, source, dev.shardcast.transforms.config.JobPlan.DEFAULT_SOURCE, width, size, steps, times, lines, values);
+  }
+
+  public RowChunk(String series, String source, String origin, int width, int size, long[] steps, long[] times,
+      long[] lines, double[] values) {
     this.series = series;
     this.source = source;
+    this.origin = origin;
     this.width = width;
     this.size = size;
     this.steps = steps;
@@ -36,6 +44,7 @@ public final class RowChunk implements java.io.Serializable {
   public static final class Builder {
     private final String series;
     private final String source;
+    private final String origin;
     private final int width;
     private int size;
     private long[] steps = new long[16];
@@ -44,8 +53,13 @@ public final class RowChunk implements java.io.Serializable {
     private double[] values;
 
     public Builder(String series, String source, int width) {
+      this(series, source, dev.shardcast.transforms.config.JobPlan.DEFAULT_SOURCE, width);
+    }
+
+    public Builder(String series, String source, String origin, int width) {
       this.series = series;
       this.source = source;
+      this.origin = origin;
       this.width = width;
       this.values = new double[16 * width];
     }
@@ -70,7 +84,7 @@ public final class RowChunk implements java.io.Serializable {
     }
 
     public RowChunk build() {
-      return new RowChunk(series, source, width, size, Arrays.copyOf(steps, size), Arrays.copyOf(times, size),
+      return new RowChunk(series, source, origin, width, size, Arrays.copyOf(steps, size), Arrays.copyOf(times, size),
           Arrays.copyOf(lines, size), Arrays.copyOf(values, size * width));
     }
   }

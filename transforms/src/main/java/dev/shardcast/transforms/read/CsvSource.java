@@ -4,6 +4,8 @@ import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.config.TimestampParser;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.quality.RowChecks;
+import dev.shardcast.transforms.quality.RuleSet;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -23,8 +25,19 @@ import org.apache.commons.csv.CSVRecord;
 public final class CsvSource {
   private CsvSource() {}
 
-  /** @return the number of data rows read (good and quarantined) */
+  /** A single-input job's file, with the job's quality rules. */
   public static long read(JobPlan plan, String source, Reader reader, RowSink sink) throws IOException {
+    JobConfig.Source src = plan.sources().get(0);
+    return read(plan, src, new RowChecks(plan, RuleSet.compile(plan), src), source, reader, sink);
+  }
+
+  /**
+   * @param src the named input this file belongs to: its column names and units
+   * @param checks the quality rules, applied to every row that parsed
+   * @return the number of data rows read (good and quarantined)
+   */
+  public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, Reader reader,
+      RowSink sink) throws IOException {
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
     JobConfig.Input in = plan.config().input();
     // A UTF-8 byte order mark (Excel's "CSV UTF-8") would otherwise become part of the first column name.
@@ -35,9 +48,13 @@ public final class CsvSource {
     }
     try (CSVParser parser = CSVParser.parse(text, format)) {
       List<String> header = parser.getHeaderNames();
-      int[] keyIdx = indexes(header, in.seriesKey(), source);
-      int tsIdx = indexes(header, List.of(in.timestamp().column()), source)[0];
-      int[] valueIdx = indexes(header, plan.valueColumns(), source);
+      int[] keyIdx = indexes(header, mapped(src, in.seriesKey()), source);
+      int tsIdx = indexes(header, mapped(src, List.of(in.timestamp().column())), source)[0];
+      int[] valueIdx = indexes(header, mapped(src, plan.valueColumns()), source);
+      Map<String, Integer> ruleIdx = new java.util.HashMap<>();
+      for (String col : checks.columns()) {
+        ruleIdx.put(col, indexes(header, mapped(src, List.of(col)), source)[0]);
+      }
       TimestampParser timestamps = plan.timestampParser();
       double[] values = new double[valueIdx.length];
       long rows = 0;
@@ -86,10 +103,29 @@ public final class CsvSource {
               plan.frequency().describeOffGrid(time), header, rec));
           continue;
         }
+        CSVRecord current = rec;
+        RowChecks.Failure failure = checks.check(col -> {
+          Integer i = ruleIdx.get(col);
+          String t = i == null ? null : current.get(i);
+          return t == null || t.isEmpty() ? null : t;
+        }, values);
+        if (failure != null) {
+          sink.quarantine(bad(source, line, failure.ruleId(), failure.column(), failure.value(), failure.message(),
+              header, rec));
+          continue;
+        }
         sink.row(series, time, line, values);
       }
       return rows;
     }
+  }
+
+  /** Data-set column names to this source's own column names. */
+  static List<String> mapped(JobConfig.Source src, List<String> names) {
+    if (src.columns() == null || src.columns().isEmpty()) {
+      return names;
+    }
+    return names.stream().map(n -> src.columns().getOrDefault(n, n)).toList();
   }
 
   private static int parseValues(CSVRecord rec, int[] idx, double[] out) {

@@ -3,6 +3,8 @@ package dev.shardcast.transforms.read;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.quality.RowChecks;
+import dev.shardcast.transforms.quality.RuleSet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.Channels;
@@ -38,14 +40,28 @@ public final class ParquetSource {
     SeekableByteChannel open() throws IOException;
   }
 
-  /** @return the number of rows read (good and quarantined) */
+  /** A single-input job's file, with the job's quality rules. */
   public static long read(JobPlan plan, String source, ChannelOpener opener, RowSink sink) throws IOException {
+    JobConfig.Source src = plan.sources().get(0);
+    return read(plan, src, new RowChecks(plan, RuleSet.compile(plan), src), source, opener, sink);
+  }
+
+  /** @return the number of rows read (good and quarantined) */
+  public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, ChannelOpener opener,
+      RowSink sink) throws IOException {
     JobConfig.Input in = plan.config().input();
     try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener), ParquetReadOptions.builder().build())) {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
-      List<String> wanted = new ArrayList<>(in.seriesKey());
-      wanted.add(in.timestamp().column());
-      wanted.addAll(plan.valueColumns());
+      List<String> datasetNames = new ArrayList<>(in.seriesKey());
+      datasetNames.add(in.timestamp().column());
+      datasetNames.addAll(plan.valueColumns());
+      int fixed = datasetNames.size();
+      for (String col : checks.columns()) {
+        if (!datasetNames.contains(col)) {
+          datasetNames.add(col);
+        }
+      }
+      List<String> wanted = CsvSource.mapped(src, datasetNames);
       List<Type> fields = new ArrayList<>();
       for (String name : wanted) {
         if (!fileSchema.containsField(name)) {
@@ -81,6 +97,10 @@ public final class ParquetSource {
         for (int c = 0; c < width; c++) {
           vals[c] = doubles(store.getColumnReader(cols.get(keys + 1 + c)), cols.get(keys + 1 + c), n, source);
         }
+        Map<String, String[]> extra = new java.util.HashMap<>();
+        for (int e = fixed; e < datasetNames.size(); e++) {
+          extra.put(datasetNames.get(e), texts(store.getColumnReader(cols.get(e)), cols.get(e), n));
+        }
         for (int r = 0; r < n; r++) {
           long line = rowBase + r + 1;
           String series = key(keyText, r);
@@ -97,6 +117,25 @@ public final class ParquetSource {
           } else {
             for (int c = 0; c < width; c++) {
               values[c] = vals[c][r];
+            }
+            int row = r;
+            RowChecks.Failure failure = checks.check(col -> {
+              String[] t = extra.get(col);
+              if (t != null) {
+                return t[row];
+              }
+              int at = datasetNames.indexOf(col);
+              return at < 0 ? null : at < keys ? keyText[at][row] : at == keys ? times.text[row]
+                  : Double.isNaN(vals[at - keys - 1][row]) ? null : Double.toString(vals[at - keys - 1][row]);
+            }, values);
+            if (failure != null) {
+              QuarantineRecord q = bad(source, line, failure.ruleId(), failure.column(), failure.value(),
+                  failure.message(), wanted, keyText, times, vals, r);
+              for (Map.Entry<String, String[]> e : extra.entrySet()) {
+                q.row().put(e.getKey(), e.getValue()[r]);
+              }
+              sink.quarantine(q);
+              continue;
             }
             sink.row(series, times.millis[r], line, values);
           }

@@ -30,6 +30,7 @@ public final class RowRouter implements RowSink {
   private final ChunkLayout layout;
   private final long eventBucketMillis;
   private final String source;
+  private final String origin;
   private final int width;
   private final Output out;
   private final int maxBuffered;
@@ -39,6 +40,13 @@ public final class RowRouter implements RowSink {
   private long quarantined;
 
   public RowRouter(JobPlan plan, ChunkLayout layout, long eventBucketMillis, String source, Output out, int maxBuffered) {
+    this(plan, layout, eventBucketMillis, source, JobPlan.DEFAULT_SOURCE, out, maxBuffered);
+  }
+
+  /** @param origin the named input source {@code source} belongs to */
+  public RowRouter(JobPlan plan, ChunkLayout layout, long eventBucketMillis, String source, String origin, Output out,
+      int maxBuffered) {
+    this.origin = origin;
     this.frequency = plan.frequency();
     this.layout = layout;
     this.eventBucketMillis = eventBucketMillis;
@@ -72,14 +80,14 @@ public final class RowRouter implements RowSink {
 
   private void add(Map<Long, RowChunk.Builder> chunks, String series, long chunk, long step, long time, long line,
       double[] values) {
-    chunks.computeIfAbsent(chunk, c -> new RowChunk.Builder(series, source, width)).add(step, time, line, values);
+    chunks.computeIfAbsent(chunk, c -> new RowChunk.Builder(series, source, origin, width)).add(step, time, line, values);
     buffered++;
   }
 
   @Override
   public void quarantine(QuarantineRecord record) {
     quarantined++;
-    out.quarantine(record);
+    out.quarantine(record.origin() == null ? record.withOrigin(origin) : record);
   }
 
   public void flush() {

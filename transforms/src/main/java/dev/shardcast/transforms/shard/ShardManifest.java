@@ -31,7 +31,14 @@ public record ShardManifest(
     Map<String, Split> splits,
     Scaler scaler,
     Map<String, Long> counts,
-    Quarantine quarantine) {
+    Quarantine quarantine,
+    Quality quality) {
+
+  /**
+   * The data-quality report of the run and its verdict (pass or warn; a failed run has no manifest).
+   * The rules themselves are in {@code config.quality}, where predict reads them back.
+   */
+  public record Quality(String report, String verdict) implements java.io.Serializable {}
 
   public static final String FILE_NAME = "manifest.json";
 

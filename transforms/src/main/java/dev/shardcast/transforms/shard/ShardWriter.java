@@ -40,7 +40,7 @@ public final class ShardWriter {
         writer.write(w);
       }
     }
-    return out.bytes.toByteArray();
+    return out.toByteArray();
   }
 
   private static final class Builder extends ParquetWriter.Builder<Integer, Builder> {
@@ -145,50 +145,6 @@ public final class ShardWriter {
       out.endGroup();
       out.endField(name, field);
       return field + 1;
-    }
-  }
-
-  private static final class InMemoryOutputFile implements OutputFile {
-    final ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
-
-    @Override
-    public PositionOutputStream create(long blockSizeHint) {
-      return stream();
-    }
-
-    @Override
-    public PositionOutputStream createOrOverwrite(long blockSizeHint) {
-      bytes.reset();
-      return stream();
-    }
-
-    @Override
-    public boolean supportsBlockSize() {
-      return false;
-    }
-
-    @Override
-    public long defaultBlockSize() {
-      return 0;
-    }
-
-    private PositionOutputStream stream() {
-      return new PositionOutputStream() {
-        @Override
-        public long getPos() {
-          return bytes.size();
-        }
-
-        @Override
-        public void write(int b) {
-          bytes.write(b);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) {
-          bytes.write(b, off, len);
-        }
-      };
     }
   }
 }

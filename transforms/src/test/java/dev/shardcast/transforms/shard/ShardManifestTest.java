@@ -28,7 +28,7 @@ class ShardManifestTest {
         new ShardManifest.Scaler("standard", "global", 100000,
             Map.of("x", new ColumnScale(1, 2, 3, null), "y", ColumnScale.identity(0, "no values")),
             Map.of("s1", Map.of("x", new ColumnScale(5, 6, 7, null)))),
-        Map.of("rows_read", 10L), new ShardManifest.Quarantine("quarantine.jsonl", 1, Map.of("bad_number", 1L)));
+        Map.of("rows_read", 10L), new ShardManifest.Quarantine("quarantine.jsonl", 1, Map.of("bad_number", 1L)), new ShardManifest.Quality("quality-report.json", "pass"));
     byte[] json = m.toJson();
     ShardManifest back = ShardManifest.fromJson(json);
     // The config tree reads back with other numeric node types (IntNode vs LongNode), so compare the rest

@@ -1,0 +1,84 @@
+package dev.shardcast.transforms.quality;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.channels.Channels;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.beam.sdk.io.FileSystems;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+/**
+ * A reference data set for the Accurate checks: a CSV file with a header, read once per JVM and
+ * per (path, columns) through Beam's FileSystems (so local or object-store paths). Reference tables
+ * are small by nature (cities, sensors, a trusted extract): they are held in memory.
+ */
+public final class ReferenceData {
+  private static final Map<String, Object> CACHE = new ConcurrentHashMap<>();
+
+  private ReferenceData() {}
+
+  /** The set of values of {@code column}. */
+  @SuppressWarnings("unchecked")
+  public static Set<String> keys(String path, String column) {
+    return (Set<String>) CACHE.computeIfAbsent("keys\u0000" + path + "\u0000" + column, k -> {
+      Set<String> out = new HashSet<>();
+      read(path, List.of(column), rec -> out.add(rec[0]));
+      return out;
+    });
+  }
+
+  /** {@code keyColumns} joined with U+0000 → the number in {@code valueColumn} (rows with an empty value skipped). */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Double> values(String path, List<String> keyColumns, String valueColumn) {
+    return (Map<String, Double>) CACHE.computeIfAbsent(
+        "values\u0000" + path + "\u0000" + keyColumns + "\u0000" + valueColumn, k -> {
+          Map<String, Double> out = new HashMap<>();
+          List<String> cols = new java.util.ArrayList<>(keyColumns);
+          cols.add(valueColumn);
+          read(path, cols, rec -> {
+            String v = rec[rec.length - 1];
+            if (!v.isEmpty()) {
+              out.put(String.join("\u0000", java.util.Arrays.copyOf(rec, rec.length - 1)), Double.parseDouble(v));
+            }
+          });
+          return out;
+        });
+  }
+
+  private static void read(String path, List<String> columns, java.util.function.Consumer<String[]> row) {
+    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
+    try (Reader reader = Channels.newReader(
+            FileSystems.open(FileSystems.matchSingleFileSpec(path).resourceId()), StandardCharsets.UTF_8);
+        CSVParser parser = CSVParser.parse(reader, format)) {
+      List<String> header = parser.getHeaderNames();
+      int[] idx = new int[columns.size()];
+      for (int i = 0; i < idx.length; i++) {
+        idx[i] = header.indexOf(columns.get(i));
+        if (idx[i] < 0) {
+          throw new IllegalArgumentException("reference file " + path + " has no column '" + columns.get(i)
+              + "'; its header is " + header);
+        }
+      }
+      for (CSVRecord rec : parser) {
+        String[] out = new String[idx.length];
+        for (int i = 0; i < idx.length; i++) {
+          out[i] = idx[i] < rec.size() ? rec.get(idx[i]) : "";
+        }
+        row.accept(out);
+      }
+    } catch (java.io.FileNotFoundException e) {
+      throw new IllegalArgumentException("reference file not found: " + path);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read reference file " + path, e);
+    }
+  }
+}

@@ -1,0 +1,178 @@
+package dev.shardcast.transforms.quality;
+
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.config.Severity;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+
+/**
+ * Applies the row rules to the rows of one source file, after the reader parsed them: converts value
+ * columns to their declared units (per source, or per row from a unit column), runs every rule,
+ * counts passes and failures per rule, and profiles the rows it accepts. One instance per file.
+ */
+public final class RowChecks {
+  /** Why a row is rejected: the first {@code error} rule it failed. */
+  public record Failure(String ruleId, String column, String value, String message) {}
+
+  /** The reader's row: the original text of a data-set column (null when empty). */
+  public interface TextRow {
+    String text(String column);
+  }
+
+  private final List<RowRule> rules;
+  private final List<String> valueColumns;
+  private final Map<String, Integer> valueIndex = new HashMap<>();
+  private final Map<String, String> columnTypes = new HashMap<>();
+  private final List<String> profiled = new ArrayList<>();
+  private final long[] checked;
+  private final long[] failed;
+  /** Per value column: fixed converter from this source's unit, a unit column, or nothing. */
+  private final javax.measure.UnitConverter[] fixedConverter;
+  private final String[] unitColumn;
+  private final String[] declaredUnit;
+  private final long[] unitChecked;
+  private final long[] unitFailed;
+  private final DatasetProfile profile = new DatasetProfile();
+  private final java.util.Set<String> textColumns;
+
+  public RowChecks(JobPlan plan, RuleSet ruleSet, JobConfig.Source source) {
+    this.rules = ruleSet.rowRules();
+    this.valueColumns = plan.valueColumns();
+    this.checked = new long[rules.size()];
+    this.failed = new long[rules.size()];
+    int w = valueColumns.size();
+    fixedConverter = new javax.measure.UnitConverter[w];
+    unitColumn = new String[w];
+    declaredUnit = new String[w];
+    unitChecked = new long[w];
+    unitFailed = new long[w];
+    for (int i = 0; i < w; i++) {
+      String col = valueColumns.get(i);
+      valueIndex.put(col, i);
+      profiled.add(col);
+      columnTypes.put(col, "number");
+      declaredUnit[i] = RuleSet.declaredUnit(plan.config(), col);
+      var rules = plan.config().quality() == null || plan.config().quality().columns() == null ? null
+          : plan.config().quality().columns().get(col);
+      unitColumn[i] = rules == null ? null : rules.unitColumn();
+      String from = source.units() == null ? null : source.units().get(col);
+      if (from != null && declaredUnit[i] != null) {
+        fixedConverter[i] = UnitTable.converter(from, declaredUnit[i]);
+      }
+    }
+    this.textColumns = ruleSet.columns();
+    for (String col : ruleSet.columns()) {
+      if (!valueIndex.containsKey(col)) {
+        profiled.add(col);
+        columnTypes.put(col, ruleSet.columnType(col));
+      }
+    }
+  }
+
+  /**
+   * Checks one parsed row; converts {@code values} in place to the declared units.
+   *
+   * @return null when the row is accepted (and profiled), else the first error rule it failed
+   */
+  public Failure check(TextRow text, double[] values) {
+    Failure first = null;
+    for (int i = 0; i < values.length; i++) {
+      if (Double.isNaN(values[i])) {
+        continue;
+      }
+      if (fixedConverter[i] != null) {
+        values[i] = fixedConverter[i].convert(values[i]);
+      } else if (unitColumn[i] != null && declaredUnit[i] != null) {
+        unitChecked[i]++;
+        String unit = text.text(unitColumn[i]);
+        try {
+          values[i] = unit == null ? values[i] : UnitTable.convert(values[i], unit, declaredUnit[i]);
+          if (unit == null) {
+            throw new IllegalArgumentException("unit column '" + unitColumn[i] + "' is empty");
+          }
+        } catch (IllegalArgumentException e) {
+          unitFailed[i]++;
+          if (first == null) {
+            first = new Failure(valueColumns.get(i) + ".unit", unitColumn[i], unit, e.getMessage());
+          }
+        }
+      }
+    }
+    Map<String, RowRule.Cell> cells = new HashMap<>();
+    RowRule.Row row = col -> cells.computeIfAbsent(col, c -> cell(c, text, values));
+    for (int r = 0; r < rules.size(); r++) {
+      RowRule rule = rules.get(r);
+      RowRule.Cell cell = row.cell(rule.info().column());
+      if (cell.text() == null && !rule.checksNulls()) {
+        continue;
+      }
+      checked[r]++;
+      String message = rule.test(cell, row);
+      if (message != null) {
+        failed[r]++;
+        if (first == null && rule.info().severity() == Severity.ERROR) {
+          first = new Failure(rule.info().id(), rule.info().column(), cell.text(), message);
+        }
+      }
+    }
+    if (first == null) {
+      for (String col : profiled) {
+        RowRule.Cell c = row.cell(col);
+        if ("number".equals(columnTypes.get(col))) {
+          profile.addNumber(col, c.number());
+        } else {
+          profile.addText(col, c.text());
+        }
+      }
+    }
+    return first;
+  }
+
+  private RowRule.Cell cell(String col, TextRow text, double[] values) {
+    Integer vi = valueIndex.get(col);
+    if (vi != null) {
+      double v = values[vi];
+      return new RowRule.Cell(Double.isNaN(v) ? null : text.text(col) == null ? Double.toString(v) : text.text(col), v);
+    }
+    String t = text.text(col);
+    if (t != null && t.isEmpty()) {
+      t = null;
+    }
+    double number = Double.NaN;
+    if (t != null && "number".equals(columnTypes.get(col))) {
+      try {
+        number = Double.parseDouble(t);
+      } catch (NumberFormatException e) {
+        number = Double.NaN;
+      }
+    }
+    return new RowRule.Cell(t, number);
+  }
+
+  /** Passes the per-rule counts on as {@code rule.<id>.checked} / {@code rule.<id>.failed}. */
+  public void counts(BiConsumer<String, Long> out) {
+    for (int r = 0; r < rules.size(); r++) {
+      out.accept("rule." + rules.get(r).info().id() + ".checked", checked[r]);
+      out.accept("rule." + rules.get(r).info().id() + ".failed", failed[r]);
+    }
+    for (int i = 0; i < unitColumn.length; i++) {
+      if (unitColumn[i] != null && declaredUnit[i] != null) {
+        out.accept("rule." + valueColumns.get(i) + ".unit.checked", unitChecked[i]);
+        out.accept("rule." + valueColumns.get(i) + ".unit.failed", unitFailed[i]);
+      }
+    }
+  }
+
+  /** The data-set columns whose text the rules read: the reader supplies them through {@link TextRow}. */
+  public java.util.Set<String> columns() {
+    return textColumns;
+  }
+
+  public DatasetProfile profile() {
+    return profile;
+  }
+}

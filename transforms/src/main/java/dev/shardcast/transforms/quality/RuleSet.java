@@ -1,0 +1,271 @@
+package dev.shardcast.transforms.quality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shardcast.transforms.config.Check;
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.config.QualityConfig;
+import dev.shardcast.transforms.config.QualityConfig.ColumnRules;
+import dev.shardcast.transforms.config.Severity;
+import dev.shardcast.transforms.config.TimestampParser;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The job's {@code quality.columns} compiled into row rules (checked by the readers, so prepare and
+ * predict reject the same rows) and scale checks (checked after a first pass, see {@link ScaleCheck}).
+ * Also lists the built-in structural rules, so the report shows every reason a row can be rejected.
+ */
+public final class RuleSet implements Serializable {
+  private final List<RowRule> rowRules = new ArrayList<>();
+  private final List<RuleInfo> scaleRules = new ArrayList<>();
+  private final List<RuleInfo> unitRules = new ArrayList<>();
+  private final List<Double> scaleOrders = new ArrayList<>();
+  private final Set<String> columns = new LinkedHashSet<>();
+  private final Map<String, String> columnTypes = new java.util.LinkedHashMap<>();
+
+  public static RuleSet compile(JobPlan plan) {
+    RuleSet set = new RuleSet();
+    QualityConfig q = plan.config().quality();
+    if (q == null || q.columns() == null) {
+      return set;
+    }
+    Severity fallback = q.severity() == null ? Severity.ERROR : q.severity();
+    for (Map.Entry<String, ColumnRules> e : q.columns().entrySet()) {
+      set.compileColumn(plan, e.getKey(), e.getValue(), e.getValue().severity() == null ? fallback : e.getValue().severity());
+    }
+    return set;
+  }
+
+  private void compileColumn(JobPlan plan, String col, ColumnRules r, Severity sev) {
+    columns.add(col);
+    boolean isTime = col.equals(plan.config().input().timestamp().column());
+    String type = r.type() == null ? null : r.type().value().asText();
+    boolean numeric = plan.valueColumns().contains(col) || "double".equals(type) || "long".equals(type)
+        || "int".equals(type);
+    columnTypes.put(col, isTime || "timestamp".equals(type) ? "timestamp" : numeric ? "number" : "text");
+    TimestampParser times = isTime ? plan.timestampParser() : new TimestampParser("iso");
+    if (r.type() != null) {
+      rowRules.add(typeRule(info(col, "type", "valid", r.type(), sev), type, times));
+    }
+    if (r.nullable() != null && !r.nullable().value().asBoolean(true)) {
+      rowRules.add(new RowRule(info(col, "nullable", "valid", r.nullable(), sev)) {
+        @Override
+        public boolean checksNulls() {
+          return true;
+        }
+
+        @Override
+        public String test(Cell c, Row row) {
+          return c.text() == null ? "value is empty" : null;
+        }
+      });
+    }
+    if (r.allowed() != null) {
+      Set<String> allowed = new java.util.TreeSet<>();
+      r.allowed().value().forEach(v -> allowed.add(v.asText()));
+      rowRules.add(new RowRule(info(col, "allowed", "valid", r.allowed(), sev)) {
+        @Override
+        public String test(Cell c, Row row) {
+          return allowed.contains(c.text()) ? null : "not one of " + allowed;
+        }
+      });
+    }
+    if (r.min() != null) {
+      rowRules.add(boundRule(info(col, "min", "valid", r.min(), sev), r.min().value(), true, isTime || "timestamp".equals(type), times));
+    }
+    if (r.max() != null) {
+      rowRules.add(boundRule(info(col, "max", "valid", r.max(), sev), r.max().value(), false, isTime || "timestamp".equals(type), times));
+    }
+    if (r.regex() != null) {
+      Pattern p = Pattern.compile(r.regex().value().asText());
+      rowRules.add(new RowRule(info(col, "regex", "valid", r.regex(), sev)) {
+        @Override
+        public String test(Cell c, Row row) {
+          return p.matcher(c.text()).matches() ? null : "does not match /" + p.pattern() + "/";
+        }
+      });
+    }
+    if (r.maxLength() != null) {
+      int max = r.maxLength().value().asInt();
+      rowRules.add(new RowRule(info(col, "max_length", "valid", r.maxLength(), sev)) {
+        @Override
+        public String test(Cell c, Row row) {
+          return c.text().length() > max ? "longer than " + max + " characters (" + c.text().length() + ")" : null;
+        }
+      });
+    }
+    if (r.reference() != null) {
+      JsonNode ref = r.reference().value();
+      String path = ref.path("path").asText();
+      String refColumn = ref.path("column").asText(col);
+      rowRules.add(new RowRule(info(col, "reference", "accurate", r.reference(), sev)) {
+        @Override
+        public String test(Cell c, Row row) {
+          return ReferenceData.keys(path, refColumn).contains(c.text()) ? null
+              : "not a known " + refColumn + " in reference " + path;
+        }
+      });
+    }
+    if (r.matchesReference() != null) {
+      rowRules.add(matchRule(col, r.matchesReference(), sev));
+    }
+    if (r.unitColumn() != null) {
+      unitRules.add(new RuleInfo(col + ".unit", "uniform", col, "unit", sev,
+          "unit in column " + r.unitColumn() + ", converted to " + r.unit(), null));
+      columns.add(r.unitColumn());
+      columnTypes.putIfAbsent(r.unitColumn(), "text");
+    }
+    if (r.scaleCheck() != null) {
+      JsonNode v = r.scaleCheck().value();
+      double orders = v.isNumber() ? v.asDouble() : v.path("max_orders").asDouble(2.0);
+      scaleRules.add(info(col, "scale_check", "uniform", r.scaleCheck(), sev));
+      scaleOrders.add(orders);
+    }
+  }
+
+  private RowRule matchRule(String col, Check check, Severity sev) {
+    JsonNode m = check.value();
+    String path = m.path("path").asText();
+    List<String> keys = new ArrayList<>();
+    m.path("key").forEach(k -> keys.add(k.asText()));
+    String refColumn = m.path("column").asText(col);
+    double tolerance = m.path("tolerance").asDouble(0);
+    double relative = m.path("relative_tolerance").asDouble(0);
+    columns.addAll(keys);
+    keys.forEach(k -> columnTypes.putIfAbsent(k, "text"));
+    return new RowRule(info(col, "matches_reference", "accurate", check, sev)) {
+      @Override
+      public String test(Cell c, Row row) {
+        StringBuilder key = new StringBuilder();
+        for (int i = 0; i < keys.size(); i++) {
+          Cell k = row.cell(keys.get(i));
+          key.append(i == 0 ? "" : "\u0000").append(k.text() == null ? "" : k.text());
+        }
+        Double ref = ReferenceData.values(path, keys, refColumn).get(key.toString());
+        if (ref == null || Double.isNaN(c.number())) {
+          return null; // only rows the reference also holds are compared
+        }
+        double allowed = tolerance + relative * Math.abs(ref);
+        return Math.abs(c.number() - ref) <= allowed ? null
+            : "differs from reference " + path + " (" + ref + ") by more than " + allowed;
+      }
+    };
+  }
+
+  private static RowRule typeRule(RuleInfo info, String type, TimestampParser times) {
+    return new RowRule(info) {
+      @Override
+      public String test(Cell c, Row row) {
+        String t = c.text();
+        boolean ok = switch (type) {
+          case "string" -> true;
+          case "long", "int" -> t.matches("[+-]?\\d{1,18}")
+              && ("long".equals(type) || Long.parseLong(t) == (int) Long.parseLong(t));
+          case "double" -> !Double.isNaN(c.number()) || parses(t);
+          case "boolean" -> t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false");
+          case "timestamp" -> parsesTime(times, t);
+          default -> throw new IllegalArgumentException("unknown type " + type);
+        };
+        return ok ? null : "not a " + type;
+      }
+    };
+  }
+
+  private static boolean parses(String t) {
+    try {
+      double d = Double.parseDouble(t);
+      return !Double.isNaN(d) && !Double.isInfinite(d) && Character.isDigit(t.charAt(t.length() - 1));
+    } catch (NumberFormatException e) {
+      return false;
+    }
+  }
+
+  private static boolean parsesTime(TimestampParser times, String t) {
+    try {
+      times.parse(t);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    }
+  }
+
+  private static RowRule boundRule(RuleInfo info, JsonNode bound, boolean lower, boolean time, TimestampParser times) {
+    double limit = time ? times.parse(bound.asText()) : bound.asDouble();
+    String word = lower ? "below the minimum " : "above the maximum ";
+    return new RowRule(info) {
+      @Override
+      public String test(Cell c, Row row) {
+        double v;
+        if (time) {
+          try {
+            v = times.parse(c.text());
+          } catch (RuntimeException e) {
+            return null; // the type rule reports it
+          }
+        } else {
+          v = c.number();
+          if (Double.isNaN(v)) {
+            return null;
+          }
+        }
+        boolean bad = lower ? v < limit : v > limit;
+        return bad ? word + bound.asText() : null;
+      }
+    };
+  }
+
+  static RuleInfo info(String col, String rule, String kind, Check check, Severity columnSeverity) {
+    return new RuleInfo(col + "." + rule, kind, col, rule, check.severityOr(columnSeverity), check.value().toString(),
+        check.maxFailFraction());
+  }
+
+  public List<RowRule> rowRules() {
+    return rowRules;
+  }
+
+  public List<RuleInfo> scaleRules() {
+    return scaleRules;
+  }
+
+  public double scaleOrders(int i) {
+    return scaleOrders.get(i);
+  }
+
+  /** Every column a row rule reads, in declaration order (rule columns, unit columns, reference keys). */
+  public Set<String> columns() {
+    return columns;
+  }
+
+  /** number, timestamp or text: how a rule column is profiled. */
+  public String columnType(String column) {
+    return columnTypes.getOrDefault(column, "text");
+  }
+
+  public boolean isEmpty() {
+    return rowRules.isEmpty() && scaleRules.isEmpty();
+  }
+
+  /** All rules the report lists: built-in structure rules first, then the configured ones. */
+  public List<RuleInfo> allRules(JobPlan plan) {
+    List<RuleInfo> out = new ArrayList<>(BuiltinRules.of(plan));
+    out.addAll(unitRules);
+    rowRules.forEach(r -> out.add(r.info()));
+    out.addAll(scaleRules);
+    return out;
+  }
+
+  /** For a value column with a declared unit: the unit its numbers end up in. */
+  public static String declaredUnit(JobConfig config, String column) {
+    QualityConfig q = config.quality();
+    if (q == null || q.columns() == null || q.columns().get(column) == null) {
+      return null;
+    }
+    return q.columns().get(column).unit();
+  }
+}

@@ -1,0 +1,84 @@
+package dev.shardcast.transforms.quality;
+
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.config.Severity;
+import dev.shardcast.transforms.core.RowChunk;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Uniform scale check: a value whose magnitude is more than {@code max_orders} orders of ten from
+ * its column's typical magnitude (the median of log10|x| over the whole run, from the first pass's
+ * profile) is flagged: the classic mix of metres and kilometres in one column. It needs the whole
+ * column's profile, so it runs at windowing time, after the readers.
+ */
+public final class ScaleCheck implements Serializable {
+  private final List<RuleInfo> rules = new ArrayList<>();
+  private final int[] column;
+  private final double[] center;
+  private final double[] orders;
+
+  private ScaleCheck(int n) {
+    column = new int[n];
+    center = new double[n];
+    orders = new double[n];
+  }
+
+  /** @return null when the job has no scale check */
+  public static ScaleCheck of(JobPlan plan, RuleSet rules, DatasetProfile profile) {
+    if (rules.scaleRules().isEmpty()) {
+      return null;
+    }
+    ScaleCheck s = new ScaleCheck(rules.scaleRules().size());
+    for (int i = 0; i < rules.scaleRules().size(); i++) {
+      RuleInfo info = rules.scaleRules().get(i);
+      s.rules.add(info);
+      s.column[i] = plan.valueColumns().indexOf(info.column());
+      ColumnProfile p = profile.column(info.column());
+      double median = p == null ? Double.NaN : p.medianAbs();
+      s.center[i] = median > 0 ? Math.log10(median) : Double.NaN;
+      s.orders[i] = rules.scaleOrders(i);
+    }
+    return s;
+  }
+
+  public int size() {
+    return rules.size();
+  }
+
+  public RuleInfo rule(int i) {
+    return rules.get(i);
+  }
+
+  /**
+   * Tests one row. Counts into {@code checked}/{@code failed} (per rule) only when {@code count}: a
+   * row is seen by several overlapping chunks but counted by the one that owns it.
+   *
+   * @return null, or "ruleId\u0000message" of the first failed {@code error} rule
+   */
+  public String test(RowChunk rc, int r, boolean count, long[] checked, long[] failed) {
+    String first = null;
+    for (int i = 0; i < rules.size(); i++) {
+      double v = rc.value(r, column[i]);
+      if (Double.isNaN(v) || v == 0 || Double.isNaN(center[i])) {
+        continue;
+      }
+      if (count) {
+        checked[i]++;
+      }
+      double off = Math.log10(Math.abs(v)) - center[i];
+      if (Math.abs(off) > orders[i]) {
+        if (count) {
+          failed[i]++;
+        }
+        if (first == null && rules.get(i).severity() == Severity.ERROR) {
+          first = rules.get(i).id() + "\u0000" + String.format(java.util.Locale.ROOT,
+              "%s is 10^%.1f times the column's typical magnitude (median |x| = %.4g); more than %s orders off",
+              v, off, Math.pow(10, center[i]), orders[i]);
+        }
+      }
+    }
+    return first;
+  }
+}
