@@ -69,8 +69,8 @@ public final class RuleInference {
     try (parser) {
       List<String> header = parser.getHeaderNames();
       checkHeader(source, header);
-      List<ColumnProfile> profiles = new ArrayList<>();
-      header.forEach(h -> profiles.add(new ColumnProfile(maxCategories)));
+      List<InferredColumn> profiles = new ArrayList<>();
+      header.forEach(h -> profiles.add(new InferredColumn(maxCategories)));
       long rows = 0;
       long skipped = 0;
       Iterator<CSVRecord> it = parser.iterator();
@@ -90,7 +90,7 @@ public final class RuleInference {
     }
   }
 
-  private InferredRules result(String source, List<String> header, List<ColumnProfile> profiles, long rows,
+  private InferredRules result(String source, List<String> header, List<InferredColumn> profiles, long rows,
       long skipped, boolean truncated) {
     Map<String, ColumnRules> columns = new LinkedHashMap<>();
     List<String> nullable = new ArrayList<>();
@@ -98,7 +98,7 @@ public final class RuleInference {
     Map<String, Set<String>> timestampFormats = new LinkedHashMap<>();
     for (int i = 0; i < header.size(); i++) {
       String name = header.get(i);
-      ColumnProfile p = profiles.get(i);
+      InferredColumn p = profiles.get(i);
       columns.put(name, p.rules());
       if (p.nullSeen()) {
         nullable.add(name);

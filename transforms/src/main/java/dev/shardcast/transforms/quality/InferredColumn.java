@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * What one CSV column held, seen one cell at a time, and the rules that describe it. Every type stays
  * a candidate until a value rules it out, so one pass decides the type and its range together.
  */
-final class ColumnProfile {
+final class InferredColumn {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
 
@@ -43,7 +43,7 @@ final class ColumnProfile {
   private final TreeSet<String> distinct = new TreeSet<>();
   private int maxLength;
 
-  ColumnProfile(int maxCategories) {
+  InferredColumn(int maxCategories) {
     this.maxCategories = maxCategories;
   }
 
