@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "shardcast 0.1.0",
     description = "Time series to training-ready, batch-per-file Parquet shards.",
-    subcommands = {PrepareCommand.class, TrainCommand.class, RunCommand.class, PredictCommand.class})
+    subcommands = {PrepareCommand.class, TrainCommand.class, RunCommand.class, PredictCommand.class,
+        InferRulesCommand.class})
 public final class ShardcastCli implements Runnable {
 
   @Override

@@ -1,0 +1,238 @@
+package dev.shardcast.transforms.quality;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.shardcast.transforms.config.Check;
+import dev.shardcast.transforms.config.QualityConfig.ColumnRules;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * What one CSV column held, seen one cell at a time, and the rules that describe it. Every type stays
+ * a candidate until a value rules it out, so one pass decides the type and its range together.
+ */
+final class InferredColumn {
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
+
+  private final int maxCategories;
+  private boolean nullSeen;
+  private long values;
+  private boolean couldLong = true;
+  private boolean couldDouble = true;
+  private boolean couldBoolean = true;
+  private boolean couldTimestamp = true;
+  private long minLong = Long.MAX_VALUE;
+  private long maxLong = Long.MIN_VALUE;
+  private double minDouble = Double.POSITIVE_INFINITY;
+  private double maxDouble = Double.NEGATIVE_INFINITY;
+  private long minMillis = Long.MAX_VALUE;
+  private long maxMillis = Long.MIN_VALUE;
+  private String minTimestamp;
+  private String maxTimestamp;
+  /** ISO shapes seen, as java.time patterns: a column mixing shapes is still one `iso` column. */
+  private final Set<String> timestampPatterns = new TreeSet<>();
+  /** Capped at maxCategories + 1: past that the column is not categorical, and memory stays bounded. */
+  private final TreeSet<String> distinct = new TreeSet<>();
+  private int maxLength;
+
+  InferredColumn(int maxCategories) {
+    this.maxCategories = maxCategories;
+  }
+
+  /** @param cell the trimmed cell text; empty or NA is a null, as CsvSource reads it */
+  void add(String cell) {
+    if (cell.isEmpty() || cell.equals("NA")) {
+      nullSeen = true;
+      return;
+    }
+    values++;
+    if (distinct.size() <= maxCategories) {
+      distinct.add(cell);
+    }
+    maxLength = Math.max(maxLength, cell.codePointCount(0, cell.length()));
+    if (couldLong) {
+      addLong(cell);
+    }
+    if (couldDouble) {
+      addDouble(cell);
+    }
+    if (couldBoolean) {
+      couldBoolean = cell.equalsIgnoreCase("true") || cell.equalsIgnoreCase("false");
+    }
+    if (couldTimestamp) {
+      addTimestamp(cell);
+    }
+  }
+
+  private void addLong(String cell) {
+    if (!INTEGER.matcher(cell).matches()) {
+      couldLong = false;
+      return;
+    }
+    try {
+      long v = Long.parseLong(cell);
+      minLong = Math.min(minLong, v);
+      maxLong = Math.max(maxLong, v);
+    } catch (NumberFormatException e) {
+      couldLong = false; // more digits than a long holds: still a double
+    }
+  }
+
+  private void addDouble(String cell) {
+    // The same test CsvSource applies, so a column inferred double is one the reader can parse.
+    char last = cell.charAt(cell.length() - 1);
+    if (!(Character.isDigit(last) || last == '.') || cell.indexOf('x') >= 0 || cell.indexOf('X') >= 0) {
+      couldDouble = false;
+      return;
+    }
+    try {
+      double v = Double.parseDouble(cell);
+      if (Double.isNaN(v) || Double.isInfinite(v)) {
+        couldDouble = false;
+        return;
+      }
+      minDouble = Math.min(minDouble, v);
+      maxDouble = Math.max(maxDouble, v);
+    } catch (NumberFormatException e) {
+      couldDouble = false;
+    }
+  }
+
+  private void addTimestamp(String cell) {
+    long millis;
+    try {
+      millis = isoMillis(cell);
+    } catch (DateTimeParseException e) {
+      couldTimestamp = false;
+      return;
+    }
+    timestampPatterns.add(isoPattern(cell));
+    if (millis < minMillis) {
+      minMillis = millis;
+      minTimestamp = cell;
+    }
+    if (millis > maxMillis) {
+      maxMillis = millis;
+      maxTimestamp = cell;
+    }
+  }
+
+  /** The forms the job's {@code timestamp.format: iso} reads (TimestampParser.parseIso), but strictly ISO dates. */
+  static long isoMillis(String t) {
+    if (t.length() == 10) {
+      return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
+    }
+    if (t.length() < 16 || (t.charAt(10) != 'T' && t.charAt(10) != ' ')) {
+      throw new DateTimeParseException("not an ISO date or date-time", t, 0);
+    }
+    String iso = t.substring(0, 10) + 'T' + t.substring(11);
+    if (hasOffset(iso)) {
+      return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
+    }
+    return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC).toEpochMilli();
+  }
+
+  private static boolean hasOffset(String iso) {
+    return iso.endsWith("Z") || iso.lastIndexOf('+') > 10 || iso.lastIndexOf('-') > 10;
+  }
+
+  /** A valid ISO text's shape as a java.time pattern, e.g. 1975-06-27T00:00 is yyyy-MM-dd'T'HH:mm. */
+  static String isoPattern(String t) {
+    if (t.length() == 10) {
+      return "yyyy-MM-dd";
+    }
+    StringBuilder p = new StringBuilder(t.charAt(10) == 'T' ? "yyyy-MM-dd'T'HH:mm" : "yyyy-MM-dd HH:mm");
+    String rest = t.substring(16);
+    if (rest.startsWith(":")) {
+      p.append(":ss");
+      rest = rest.substring(3);
+    }
+    if (rest.startsWith(".")) {
+      int digits = 1;
+      while (digits < rest.length() && Character.isDigit(rest.charAt(digits))) {
+        digits++;
+      }
+      p.append('.').append("S".repeat(digits - 1));
+      rest = rest.substring(digits);
+    }
+    if (!rest.isEmpty()) {
+      p.append("XXX");
+    }
+    return p.toString();
+  }
+
+  String type() {
+    if (values == 0) {
+      return "string"; // nothing to go on; the header comment says so
+    }
+    if (couldLong) {
+      return "long";
+    }
+    if (couldDouble) {
+      return "double";
+    }
+    if (couldBoolean) {
+      return "boolean";
+    }
+    return couldTimestamp ? "timestamp" : "string";
+  }
+
+  boolean nullSeen() {
+    return nullSeen;
+  }
+
+  boolean noValues() {
+    return values == 0;
+  }
+
+  /** @return the ISO shapes of a timestamp column, empty for other types */
+  Set<String> timestampPatterns() {
+    return type().equals("timestamp") ? timestampPatterns : Set.of();
+  }
+
+  ColumnRules rules() {
+    String type = type();
+    JsonNode min = null;
+    JsonNode max = null;
+    JsonNode allowed = null;
+    Integer length = null;
+    switch (type) {
+      case "long" -> {
+        min = NODES.numberNode(minLong);
+        max = NODES.numberNode(maxLong);
+      }
+      case "double" -> {
+        min = NODES.numberNode(minDouble);
+        max = NODES.numberNode(maxDouble);
+      }
+      case "timestamp" -> {
+        min = NODES.textNode(minTimestamp);
+        max = NODES.textNode(maxTimestamp);
+      }
+      case "string" -> {
+        if (values > 0 && distinct.size() <= maxCategories) {
+          ArrayNode list = NODES.arrayNode();
+          distinct.forEach(list::add);
+          allowed = list;
+        }
+        length = values > 0 ? maxLength : null;
+      }
+      default -> { }
+    }
+    return new ColumnRules(null, check(NODES.textNode(type)), check(NODES.booleanNode(nullSeen)),
+        check(allowed), check(min), check(max), null, length == null ? null : check(NODES.numberNode(length)),
+        null, null, null, null, null);
+  }
+
+  private static Check check(JsonNode value) {
+    return value == null ? null : new Check(value, null, null);
+  }
+}
