@@ -48,7 +48,11 @@ public final class PrepareCommand implements Callable<Integer> {
       sb.append(String.format("  %-5s             %,d windows in %,d shards%s%n", name, split.windows(), split.shardCount(),
           split.lastShardPartial() ? " (last shard " + split.lastShardRows() + " rows)" : ""));
     }
-    sb.append("  output            ").append(output).append(" (manifest.json, quarantine/rows.jsonl)");
+    if (m.quality() != null) {
+      sb.append("  data quality      ").append(m.quality().verdict()).append(" (").append(output).append('/')
+          .append(dev.shardcast.transforms.quality.QualityReport.HTML_FILE_NAME).append(")\n");
+    }
+    sb.append("  output            ").append(output).append(" (manifest.json, quarantine/rows.jsonl, quarantine/rows.parquet)");
     return sb.toString();
   }
 }

@@ -7,6 +7,8 @@ import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.GitCommit;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.quality.QualityReport;
+import dev.shardcast.transforms.quality.QuarantineParquet;
 import dev.shardcast.transforms.shard.ShardManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -34,8 +36,12 @@ public final class PrepareJob {
     String started = Instant.now().toString();
     LOG.info("resolved config:\n{}", ConfigLoader.toYaml(config));
 
+    PreparePipeline.Baseline baseline = baseline(config);
     // The manifest goes first: a folder without one is unfinished, whatever else it holds.
     OutputFiles.deleteMatching(out, ShardManifest.FILE_NAME);
+    OutputFiles.deleteMatching(out, QualityReport.FILE_NAME);
+    OutputFiles.deleteMatching(out, QualityReport.HTML_FILE_NAME);
+    OutputFiles.deleteMatching(out, QuarantineParquet.PATH);
     int removed = 0;
     for (String split : JobPlan.SPLITS) {
       removed += OutputFiles.deleteMatching(out, split + "/batch-*.parquet");
@@ -47,13 +53,47 @@ public final class PrepareJob {
     OutputFiles.write(out, RESOLVED_CONFIG, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
 
     Pipeline p = Pipeline.create(options(config, extraBeamArgs));
-    PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started));
+    PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started), baseline);
     PipelineResult result = p.run();
     PipelineResult.State state = result.waitUntilFinish();
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("pipeline ended in state " + state);
     }
+    byte[] reportJson = OutputFiles.read(out, QualityReport.FILE_NAME);
+    QualityReport report = QualityReport.fromJson(new String(reportJson, StandardCharsets.UTF_8));
+    String reportPath = OutputFiles.resolve(out, QualityReport.HTML_FILE_NAME).toString();
+    if (QualityReport.FAIL.equals(report.verdict())) {
+      throw new QualityGateException(reportPath, report.reasons());
+    }
+    // This run passed the gate: its report is the next run's drift baseline.
+    OutputFiles.writeAtomically(out, BASELINE, reportJson);
+    LOG.info("data quality: {} (report {})", report.verdict(), reportPath);
     return ShardManifest.fromJson(OutputFiles.read(out, ShardManifest.FILE_NAME));
+  }
+
+  /** Where a successful run keeps its report for the next run's drift check. */
+  public static final String BASELINE = "quality/baseline-report.json";
+
+  /** quality.drift.baseline if set, else the last successful run's report at this output location. */
+  static PreparePipeline.Baseline baseline(JobConfig config) throws IOException {
+    String out = config.shards().output();
+    String explicit = config.quality() == null || config.quality().drift() == null ? null
+        : config.quality().drift().baseline();
+    if (explicit != null) {
+      try (var in = java.nio.channels.Channels.newInputStream(org.apache.beam.sdk.io.FileSystems.open(
+          org.apache.beam.sdk.io.FileSystems.matchSingleFileSpec(explicit).resourceId()))) {
+        return new PreparePipeline.Baseline(new String(in.readAllBytes(), StandardCharsets.UTF_8), explicit);
+      } catch (java.io.FileNotFoundException e) {
+        throw new dev.shardcast.transforms.config.ConfigException("quality.drift.baseline: no report at " + explicit);
+      }
+    }
+    if (!OutputFiles.exists(out, BASELINE)) {
+      LOG.info("no drift baseline at {}: this run's report will be the first one", OutputFiles.resolve(out, BASELINE));
+      return PreparePipeline.Baseline.NONE;
+    }
+    String path = OutputFiles.resolve(out, BASELINE).toString();
+    LOG.info("drift baseline: {}", path);
+    return new PreparePipeline.Baseline(new String(OutputFiles.read(out, BASELINE), StandardCharsets.UTF_8), path);
   }
 
   static PipelineOptions options(JobConfig config, List<String> extraBeamArgs) {

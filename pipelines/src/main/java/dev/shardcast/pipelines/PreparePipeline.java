@@ -1,6 +1,14 @@
 package dev.shardcast.pipelines;
 
 import dev.shardcast.transforms.beam.FitScaler;
+import dev.shardcast.transforms.beam.MergeProfiles;
+import dev.shardcast.transforms.beam.WriteQualityReport;
+import dev.shardcast.transforms.quality.DatasetProfile;
+import dev.shardcast.transforms.quality.RuleSet;
+import dev.shardcast.transforms.quality.ScaleCheck;
+import org.apache.beam.sdk.coders.SerializableCoder;
+import org.apache.beam.sdk.transforms.MapElements;
+import org.apache.beam.sdk.values.TypeDescriptor;
 import dev.shardcast.transforms.beam.RankEvents;
 import dev.shardcast.transforms.beam.ReadSeries;
 import dev.shardcast.transforms.beam.SampleSeries;
@@ -31,14 +39,36 @@ import org.apache.beam.sdk.values.PCollectionTuple;
 import org.apache.beam.sdk.values.PCollectionView;
 
 /**
- * The prepare job's graph: read → (rank events) → window → fit scaler on train sample → scale →
- * shuffle into batches → write shards; quarantine and counts on the side; manifest last.
+ * The prepare job's graph: read and check rows (profile them) → (rank events) → window (scale check,
+ * cross-source conflicts) → fit scaler on train sample → scale → shuffle into batches → write shards;
+ * quarantine and counts on the side; the quality report and its verdict before any shard; manifest last.
  */
 public final class PreparePipeline {
   private PreparePipeline() {}
 
+  /** The previous run's quality report, for drift: its text and where it came from. */
+  public record Baseline(String json, String path) implements java.io.Serializable {
+    public static final Baseline NONE = new Baseline(null, null);
+  }
+
   public static void build(Pipeline p, JobPlan plan, String outputDir, WriteManifest.RunInfo run) {
+    build(p, plan, outputDir, run, Baseline.NONE);
+  }
+
+  public static void build(Pipeline p, JobPlan plan, String outputDir, WriteManifest.RunInfo run, Baseline baseline) {
     PCollectionTuple read = p.apply("ReadSeries", new ReadSeries(plan));
+    PCollection<DatasetProfile> profile =
+        read.get(ReadSeries.PROFILES).apply("MergeProfiles", Combine.globally(new MergeProfiles()).withoutDefaults());
+    PCollectionView<DatasetProfile> profileView = profile.apply("ProfileView", View.asSingleton());
+    RuleSet rules = RuleSet.compile(plan);
+    PCollectionView<ScaleCheck> scaleView = null;
+    if (!rules.scaleRules().isEmpty()) {
+      scaleView = profile
+          .apply("FitScaleCheck", MapElements.into(TypeDescriptor.of(ScaleCheck.class))
+              .via(merged -> ScaleCheck.of(plan, RuleSet.compile(plan), merged)))
+          .setCoder(SerializableCoder.of(ScaleCheck.class))
+          .apply("ScaleCheckView", View.asSingleton());
+    }
     List<PCollection<KV<String, String>>> quarantine = new ArrayList<>();
     quarantine.add(read.get(ReadSeries.QUARANTINE));
     PCollection<KV<KV<String, Long>, RowChunk>> chunks = read.get(ReadSeries.CHUNKS);
@@ -55,7 +85,7 @@ public final class PreparePipeline {
       quarantine.add(ranked.get(RankEvents.QUARANTINE));
     }
 
-    PCollectionTuple windowed = chunks.apply("WindowSeries", new WindowSeries(plan));
+    PCollectionTuple windowed = chunks.apply("WindowSeries", new WindowSeries(plan, scaleView));
     quarantine.add(windowed.get(WindowSeries.QUARANTINE));
     PCollection<KV<String, SeriesExtent>> extents = windowed.get(WindowSeries.EXTENTS);
     PCollectionView<Iterable<SeriesExtent>> dataRange =
@@ -65,11 +95,6 @@ public final class PreparePipeline {
             .apply("DataRangeView", View.asIterable());
 
     PCollectionView<ScalerParams> scaler = windowed.get(WindowSeries.TRAIN_SAMPLES).apply("FitScaler", new FitScaler(plan));
-    PCollection<KV<String, ShardFile>> shards =
-        windowed.get(WindowSeries.WINDOWS)
-            .apply("ScaleWindows", new ScaleWindows(plan, scaler))
-            .apply("ShuffleIntoBatches", new ShuffleIntoBatches(plan, dataRange))
-            .apply("WriteShards", new WriteShards(plan, outputDir));
 
     PCollection<KV<String, Long>> quarantineCounts =
         PCollectionList.of(quarantine).apply("AllQuarantine", Flatten.pCollections())
@@ -83,13 +108,23 @@ public final class PreparePipeline {
             .apply("SumCounts", Sum.longsPerKey())
             .apply("CountsView", View.asMap());
 
+    // The quality gate: every count above is final before a single shard is written.
+    PCollectionView<String> verdict = p.apply("WriteQualityReport",
+        new WriteQualityReport(plan, outputDir, countsView, profileView, baseline.json(), baseline.path(), run.startedAt()));
+    PCollection<KV<String, ShardFile>> shards =
+        windowed.get(WindowSeries.WINDOWS)
+            .apply("ScaleWindows", new ScaleWindows(plan, scaler))
+            .apply("ShuffleIntoBatches", new ShuffleIntoBatches(plan, dataRange))
+            .apply("WriteShards", new WriteShards(plan, outputDir, verdict));
+
     p.apply("WriteManifest", new WriteManifest(plan, outputDir,
         new WriteManifest.Inputs(
             shards.apply("ShardsView", View.asList()),
             countsView,
             read.get(ReadSeries.FILES).apply("FilesView", View.asList()),
             scaler,
-            dataRange),
+            dataRange,
+            verdict),
         run));
   }
 }

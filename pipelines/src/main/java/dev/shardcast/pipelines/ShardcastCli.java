@@ -31,6 +31,9 @@ public final class ShardcastCli implements Runnable {
         e.printStackTrace(cmd.getErr());
       }
       cmd.getErr().println("error: " + (root.getMessage() == null ? root.toString() : root.getMessage()));
+      if (root instanceof QualityGateException) {
+        return QualityGateException.EXIT_CODE;
+      }
       return root instanceof ConfigException ? 2 : 1;
     });
     System.exit(cli.execute(args));
@@ -41,7 +44,7 @@ public final class ShardcastCli implements Runnable {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
-      if (t instanceof ConfigException) {
+      if (t instanceof ConfigException || t instanceof QualityGateException) {
         return t;
       }
     }

@@ -81,6 +81,11 @@ public final class TrainJob {
         AtomicFiles.write(out.resolve(METRICS_FILE), metricsJson);
         AtomicFiles.write(modelDir.resolve(SCALER_FILE), ShardManifest.json().writeValueAsBytes(manifest.scaler()));
         AtomicFiles.write(modelDir.resolve(MANIFEST_COPY), manifest.toJson());
+        // predict compares its input with the training data's profile (training/serving skew).
+        Path report = shards.resolve(dev.shardcast.transforms.quality.QualityReport.FILE_NAME);
+        if (Files.isRegularFile(report)) {
+          AtomicFiles.write(modelDir.resolve(report.getFileName().toString()), Files.readAllBytes(report));
+        }
         LOG.info("model {}, metrics {}", modelDir, out.resolve(METRICS_FILE));
         return new Outcome(out, modelDir, out.resolve(dev.shardcast.training.train.RunLog.FILE_NAME), metrics, result);
       }

@@ -9,6 +9,9 @@ import dev.shardcast.training.TrainJob;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.quality.QualityReport;
+import dev.shardcast.transforms.quality.RowChecks;
+import dev.shardcast.transforms.quality.RuleSet;
 import dev.shardcast.transforms.read.CsvSource;
 import dev.shardcast.transforms.read.ParquetSource;
 import dev.shardcast.transforms.shard.ShardManifest;
@@ -37,11 +40,16 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
 public final class PredictJob {
   private PredictJob() {}
 
-  public record Outcome(Path output, int series, int forecasts, List<LatestWindows.Skipped> skipped, int quarantined) {}
+  /** @param quality the input's quality report (rules re-applied, skew against training), null without one */
+  public record Outcome(Path output, int series, int forecasts, List<LatestWindows.Skipped> skipped, int quarantined,
+      QualityReport quality) {}
 
-  public static Outcome run(JobConfig job, Path modelDir, Path outCsv) throws IOException {
-    JobPlan plan = new JobPlan(job);
+  public static Outcome run(JobConfig given, Path modelDir, Path outCsv) throws IOException {
     ShardManifest manifest = ShardManifest.fromJson(Files.readAllBytes(modelDir.resolve(TrainJob.MANIFEST_COPY)));
+    // Consistent: the rules the training data passed are the ones in the manifest, not whatever the
+    // job file says today; serving rejects exactly the rows training would have rejected.
+    JobConfig job = ServingRules.withTrainingRules(given, manifest);
+    JobPlan plan = new JobPlan(job);
     ShardManifest.Schema schema = manifest.schema();
     List<String> inputs = new ArrayList<>();
     for (int i : plan.inputIndex()) {
@@ -53,17 +61,22 @@ public final class PredictJob {
     }
     LatestWindows latest = new LatestWindows(plan);
     FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
-    MatchResult match = FileSystems.match(job.input().path(), EmptyMatchTreatment.DISALLOW);
+    MatchResult match = FileSystems.match(plan.sources().get(0).path(), EmptyMatchTreatment.DISALLOW);
+    RuleSet rules = RuleSet.compile(plan);
+    JobConfig.Source src = plan.sources().get(0);
+    ServingRules.Tally tally = new ServingRules.Tally();
     for (MatchResult.Metadata file : match.metadata()) {
       String source = file.resourceId().toString();
       latest.source(source);
-      if (job.input().format() == JobConfig.Format.PARQUET) {
-        ParquetSource.read(plan, source, () -> seekable(file), latest);
+      RowChecks checks = new RowChecks(plan, rules, src);
+      if (src.format() == JobConfig.Format.PARQUET) {
+        tally.rowsRead += ParquetSource.read(plan, src, checks, source, () -> seekable(file), latest);
       } else {
         try (BufferedReader r = new BufferedReader(Channels.newReader(FileSystems.open(file.resourceId()), StandardCharsets.UTF_8))) {
-          CsvSource.read(plan, source, r, latest);
+          tally.rowsRead += CsvSource.read(plan, src, checks, source, r, latest);
         }
       }
+      tally.add(checks);
     }
     List<LatestWindows.Window> windows = new ArrayList<>();
     List<LatestWindows.Skipped> skipped = new ArrayList<>();
@@ -106,7 +119,8 @@ public final class PredictJob {
         }
       }
     }
-    return new Outcome(outCsv, windows.size(), rows, skipped, bad.size());
+    QualityReport quality = ServingRules.report(plan, tally, bad, modelDir, outCsv);
+    return new Outcome(outCsv, windows.size(), rows, skipped, bad.size(), quality);
   }
 
   private static SeekableByteChannel seekable(MatchResult.Metadata file) throws IOException {

@@ -93,6 +93,7 @@ public final class SampleSeries
         }
       }
       out.get(COUNTS).output(KV.of("rows_not_sampled", owned));
+      out.get(COUNTS).output(KV.of("source." + rows.origin + ".rows_not_sampled", owned));
     }
   }
 }

@@ -72,6 +72,13 @@ public final class ConfigLoader {
       throw new ConfigException("job file must be a YAML mapping of keys (name, input, windowing, ...)");
     }
     ObjectNode merged = defaults();
+    JsonNode rulesFile = user.path("quality").path("rules_file");
+    if (rulesFile.isTextual()) {
+      // A shared rules file sits under the job's own quality: keys, which win where both set one.
+      ObjectNode layer = YAML.createObjectNode();
+      layer.set("quality", rulesFile(rulesFile.asText()));
+      merge(merged, layer);
+    }
     merge(merged, (ObjectNode) user);
     for (String override : overrides) {
       applyOverride(merged, override);
@@ -102,6 +109,36 @@ public final class ConfigLoader {
     } catch (JsonProcessingException | NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** The quality: section as stored in a manifest's config tree (predict re-applies it). */
+  public static QualityConfig qualityFromTree(JsonNode tree) {
+    try {
+      return YAML.treeToValue(tree, QualityConfig.class);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("the manifest's quality rules cannot be read: " + e.getOriginalMessage());
+    }
+  }
+
+  /** A rules file holds a quality: section, or just its contents. */
+  private static ObjectNode rulesFile(String path) {
+    JsonNode tree;
+    try {
+      tree = YAML.readTree(Files.readString(Path.of(path), StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config key 'quality.rules_file': file not found: " + path);
+    } catch (JsonProcessingException e) {
+      throw new ConfigException("quality rules file " + path + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    if (tree != null && tree.has("quality") && tree.size() == 1) {
+      tree = tree.get("quality");
+    }
+    if (!(tree instanceof ObjectNode)) {
+      throw new ConfigException("quality rules file " + path + " must be a YAML mapping (columns:, thresholds:, ...)");
+    }
+    return (ObjectNode) tree;
   }
 
   private static ObjectNode defaults() {

@@ -10,12 +10,18 @@ final class ConfigValidator {
 
   static void validate(JobConfig c) {
     JobConfig.Input in = require(c.input(), "input");
-    require(in.path(), "input.path");
+    if (in.sources() == null || in.sources().isEmpty()) {
+      require(in.path(), "input.path");
+    } else if (in.path() != null) {
+      throw new ConfigException("config keys 'input.path' and 'input.sources' exclude each other: "
+          + "with several sources, each names its own path");
+    }
     require(in.format(), "input.format");
     List<String> keys = require(in.seriesKey(), "input.series_key");
     if (keys.isEmpty()) {
       throw new ConfigException("config key 'input.series_key' must name at least one column");
     }
+    QualityValidator.validate(c);
     JobConfig.Timestamp ts = require(in.timestamp(), "input.timestamp");
     require(ts.column(), "input.timestamp.column");
     new TimestampParser(require(ts.format(), "input.timestamp.format"));

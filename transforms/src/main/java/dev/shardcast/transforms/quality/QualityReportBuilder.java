@@ -39,7 +39,8 @@ public final class QualityReportBuilder {
     List<String> reasons = new ArrayList<>();
     long read = counts.getOrDefault("rows_read", 0L);
     long quarantined = counts.getOrDefault("rows_quarantined", 0L);
-    long used = counts.getOrDefault("rows_windowed", 0L) + counts.getOrDefault("rows_unused", 0L);
+    long used = counts.containsKey("rows_used") ? counts.get("rows_used")
+        : counts.getOrDefault("rows_windowed", 0L) + counts.getOrDefault("rows_unused", 0L);
     long notSampled = counts.getOrDefault("rows_not_sampled", 0L);
     boolean fail = false;
     boolean warn = quarantined > 0;

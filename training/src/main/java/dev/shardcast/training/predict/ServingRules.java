@@ -1,0 +1,89 @@
+package dev.shardcast.training.predict;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shardcast.training.io.AtomicFiles;
+import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.quality.DatasetProfile;
+import dev.shardcast.transforms.quality.QualityReport;
+import dev.shardcast.transforms.quality.QualityReportBuilder;
+import dev.shardcast.transforms.quality.QualityReportHtml;
+import dev.shardcast.transforms.quality.RowChecks;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Consistent checks at serving time: predict applies the training run's rules (from the model's
+ * manifest) to its input, and reports the input's drift from the training data's profile as
+ * training/serving skew, in the same report format as prepare's.
+ */
+final class ServingRules {
+  private static final Logger LOG = LoggerFactory.getLogger(ServingRules.class);
+
+  private ServingRules() {}
+
+  /** What the readers saw across the input files. */
+  static final class Tally {
+    long rowsRead;
+    final DatasetProfile profile = new DatasetProfile();
+    final Map<String, Long> counts = new TreeMap<>();
+
+    void add(RowChecks checks) {
+      profile.merge(checks.profile());
+      checks.counts((k, v) -> counts.merge(k, v, Long::sum));
+    }
+  }
+
+  static JobConfig withTrainingRules(JobConfig job, dev.shardcast.transforms.shard.ShardManifest manifest) {
+    JsonNode tree = manifest.config() == null ? null : manifest.config().get("quality");
+    if (tree == null || tree.isNull()) {
+      return job;
+    }
+    return new JobConfig(job.name(), job.input(), job.windowing(), job.gaps(), job.split(), job.scaler(), job.shards(),
+        job.runner(), job.train(), ConfigLoader.qualityFromTree(tree));
+  }
+
+  /** Writes {@code <forecasts>.quality-report.json/.html} and returns the report. */
+  static QualityReport report(JobPlan plan, Tally tally, List<QuarantineRecord> quarantined, Path modelDir, Path outFile)
+      throws IOException {
+    Map<String, Long> counts = new TreeMap<>(tally.counts);
+    String source = "source." + plan.sources().get(0).name() + ".";
+    counts.put("rows_read", tally.rowsRead);
+    counts.put("rows_quarantined", (long) quarantined.size());
+    counts.put("rows_used", tally.rowsRead - quarantined.size());
+    counts.put(source + "rows_read", tally.rowsRead);
+    counts.put(source + "rows_quarantined", (long) quarantined.size());
+    counts.put(source + "rows_used", tally.rowsRead - quarantined.size());
+    for (QuarantineRecord r : quarantined) {
+      counts.merge("quarantined." + r.reason(), 1L, Long::sum);
+    }
+    Path baselineFile = modelDir.resolve(QualityReport.FILE_NAME);
+    QualityReport baseline = null;
+    if (Files.isRegularFile(baselineFile)) {
+      baseline = QualityReport.fromJson(Files.readString(baselineFile, StandardCharsets.UTF_8));
+    } else {
+      LOG.warn("no training quality report in {}: training/serving skew is not measured", modelDir);
+    }
+    QualityReport report = QualityReportBuilder.build(new QualityReportBuilder.Input(plan, counts, tally.profile,
+        baseline, baseline == null ? null : baselineFile.toString(), Instant.now().toString()));
+    String base = outFile.getFileName().toString();
+    AtomicFiles.write(outFile.resolveSibling(base + "." + QualityReport.FILE_NAME),
+        report.toJson().getBytes(StandardCharsets.UTF_8));
+    AtomicFiles.write(outFile.resolveSibling(base + "." + QualityReport.HTML_FILE_NAME),
+        QualityReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
+    LOG.info("input quality {} (skew vs training: {}); report {}", report.verdict(),
+        report.drift() == null ? "not measured" : report.drift().size() + " columns compared",
+        outFile.resolveSibling(base + "." + QualityReport.HTML_FILE_NAME));
+    return report;
+  }
+}
