@@ -15,30 +15,7 @@ if [[ ! -f $html ]]; then
   exit 2
 fi
 
-find_chromium() {
-  local c
-  for c in chromium chromium-browser google-chrome; do
-    if command -v "$c" >/dev/null 2>&1; then
-      command -v "$c"
-      return 0
-    fi
-  done
-  return 1
-}
-
-if ! browser=$(find_chromium); then
-  # Only a root shell on Debian/Ubuntu (a CI container) installs it; anywhere else installing a browser
-  # behind the user's back would be rude, so say what to do instead.
-  if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
-    echo "chromium not found; installing Debian's chromium package" >&2
-    apt-get update -qq >&2
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
-    browser=$(find_chromium) || { echo "chromium install did not provide a binary" >&2; exit 1; }
-  else
-    echo "no chromium, chromium-browser or google-chrome on PATH; install one (Debian: apt-get install chromium)" >&2
-    exit 1
-  fi
-fi
+browser=$("$(dirname "$0")/ensure-chromium.sh")
 
 abs_html=$(cd "$(dirname "$html")" && pwd)/$(basename "$html")
 # Characters that end or escape a URL path would otherwise make chromium open the wrong file.

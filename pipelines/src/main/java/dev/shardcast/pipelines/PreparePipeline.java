@@ -58,14 +58,15 @@ public final class PreparePipeline {
   public static void build(Pipeline p, JobPlan plan, String outputDir, WriteManifest.RunInfo run, Baseline baseline) {
     PCollectionTuple read = p.apply("ReadSeries", new ReadSeries(plan));
     PCollection<DatasetProfile> profile =
-        read.get(ReadSeries.PROFILES).apply("MergeProfiles", Combine.globally(new MergeProfiles()).withoutDefaults());
+        read.get(ReadSeries.PROFILES).apply("MergeProfiles", Combine.globally(new MergeProfiles.MergeFn()).withoutDefaults());
     PCollectionView<DatasetProfile> profileView = profile.apply("ProfileView", View.asSingleton());
+    // Sketch queries build caches inside the sketch; the scale check reads a copy, never Beam's element.
     RuleSet rules = RuleSet.compile(plan);
     PCollectionView<ScaleCheck> scaleView = null;
     if (!rules.scaleRules().isEmpty()) {
       scaleView = profile
           .apply("FitScaleCheck", MapElements.into(TypeDescriptor.of(ScaleCheck.class))
-              .via(merged -> ScaleCheck.of(plan, RuleSet.compile(plan), merged)))
+              .via(merged -> ScaleCheck.of(plan, RuleSet.compile(plan), DatasetProfile.fromBytes(merged.toBytes()))))
           .setCoder(SerializableCoder.of(ScaleCheck.class))
           .apply("ScaleCheckView", View.asSingleton());
     }

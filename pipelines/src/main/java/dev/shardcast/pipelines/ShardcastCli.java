@@ -24,6 +24,11 @@ public final class ShardcastCli implements Runnable {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
+    System.exit(commandLine().execute(args));
+  }
+
+  /** The CLI with its exit codes: 1 crash, 2 bad config or usage, 3 data-quality gate failed. */
+  public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ShardcastCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable root = rootCause(e);
@@ -36,7 +41,7 @@ public final class ShardcastCli implements Runnable {
       }
       return root instanceof ConfigException ? 2 : 1;
     });
-    System.exit(cli.execute(args));
+    return cli;
   }
 
   /** Beam wraps a DoFn's exception in layers; the innermost message is the one a user can act on. */

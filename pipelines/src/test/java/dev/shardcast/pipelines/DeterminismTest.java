@@ -78,8 +78,8 @@ class DeterminismTest {
     assertEquals(files, ItSupport.allFiles(second), "the same files (and no stale shard left over)");
     int shards = 0;
     for (String f : files) {
-      if (f.equals("manifest.json")) {
-        continue;
+      if (f.equals("manifest.json") || f.startsWith("quality")) {
+        continue; // run times; and the second run's report has drift against the first (its baseline)
       }
       shards += f.endsWith(".parquet") ? 1 : 0;
       assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(second.resolve(f)), f);
@@ -88,6 +88,23 @@ class DeterminismTest {
     // The dirty rows: three duplicates, one bad number, one off the monthly grid.
     List<String> quarantine = Files.readAllLines(first.resolve("quarantine/rows.jsonl"));
     assertEquals(5, quarantine.size(), String.join("\n", quarantine));
+  }
+
+  @Test
+  void qualityReportsAgreeOnRulesAndStatistics() throws Exception {
+    JsonNode a = ItSupport.JSON.readTree(first.resolve("quality-report.json").toFile());
+    JsonNode b = ItSupport.JSON.readTree(second.resolve("quality-report.json").toFile());
+    assertEquals(a.path("rules"), b.path("rules"));
+    assertEquals(a.path("columns"), b.path("columns"), "profiles of the same rows are identical");
+    assertTrue(a.path("drift").isMissingNode(), "the first run has no baseline");
+    // The second run wrote into a copy of the first's folder: the first's report is its baseline,
+    // and the same data shows no drift.
+    assertEquals(b.path("drift").size(), b.path("columns").size());
+    for (JsonNode d : b.path("drift")) {
+      assertEquals(0.0, d.path("psi").asDouble(), 1e-9, d.toString());
+      assertEquals(0.0, d.path("mean_shift_std").asDouble(), 1e-9, d.toString());
+      assertEquals("pass", d.path("status").asText(), d.toString());
+    }
   }
 
   @Test

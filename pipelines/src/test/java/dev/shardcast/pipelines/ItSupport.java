@@ -57,6 +57,7 @@ final class ItSupport {
     overrides.add("shards.output=" + out);
     // These tests check the scaler fit against their own global statistics; the demo fits per city.
     overrides.add("scaler.scope=global");
+    overrides.add("quality.columns.series_id.reference.path=" + repoRoot().resolve("examples/txhousing/cities.csv"));
     overrides.addAll(List.of(extraOverrides));
     return ConfigLoader.load(demoJob(), overrides);
   }

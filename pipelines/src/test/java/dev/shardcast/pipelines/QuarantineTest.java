@@ -160,6 +160,7 @@ class QuarantineTest {
       n.put("value", value);
     }
     n.set("row", ItSupport.JSON.valueToTree(row));
+    n.put("origin", "input"); // the one source of a single-input job
     return n;
   }
 

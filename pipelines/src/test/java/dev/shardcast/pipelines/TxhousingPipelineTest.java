@@ -283,7 +283,8 @@ class TxhousingPipelineTest {
 
   @Test
   void outputFolderHoldsExactlyWhatTheManifestAndDocsName() throws Exception {
-    List<String> expected = new ArrayList<>(List.of("job.resolved.yaml", "manifest.json", "quarantine/rows.jsonl"));
+    List<String> expected = new ArrayList<>(List.of("job.resolved.yaml", "manifest.json", "quarantine/rows.jsonl",
+        "quarantine/rows.parquet", "quality-report.json", "quality-report.html", "quality/baseline-report.json"));
     for (String split : SPLITS) {
       for (JsonNode s : manifest.path("splits").path(split).path("shards")) {
         expected.add(s.path("path").asText());

@@ -3,6 +3,7 @@ package dev.shardcast.transforms.beam;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.ChunkLayout;
 import dev.shardcast.transforms.core.ChunkWindower;
+import dev.shardcast.transforms.core.ConflictResolver;
 import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.core.RowChunk;
 import java.util.ArrayList;
@@ -105,13 +106,18 @@ public final class RankEvents
         while (j < rows.size() && time(rows.get(j)) == t) {
           j++;
         }
+        ChunkWindower.RowRef r = rows.get(i);
         if (j - i > 1) {
-          for (int d = i; d < j; d++) {
-            QuarantineRecord q = WindowSeries.duplicate(plan, rows.get(d));
+          var unified = plan.config().quality() == null ? null : plan.config().quality().unified();
+          ConflictResolver.Resolution res = ConflictResolver.resolve(rows.subList(i, j),
+              unified == null ? null : unified.onConflict(), unified == null ? null : unified.prefer());
+          for (ChunkWindower.Rejected d : res.rejected()) {
+            QuarantineRecord q = WindowSeries.rejected(plan, d);
             out.get(QUARANTINE).output(KV.of(q.sortKey(), q.toJson()));
           }
-        } else {
-          ChunkWindower.RowRef r = rows.get(i);
+          r = res.kept();
+        }
+        if (r != null) {
           if (kept == null) {
             kept = new RowChunk.Builder(series, r.chunk().source, r.chunk().origin, values.length);
           }

@@ -24,6 +24,7 @@ public record QualityConfig(
    * unit_column (each row's unit, converted to the declared one), scale_check (max orders of
    * magnitude from the column's robust centre).
    */
+  @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
   public record ColumnRules(
       Severity severity,
       Check type,

@@ -158,25 +158,26 @@ public final class QualityReportHtml {
       h.append("<p class=\"note\">No column statistics in this report.</p>\n");
       return;
     }
-    h.append("<div class=\"wide\"><table class=\"columns\"><thead><tr><th>column</th><th>type</th><th class=\"n\">count</th>")
+    // The histogram comes right after the name: the wide table scrolls, and the chart is what a reader looks at first.
+    h.append("<div class=\"wide\"><table class=\"columns\"><thead><tr><th>column</th><th>histogram</th><th>type</th><th class=\"n\">count</th>")
         .append("<th class=\"n\">nulls</th><th class=\"n\">min</th><th class=\"n\">max</th><th class=\"n\">mean</th>")
         .append("<th class=\"n\">std</th><th class=\"n\">≈ distinct</th>");
     QUANTILES.forEach(q -> h.append("<th class=\"n\">").append(q).append("</th>"));
-    h.append("<th class=\"n\">median |x|</th><th>histogram</th></tr></thead><tbody>\n");
+    h.append("<th class=\"n\">median |x|</th></tr></thead><tbody>\n");
     columns.forEach((name, c) -> {
       h.append("<tr>").append(td(name));
       if (c == null) {
         h.append("<td colspan=\"").append(QUANTILES.size() + 10).append("\">").append(NONE).append("</td></tr>\n");
         return;
       }
+      String svg = SvgHistogram.render(name, c.histogram());
+      h.append("<td>").append(svg == null ? NONE : svg).append("</td>");
       h.append(td(c.type())).append(tdNum(c.count())).append(tdNum(c.nulls())).append(tdNum(num(c.min())))
           .append(tdNum(num(c.max()))).append(tdNum(num(c.mean()))).append(tdNum(num(c.std())))
           .append(tdNum(c.approxDistinct()));
       Map<String, Double> q = c.quantiles() == null ? Map.of() : c.quantiles();
       QUANTILES.forEach(key -> h.append(tdNum(num(q.get(key)))));
-      h.append(tdNum(num(c.medianAbs())));
-      String svg = SvgHistogram.render(name, c.histogram());
-      h.append("<td>").append(svg == null ? NONE : svg).append("</td></tr>\n");
+      h.append(tdNum(num(c.medianAbs()))).append("</tr>\n");
     });
     h.append("</tbody></table></div>\n");
   }

@@ -43,6 +43,18 @@ public final class ScaleCheck implements Serializable {
     return s;
   }
 
+  // Beam compares side-input values by equality (its mutation checks); two checks are equal when they test alike.
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof ScaleCheck s && rules.equals(s.rules) && java.util.Arrays.equals(column, s.column)
+        && java.util.Arrays.equals(center, s.center) && java.util.Arrays.equals(orders, s.orders);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(rules, java.util.Arrays.hashCode(center));
+  }
+
   public int size() {
     return rules.size();
   }

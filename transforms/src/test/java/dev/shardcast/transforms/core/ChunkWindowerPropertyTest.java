@@ -240,7 +240,7 @@ class ChunkWindowerPropertyTest {
       Collections.shuffle(parts, rnd);
       ChunkWindower.Result r = ChunkWindower.process(plan, layout, SERIES, e.getKey(), first, last, parts);
       String at = label + " chunk " + e.getKey();
-      assertEquals(r.rowsOwned, r.rowsWindowed + r.rowsUnused + r.duplicates.size(), at);
+      assertEquals(r.rowsOwned, r.rowsWindowed + r.rowsUnused + r.rejected.size(), at);
       for (WindowBlock b : r.windows) {
         for (int w = 0; b != null && w < b.size; w++) {
           assertEquals(e.getKey().longValue(), layout.owner(b.windowStart[w] / DAY), at + " owns its window starts");
@@ -250,7 +250,7 @@ class ChunkWindowerPropertyTest {
       owned += r.rowsOwned;
       windowed += r.rowsWindowed;
       train += r.trainSample.size;
-      for (ChunkWindower.RowRef d : r.duplicates) {
+      for (ChunkWindower.RowRef d : r.rejected.stream().map(ChunkWindower.Rejected::ref).toList()) {
         assertTrue(dupLines.add(d.chunk().lines[d.row()]), at + " reports a duplicate once");
       }
     }

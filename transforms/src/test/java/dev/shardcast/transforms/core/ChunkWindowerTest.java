@@ -88,7 +88,7 @@ class ChunkWindowerTest {
     assertEquals(30, r.rowsOwned);
     assertEquals(30, r.rowsWindowed);
     assertEquals(0, r.rowsUnused);
-    assertTrue(r.duplicates.isEmpty());
+    assertTrue(r.rejected.isEmpty());
 
     WindowBlock train = r.windows[0];
     assertNull(train.pastFilled);
@@ -261,7 +261,7 @@ class ChunkWindowerTest {
     expected.removeAll(range(6, 10));
     assertEquals(expected, starts(r));
     assertEquals(Set.of(12L, 100L),
-        r.duplicates.stream().map(d -> d.chunk().lines[d.row()]).collect(Collectors.toSet()));
+        r.rejected.stream().map(d -> d.ref().chunk().lines[d.ref().row()]).collect(Collectors.toSet()));
     assertEquals(31, r.rowsOwned);
     assertEquals(29, r.rowsWindowed);
     assertEquals(0, r.rowsUnused);
@@ -269,7 +269,7 @@ class ChunkWindowerTest {
     // Three rows on one step: all three reported; with ffill the step is filled from the day before.
     rows.add(new Row(D0 + 10, 101, new double[] {-4, -5, -6}));
     ChunkWindower.Result f = windowAll(trainOnly("gaps.policy=ffill", "gaps.max_fill=1"), "s", rows);
-    assertEquals(3, f.duplicates.size());
+    assertEquals(3, f.rejected.size());
     assertEquals(range(0, 25), starts(f));
     assertArrayEquals(new float[] {8, 9, 9}, past(f.windows[0], 8, 0));
     assertArrayEquals(new byte[] {0, 0, 1}, pastMask(f.windows[0], 8, 0));

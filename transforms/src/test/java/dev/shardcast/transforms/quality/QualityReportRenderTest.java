@@ -140,6 +140,19 @@ class QualityReportRenderTest {
         }
       }
     }
+    // Not on PATH: the project's own script installs Debian's chromium (root + apt-get, as in CI).
+    Path script = Path.of("..", "scripts", "ensure-chromium.sh");
+    if (Files.isRegularFile(script)) {
+      try {
+        Process p = new ProcessBuilder("bash", script.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String found = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        if (p.waitFor() == 0 && !found.isEmpty()) {
+          return found;
+        }
+      } catch (IOException | InterruptedException e) {
+        // fall through to the failure below, which says what to do
+      }
+    }
     return fail("no headless browser found: looked for " + CANDIDATES + " on PATH. Install one, e.g. on"
         + " Debian/Ubuntu `sudo apt-get install chromium` (scripts/render-report.sh does that when run as root),"
         + " then rerun with -Pslow.");
