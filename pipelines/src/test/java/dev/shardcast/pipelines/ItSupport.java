@@ -83,6 +83,37 @@ final class ItSupport {
     return demoBaseline;
   }
 
+  /** Copies a folder (an earlier run's output) so a test can run again on top of it. */
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : s.toList()) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  /** The demo CSV with {@code sales} multiplied by {@code factor} on the rows of {@code cities} (all when empty). */
+  static Path scaledDemoCsv(Path dir, double factor, java.util.Set<String> cities) throws IOException {
+    List<String> lines = Files.readAllLines(demoCsv());
+    List<String> out = new ArrayList<>();
+    out.add(lines.get(0));
+    for (String line : lines.subList(1, lines.size())) {
+      String[] f = line.split(",", -1);
+      if (!f[2].isEmpty() && !f[2].equals("NA") && (cities.isEmpty() || cities.contains(f[0]))) {
+        f[2] = Double.toString(Double.parseDouble(f[2]) * factor);
+      }
+      out.add(String.join(",", f));
+    }
+    Path csv = dir.resolve("txhousing-scaled.csv");
+    Files.write(csv, out);
+    return csv;
+  }
+
   static void deleteTree(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
