@@ -25,7 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainRunTest {
 
   private static JobConfig demo(Path out, String... extra) {
-    List<String> o = new ArrayList<>(List.of("input.path=" + ItSupport.demoCsv(), "shards.output=" + out));
+    List<String> o = new ArrayList<>(List.of("input.path=" + ItSupport.demoCsv(), "shards.output=" + out,
+        "quality.columns.series_id.reference.path=" + ItSupport.repoRoot().resolve("examples/txhousing/cities.csv")));
     o.addAll(List.of(extra));
     return ConfigLoader.load(ItSupport.demoJob(), o);
   }
@@ -90,13 +91,26 @@ class TrainRunTest {
     List<String> lines = new ArrayList<>(raw.subList(0, 1));
     lines.addAll(raw.subList(raw.size() - 30, raw.size())); // the last 30 months of the last city
     lines.add("Wichita Falls,2015-08-01,lots,1,1,1,1");
+    // Rows the training rules reject (from the model's manifest), though this job file drops its rules:
+    lines.add("Wichita Falls,2015-09-01,-5,1,1,1,1");   // sales.min
+    lines.add("Atlantis,2015-08-01,10,1,1,1,1");         // series_id.reference: not a known city
     Files.write(recent, lines);
-    JobConfig onRecent = demo(out, "input.sample_series=2", "train.epochs=2", "input.path=" + recent);
+    JobConfig onRecent = demo(out, "input.sample_series=2", "train.epochs=2", "input.path=" + recent,
+        "quality.columns={}");
     PredictJob.Outcome p = PredictJob.run(onRecent, first.modelDir(), out.resolve("p.csv"));
-    assertEquals(1, p.quarantined());
+    assertEquals(3, p.quarantined());
     assertEquals(1, p.series());
     String q = Files.readString(out.resolve("p.csv.quarantine.jsonl"));
     assertTrue(q.contains("\"reason\":\"bad_number\""), q);
+    assertTrue(q.contains("\"reason\":\"sales.min\""), q);
+    assertTrue(q.contains("\"reason\":\"series_id.reference\""), q);
+    // Training/serving skew: the input's profile against the training data's report.
+    assertTrue(Files.isRegularFile(first.modelDir().resolve("quality-report.json")), "train keeps the data's report");
+    assertEquals(first.modelDir().resolve("quality-report.json").toString(), p.quality().baseline());
+    assertTrue(p.quality().drift().stream().anyMatch(d -> d.column().equals("sales") && d.psi() != null), p.quality().drift().toString());
+    assertEquals(33, p.quality().rows().read());
+    assertEquals(p.quality().rows().read(), p.quality().rows().used() + p.quality().rows().quarantined());
+    assertTrue(Files.isRegularFile(out.resolve("p.csv.quality-report.html")));
 
     // the same forecasts as Parquet, read back by DuckDB
     Path parquet = out.resolve("p.parquet");

@@ -1,0 +1,151 @@
+package dev.shardcast.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shardcast.transforms.config.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Unified: two sources with their own column names and units merged into one schema; rows keep their
+ * source for lineage; a (series, day) both hold is settled by the declared policy; rows reconcile per
+ * source. Source a_km records distance in km under {@code station/day/dist_km}; b_m in metres under
+ * {@code id/date/meters}. They overlap on s1, days 8-10: day 8 and 10 agree (8 km = 8000 m), day 9
+ * does not (9 km vs 9500 m). b_m also holds s2 alone, with one day twice (a duplicate within a source).
+ */
+class UnifiedSourcesTest {
+  @TempDir Path tmp;
+
+  Path write() throws Exception {
+    List<String> a = new ArrayList<>(List.of("station,day,dist_km"));
+    for (int d = 1; d <= 10; d++) {
+      a.add("s1,2024-01-%02d,%d.0".formatted(d, d));
+    }
+    List<String> b = new ArrayList<>(List.of("id,date,meters"));
+    int[] s1 = {8000, 9500, 10000, 11000, 12000};
+    for (int i = 0; i < s1.length; i++) {
+      b.add("s1,2024-01-%02d,%d".formatted(8 + i, s1[i]));
+    }
+    for (int d = 1; d <= 6; d++) {
+      b.add("s2,2024-01-%02d,%d".formatted(d, 500 * d));
+    }
+    b.add("s2,2024-01-03,1600");
+    Files.write(tmp.resolve("a.csv"), a);
+    Files.write(tmp.resolve("b.csv"), b);
+    return tmp;
+  }
+
+  JsonNode run(Path out, String unified) throws Exception {
+    Path dir = write();
+    String yaml = """
+        name: unified
+        input:
+          sources:
+            - {name: a_km, path: %s, columns: {series_id: station, date: day, dist: dist_km}}
+            - {name: b_m, path: %s, columns: {series_id: id, dist: meters}, units: {dist: m}}
+          format: csv
+          series_key: [series_id]
+          timestamp: {column: date, format: yyyy-MM-dd}
+          frequency: 1d
+          columns:
+            - {name: dist, type: double, target: true}
+        quality:
+          columns:
+            dist: {unit: km, min: 0}
+          unified: %s
+          thresholds: {max_quarantined_fraction: 0.5}
+        windowing: {past: 2, future: 1}
+        split: {train_end: "2024-01-05", val_end: "2024-01-09"}
+        scaler: {type: none}
+        shards: {batch_size: 4, output: %s}
+        """.formatted(dir.resolve("a.csv"), dir.resolve("b.csv"), unified, out);
+    ItSupport.run(ConfigLoader.loadYaml(yaml, List.of()));
+    return ItSupport.JSON.readTree(out.resolve("quality-report.json").toFile());
+  }
+
+  static Map<String, long[]> sources(JsonNode report) {
+    Map<String, long[]> out = new HashMap<>();
+    report.path("sources").fields().forEachRemaining(e -> out.put(e.getKey(), new long[] {
+        e.getValue().path("read").asLong(), e.getValue().path("used").asLong(), e.getValue().path("quarantined").asLong()}));
+    return out;
+  }
+
+  static Map<String, Long> reasonsByOrigin(Path out) throws Exception {
+    Map<String, Long> got = new HashMap<>();
+    for (String line : Files.readAllLines(out.resolve("quarantine/rows.jsonl"))) {
+      JsonNode r = ItSupport.JSON.readTree(line);
+      got.merge(r.path("origin").asText() + " " + r.path("reason").asText() + " " + r.path("row").path("timestamp").asText(),
+          1L, Long::sum);
+    }
+    return got;
+  }
+
+  /** Every past and future value of series s1 in the shards, as written (no scaler). */
+  static Set<Double> s1Values(Path out) throws Exception {
+    Set<Double> values = new HashSet<>();
+    try (ItSupport.Duck duck = new ItSupport.Duck()) {
+      List<Path> files = new ArrayList<>();
+      for (String split : new String[] {"train", "val", "test"}) {
+        files.addAll(ItSupport.shardFiles(out, split));
+      }
+      for (List<Object> r : duck.rows("SELECT unnest(past_dist) FROM " + ItSupport.parquetOf(files) + " WHERE series_key = 's1' "
+          + "UNION ALL SELECT unnest(future_dist) FROM " + ItSupport.parquetOf(files) + " WHERE series_key = 's1'")) {
+        values.add(((Number) r.get(0)).doubleValue());
+      }
+    }
+    return values;
+  }
+
+  @Test
+  void quarantinePolicyKeepsAgreeingRowsOnceAndRejectsConflicts() throws Exception {
+    Path out = tmp.resolve("q");
+    JsonNode report = run(out, "{on_conflict: quarantine}");
+    assertEquals(Map.of(
+        "b_m unified_redundant 2024-01-08T00:00:00Z", 1L,
+        "b_m unified_redundant 2024-01-10T00:00:00Z", 1L,
+        "a_km unified_conflict 2024-01-09T00:00:00Z", 1L,
+        "b_m unified_conflict 2024-01-09T00:00:00Z", 1L,
+        "b_m duplicate_timestamp 2024-01-03T00:00:00Z", 2L), reasonsByOrigin(out));
+    Map<String, long[]> s = sources(report);
+    assertEquals(List.of(10L, 9L, 1L), List.of(s.get("a_km")[0], s.get("a_km")[1], s.get("a_km")[2]));
+    assertEquals(List.of(12L, 7L, 5L), List.of(s.get("b_m")[0], s.get("b_m")[1], s.get("b_m")[2]));
+    for (long[] r : s.values()) {
+      assertEquals(r[0], r[1] + r[2], "read = used + quarantined per source");
+    }
+    // b_m's metres arrive as km: 11000 m is 11 km; day 9 has no value (both copies rejected).
+    Set<Double> values = s1Values(out);
+    assertTrue(values.containsAll(Set.of(8.0, 11.0, 12.0)), values.toString());
+    assertFalse(values.contains(9.0) || values.contains(9.5) || values.contains(9500.0), values.toString());
+  }
+
+  @Test
+  void preferPolicyKeepsTheTrustedSourcesRow() throws Exception {
+    Path out = tmp.resolve("p");
+    JsonNode report = run(out, "{on_conflict: prefer, prefer: [b_m, a_km]}");
+    assertEquals(Map.of(
+        "a_km unified_redundant 2024-01-08T00:00:00Z", 1L,
+        "a_km unified_redundant 2024-01-10T00:00:00Z", 1L,
+        "a_km unified_conflict 2024-01-09T00:00:00Z", 1L,
+        "b_m duplicate_timestamp 2024-01-03T00:00:00Z", 2L), reasonsByOrigin(out));
+    Map<String, long[]> s = sources(report);
+    assertEquals(List.of(10L, 7L, 3L), List.of(s.get("a_km")[0], s.get("a_km")[1], s.get("a_km")[2]));
+    assertEquals(List.of(12L, 10L, 2L), List.of(s.get("b_m")[0], s.get("b_m")[1], s.get("b_m")[2]));
+    Set<Double> values = s1Values(out);
+    assertTrue(values.contains(9.5), "day 9 comes from b_m, converted: " + values);
+    assertFalse(values.contains(9.0), values.toString());
+    JsonNode rows = report.path("rows");
+    assertEquals(22, rows.path("read").asLong());
+    assertEquals(rows.path("read").asLong(), rows.path("used").asLong() + rows.path("quarantined").asLong());
+  }
+}
