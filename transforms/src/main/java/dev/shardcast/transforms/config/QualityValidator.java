@@ -63,11 +63,12 @@ final class QualityValidator {
     }
     List<String> valueColumns = in.columns() == null ? List.of() : in.columns().stream().map(JobConfig.Column::name).toList();
     for (Map.Entry<String, ColumnRules> e : q.columns().entrySet()) {
-      column(e.getKey(), e.getValue(), valueColumns, "quality.columns." + e.getKey());
+      column(e.getKey(), e.getValue(), valueColumns, "quality.columns." + e.getKey(), in.timestamp());
     }
   }
 
-  private static void column(String col, ColumnRules r, List<String> valueColumns, String key) {
+  private static void column(String col, ColumnRules r, List<String> valueColumns, String key,
+      JobConfig.Timestamp ts) {
     if (r == null) {
       throw new ConfigException("config key '" + key + "' is empty: give it rules or remove it");
     }
@@ -81,13 +82,25 @@ final class QualityValidator {
       throw new ConfigException("config key '" + key + ".type' must be one of " + new java.util.TreeSet<>(TYPES)
           + ", got '" + r.type().value().asText() + "'");
     }
-    boolean time = r.type() != null && r.type().value().asText().equals("timestamp");
+    // As RuleSet reads bounds: the timestamp column's in the job's format, a timestamp-typed column's in ISO.
+    boolean timeColumn = ts != null && col.equals(ts.column()) && ts.format() != null;
+    boolean time = timeColumn || (r.type() != null && r.type().value().asText().equals("timestamp"));
+    String format = timeColumn ? ts.format() : "iso";
     for (String bound : List.of("min", "max")) {
       Check b = bound.equals("min") ? r.min() : r.max();
       if (b != null && !time && !b.value().isNumber() && !b.value().isTextual()) {
         throw new ConfigException("config key '" + key + "." + bound + "' must be a number (or a timestamp)");
       }
-      if (b != null && !time && b.value().isTextual() && !valueColumns.contains(col)) {
+      if (b != null && time) {
+        try {
+          new TimestampParser(format).parse(b.value().asText());
+        } catch (ConfigException ex) {
+          throw ex;
+        } catch (RuntimeException ex) {
+          throw new ConfigException("config key '" + key + "." + bound + "': '" + b.value().asText()
+              + "' is not a timestamp in format '" + format + "'");
+        }
+      } else if (b != null && b.value().isTextual() && !valueColumns.contains(col)) {
         try {
           new TimestampParser("iso").parse(b.value().asText());
         } catch (RuntimeException ex) {

@@ -51,7 +51,7 @@ public final class RuleSet implements Serializable {
     columnTypes.put(col, isTime || "timestamp".equals(type) ? "timestamp" : numeric ? "number" : "text");
     TimestampParser times = isTime ? plan.timestampParser() : new TimestampParser("iso");
     if (r.type() != null) {
-      rowRules.add(typeRule(info(col, "type", "valid", r.type(), sev), type, times));
+      rowRules.add(typeRule(info(col, "type", "valid", r.type(), sev), type, times, plan.valueColumns().contains(col)));
     }
     if (r.nullable() != null && !r.nullable().value().asBoolean(true)) {
       rowRules.add(new RowRule(info(col, "nullable", "valid", r.nullable(), sev)) {
@@ -158,7 +158,11 @@ public final class RuleSet implements Serializable {
     };
   }
 
-  private static RowRule typeRule(RuleInfo info, String type, TimestampParser times) {
+  /**
+   * @param valueColumn a value column's number comes from the reader (already checked as a number);
+   *     another column's text must itself be a plain number (not Infinity, NaN or 1f)
+   */
+  private static RowRule typeRule(RuleInfo info, String type, TimestampParser times, boolean valueColumn) {
     return new RowRule(info) {
       @Override
       public String test(Cell c, Row row) {
@@ -167,7 +171,7 @@ public final class RuleSet implements Serializable {
           case "string" -> true;
           case "long", "int" -> t.matches("[+-]?\\d{1,18}")
               && ("long".equals(type) || Long.parseLong(t) == (int) Long.parseLong(t));
-          case "double" -> !Double.isNaN(c.number()) || parses(t);
+          case "double" -> valueColumn ? !Double.isNaN(c.number()) : parses(t);
           case "boolean" -> t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false");
           case "timestamp" -> parsesTime(times, t);
           default -> throw new IllegalArgumentException("unknown type " + type);

@@ -1,0 +1,142 @@
+package dev.shardcast.transforms.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import dev.shardcast.transforms.config.QualityConfig.ConflictPolicy;
+import dev.shardcast.transforms.core.ChunkWindower.RowRef;
+import dev.shardcast.transforms.quality.BuiltinRules;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/** Several rows of one series at one step: duplicates within a source, conflicts across sources. */
+class ConflictResolverTest {
+  private static final String DUP = QuarantineRecord.DUPLICATE_TIMESTAMP;
+  private static final String CONFLICT = BuiltinRules.UNIFIED_CONFLICT;
+  private static final String REDUNDANT = BuiltinRules.UNIFIED_REDUNDANT;
+  private static final long STEP = 18_262;
+
+  /** One row at STEP from source {@code origin} (file origin.csv, given line). */
+  private static RowRef row(String origin, long line, double... values) {
+    RowChunk.Builder b = new RowChunk.Builder("s", origin + ".csv", origin, values.length);
+    b.add(STEP, STEP * 86_400_000L, line, values);
+    return new RowRef(b.build(), 0);
+  }
+
+  /** Reason per row, keyed by origin/line; "kept" for the kept one. */
+  private static Map<String, String> outcome(ConflictResolver.Resolution res, List<RowRef> rows) {
+    Map<String, String> out = new TreeMap<>();
+    if (res.kept() != null) {
+      out.put(key(res.kept()), "kept");
+    }
+    for (ChunkWindower.Rejected r : res.rejected()) {
+      String previous = out.put(key(r.ref()), r.reason());
+      assertNull(previous, "decided twice: " + key(r.ref()));
+    }
+    assertEquals(rows.size(), out.size(), "every row decided once: " + out);
+    return out;
+  }
+
+  private static String key(RowRef r) {
+    return r.chunk().origin + "/" + r.chunk().lines[r.row()];
+  }
+
+  /** Every order of {@code rows} (they are few). */
+  private static List<List<RowRef>> permutations(List<RowRef> rows) {
+    if (rows.size() <= 1) {
+      return List.of(rows);
+    }
+    List<List<RowRef>> out = new ArrayList<>();
+    for (int i = 0; i < rows.size(); i++) {
+      List<RowRef> rest = new ArrayList<>(rows);
+      RowRef head = rest.remove(i);
+      for (List<RowRef> tail : permutations(rest)) {
+        List<RowRef> p = new ArrayList<>();
+        p.add(head);
+        p.addAll(tail);
+        out.add(p);
+      }
+    }
+    return out;
+  }
+
+  /** Resolves every order of the rows and checks they all give {@code expected}. */
+  private static void assertInEveryOrder(Map<String, String> expected, List<RowRef> rows, ConflictPolicy policy,
+      List<String> prefer) {
+    for (List<RowRef> order : permutations(rows)) {
+      Map<String, String> got = outcome(ConflictResolver.resolve(order, policy, prefer), order);
+      assertEquals(expected, got, "order " + order.stream().map(ConflictResolverTest::key).toList());
+    }
+  }
+
+  @Test
+  void sameSourceDuplicatesAreAllRejected() {
+    List<RowRef> rows = List.of(row("a", 2, 1, 2, 3), row("a", 3, 1, 2, 3), row("a", 9, 5, 5, 5));
+    for (ConflictPolicy policy : new ConflictPolicy[] {ConflictPolicy.QUARANTINE, ConflictPolicy.PREFER, null}) {
+      ConflictResolver.Resolution res = ConflictResolver.resolve(rows, policy, List.of("a"));
+      assertNull(res.kept(), "even identical copies from one source: nothing kept");
+      assertEquals(Map.of("a/2", DUP, "a/3", DUP, "a/9", DUP), outcome(res, rows));
+    }
+  }
+
+  @Test
+  void agreeingSourcesKeepTheFirstSourceByName() {
+    RowRef b = row("b", 4, 1, Double.NaN, 3);
+    RowRef a = row("a", 7, 1, Double.NaN, 3); // NaN agrees with NaN: both cells empty
+    assertInEveryOrder(Map.of("a/7", "kept", "b/4", REDUNDANT), List.of(b, a), ConflictPolicy.QUARANTINE, List.of());
+    ConflictResolver.Resolution res = ConflictResolver.resolve(List.of(b, a), ConflictPolicy.QUARANTINE, List.of());
+    assertSame(a, res.kept());
+    // No policy configured: quarantine is the default.
+    assertSame(a, ConflictResolver.resolve(List.of(b, a), null, null).kept());
+  }
+
+  @Test
+  void threeAgreeingSources() {
+    List<RowRef> rows = List.of(row("c", 1, 4, 4, 4), row("a", 1, 4, 4, 4), row("b", 1, 4, 4, 4));
+    assertInEveryOrder(Map.of("a/1", "kept", "b/1", REDUNDANT, "c/1", REDUNDANT), rows, ConflictPolicy.QUARANTINE,
+        List.of());
+  }
+
+  @Test
+  void disagreeingSourcesAreAllConflicts() {
+    List<RowRef> rows = List.of(row("a", 2, 1, 2, 3), row("b", 2, 1, 2, 4));
+    assertInEveryOrder(Map.of("a/2", CONFLICT, "b/2", CONFLICT), rows, ConflictPolicy.QUARANTINE, List.of());
+    // An empty cell against a value is a disagreement too.
+    List<RowRef> empty = List.of(row("a", 2, 1, 2, 3), row("b", 2, 1, Double.NaN, 3));
+    assertInEveryOrder(Map.of("a/2", CONFLICT, "b/2", CONFLICT), empty, ConflictPolicy.QUARANTINE, List.of());
+  }
+
+  @Test
+  void quarantineWithADuplicateInOneSourceKeepsNothing() {
+    List<RowRef> rows = List.of(row("a", 2, 1, 2, 3), row("a", 3, 1, 2, 3), row("b", 2, 1, 2, 3));
+    assertInEveryOrder(Map.of("a/2", CONFLICT, "a/3", CONFLICT, "b/2", CONFLICT), rows, ConflictPolicy.QUARANTINE,
+        List.of());
+  }
+
+  @Test
+  void preferKeepsThePreferredSourceWhateverTheOrder() {
+    // b is most trusted; a disagrees with it, c agrees; d is in no preference list.
+    List<RowRef> rows = List.of(row("a", 1, 1, 2, 3), row("b", 1, 1, 2, 4), row("c", 1, 1, 2, 4), row("d", 1, 9, 9, 9));
+    assertInEveryOrder(Map.of("b/1", "kept", "a/1", CONFLICT, "c/1", REDUNDANT, "d/1", CONFLICT), rows,
+        ConflictPolicy.PREFER, List.of("b", "a", "c"));
+  }
+
+  @Test
+  void preferSkipsPreferredSourcesThatHoldNoRow() {
+    List<RowRef> rows = List.of(row("a", 1, 1, 2, 3), row("c", 1, 1, 2, 4));
+    assertInEveryOrder(Map.of("c/1", "kept", "a/1", CONFLICT), rows, ConflictPolicy.PREFER, List.of("b", "c", "a"));
+  }
+
+  @Test
+  void preferredSourceWithTwoRowsKeepsNothing() {
+    List<RowRef> rows = List.of(row("b", 1, 1, 2, 3), row("b", 2, 1, 2, 3), row("a", 1, 1, 2, 3));
+    ConflictResolver.Resolution res = ConflictResolver.resolve(rows, ConflictPolicy.PREFER, List.of("b", "a"));
+    assertNull(res.kept());
+    assertInEveryOrder(Map.of("b/1", CONFLICT, "b/2", CONFLICT, "a/1", CONFLICT), rows, ConflictPolicy.PREFER,
+        List.of("b", "a"));
+  }
+}
