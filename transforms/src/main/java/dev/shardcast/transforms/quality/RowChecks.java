@@ -38,6 +38,8 @@ public final class RowChecks {
   private final long[] unitFailed;
   private final DatasetProfile profile = new DatasetProfile();
   private final java.util.Set<String> textColumns;
+  private final String timeColumn;
+  private long time = Long.MIN_VALUE;
 
   public RowChecks(JobPlan plan, RuleSet ruleSet, JobConfig.Source source) {
     this.rules = ruleSet.rowRules();
@@ -65,6 +67,7 @@ public final class RowChecks {
       }
     }
     this.textColumns = ruleSet.columns();
+    this.timeColumn = plan.config().input().timestamp().column();
     for (String col : ruleSet.columns()) {
       if (!valueIndex.containsKey(col)) {
         profiled.add(col);
@@ -79,6 +82,15 @@ public final class RowChecks {
    * @return null when the row is accepted (and profiled), else the first error rule it failed
    */
   public Failure check(TextRow text, double[] values) {
+    return check(text, Long.MIN_VALUE, values);
+  }
+
+  /**
+   * @param epochMillis the row's timestamp as the reader parsed it (Long.MIN_VALUE: unknown); rules on
+   *     the timestamp column use it, so a Parquet DATE or TIMESTAMP needs no text format
+   */
+  public Failure check(TextRow text, long epochMillis, double[] values) {
+    this.time = epochMillis;
     Failure first = null;
     for (int i = 0; i < values.length; i++) {
       if (Double.isNaN(values[i])) {
@@ -133,6 +145,9 @@ public final class RowChecks {
   }
 
   private RowRule.Cell cell(String col, TextRow text, double[] values) {
+    if (col.equals(timeColumn) && time != Long.MIN_VALUE) {
+      return new RowRule.Cell(text.text(col), time);
+    }
     Integer vi = valueIndex.get(col);
     if (vi != null) {
       double v = values[vi];

@@ -173,7 +173,7 @@ public final class RuleSet implements Serializable {
               && ("long".equals(type) || Long.parseLong(t) == (int) Long.parseLong(t));
           case "double" -> valueColumn ? !Double.isNaN(c.number()) : parses(t);
           case "boolean" -> t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false");
-          case "timestamp" -> parsesTime(times, t);
+          case "timestamp" -> !Double.isNaN(c.number()) || parsesTime(times, t); // the time column arrives parsed
           default -> throw new IllegalArgumentException("unknown type " + type);
         };
         return ok ? null : "not a " + type;
@@ -206,7 +206,9 @@ public final class RuleSet implements Serializable {
       @Override
       public String test(Cell c, Row row) {
         double v;
-        if (time) {
+        if (time && !Double.isNaN(c.number())) {
+          v = c.number(); // the job's timestamp column, as the reader parsed it (any Parquet time type)
+        } else if (time) {
           try {
             v = times.parse(c.text());
           } catch (RuntimeException e) {

@@ -108,7 +108,7 @@ public final class CsvSource {
           Integer i = ruleIdx.get(col);
           String t = i == null ? null : current.get(i);
           return t == null || t.isEmpty() ? null : t;
-        }, values);
+        }, time, values);
         if (failure != null) {
           sink.quarantine(bad(source, line, failure.ruleId(), failure.column(), failure.value(), failure.message(),
               header, rec));

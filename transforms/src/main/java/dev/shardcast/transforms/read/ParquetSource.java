@@ -127,7 +127,7 @@ public final class ParquetSource {
               int at = datasetNames.indexOf(col);
               return at < 0 ? null : at < keys ? keyText[at][row] : at == keys ? times.text[row]
                   : Double.isNaN(vals[at - keys - 1][row]) ? null : Double.toString(vals[at - keys - 1][row]);
-            }, values);
+            }, times.millis[r], values);
             if (failure != null) {
               QuarantineRecord q = bad(source, line, failure.ruleId(), failure.column(), failure.value(),
                   failure.message(), wanted, keyText, times, vals, r);
