@@ -71,13 +71,21 @@ class FlinkRunnerTest {
     assertEquals(direct.quarantine(), flink.quarantine(), "manifest quarantine differs");
     assertEquals(direct.scaler(), flink.scaler(), "manifest scaler differs");
     assertEquals(comparable(directOut), comparable(flinkOut), "manifest.json differs beyond timestamps and runner");
+    // The quality report: the same rule counts and column statistics on both runners.
+    var json = new com.fasterxml.jackson.databind.ObjectMapper();
+    var directReport = json.readTree(directOut.resolve("quality-report.json").toFile());
+    var flinkReport = json.readTree(flinkOut.resolve("quality-report.json").toFile());
+    assertEquals(directReport.path("rules"), flinkReport.path("rules"), "quality rules differ");
+    assertEquals(directReport.path("columns"), flinkReport.path("columns"), "column statistics differ");
+    assertEquals(directReport.path("verdict"), flinkReport.path("verdict"));
   }
 
   private static ShardManifest run(String runner, Path out) throws IOException {
     JobConfig config = ConfigLoader.load(JOB, List.of(
         "runner.name=" + runner,
         "shards.output=" + out.toAbsolutePath(),
-        "input.path=" + CSV));
+        "input.path=" + CSV,
+        "quality.columns.series_id.reference.path=" + REPO.resolve("examples/txhousing/cities.csv")));
     long start = System.nanoTime();
     ShardManifest manifest = PrepareJob.run(config, List.of());
     long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);

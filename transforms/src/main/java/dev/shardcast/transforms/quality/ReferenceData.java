@@ -11,13 +11,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.shardcast.transforms.read.ParquetSource;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 /**
- * A reference data set for the Accurate checks: a CSV file with a header, read once per JVM and
+ * A reference data set for the Accurate checks: a CSV file with a header (or a Parquet file, by its
+ * {@code .parquet} extension), read once per JVM and
  * per (path, columns) through Beam's FileSystems (so local or object-store paths). Reference tables
  * are small by nature (cities, sensors, a trusted extract): they are held in memory.
  */
@@ -55,6 +57,17 @@ public final class ReferenceData {
   }
 
   private static void read(String path, List<String> columns, java.util.function.Consumer<String[]> row) {
+    if (path.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
+      try {
+        var id = FileSystems.matchSingleFileSpec(path).resourceId();
+        ParquetSource.readTexts(path, () -> (java.nio.channels.SeekableByteChannel) FileSystems.open(id), columns, row);
+        return;
+      } catch (java.io.FileNotFoundException e) {
+        throw new IllegalArgumentException("reference file not found: " + path);
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read reference file " + path, e);
+      }
+    }
     CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
     try (Reader reader = Channels.newReader(
             FileSystems.open(FileSystems.matchSingleFileSpec(path).resourceId()), StandardCharsets.UTF_8);

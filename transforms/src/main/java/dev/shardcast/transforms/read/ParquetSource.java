@@ -146,6 +146,46 @@ public final class ParquetSource {
     }
   }
 
+  /**
+   * Reads some flat columns of a whole file as text, row by row (a reference table for the Accurate
+   * checks); a null cell is the empty string, as in a CSV file.
+   */
+  public static void readTexts(String source, ChannelOpener opener, List<String> names,
+      java.util.function.Consumer<String[]> row) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener), ParquetReadOptions.builder().build())) {
+      MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
+      List<Type> fields = new ArrayList<>();
+      for (String name : names) {
+        if (!fileSchema.containsField(name)) {
+          throw new IllegalArgumentException("reference file " + source + " has no column '" + name + "'; its columns are "
+              + fileSchema.getFields().stream().map(Type::getName).toList());
+        }
+        fields.add(fileSchema.getType(name));
+      }
+      MessageType projection = new MessageType(fileSchema.getName(), fields);
+      reader.setRequestedSchema(projection);
+      String createdBy = reader.getFooter().getFileMetaData().getCreatedBy();
+      PageReadStore group;
+      while ((group = reader.readNextRowGroup()) != null) {
+        int n = Math.toIntExact(group.getRowCount());
+        ColumnReadStoreImpl store =
+            new ColumnReadStoreImpl(group, new GroupRecordConverter(projection).getRootConverter(), projection, createdBy);
+        String[][] cols = new String[names.size()][];
+        for (int c = 0; c < cols.length; c++) {
+          ColumnDescriptor d = projection.getColumns().get(c);
+          cols[c] = texts(store.getColumnReader(d), d, n);
+        }
+        for (int r = 0; r < n; r++) {
+          String[] out = new String[cols.length];
+          for (int c = 0; c < cols.length; c++) {
+            out[c] = cols[c][r] == null ? "" : cols[c][r];
+          }
+          row.accept(out);
+        }
+      }
+    }
+  }
+
   private static String key(String[][] keyText, int r) {
     if (keyText.length == 1) {
       return keyText[0][r] == null || keyText[0][r].isEmpty() ? null : keyText[0][r];
