@@ -143,6 +143,24 @@ class UnifiedSourcesTest {
     assertEquals(List.of(12L, 10L, 2L), List.of(s.get("b_m")[0], s.get("b_m")[1], s.get("b_m")[2]));
     Set<Double> values = s1Values(out);
     assertTrue(values.contains(9.5), "day 9 comes from b_m, converted: " + values);
+    // Lineage: each window names the sources of its points. s2 only ever came from b_m; s1's windows
+    // up to day 7 are a_km's alone, later ones mix both (days 8-10 are b_m's under this policy).
+    Map<String, Set<String>> lineage = new HashMap<>();
+    try (ItSupport.Duck duck = new ItSupport.Duck()) {
+      List<Path> files = new ArrayList<>();
+      for (String split : new String[] {"train", "val", "test"}) {
+        files.addAll(ItSupport.shardFiles(out, split));
+      }
+      for (List<Object> r : duck.rows("SELECT series_key, strftime(window_start, '%d'), source FROM "
+          + ItSupport.parquetOf(files))) {
+        lineage.computeIfAbsent((String) r.get(0), k -> new HashSet<>()).add(r.get(1) + ":" + r.get(2));
+      }
+    }
+    assertTrue(lineage.get("s2").stream().allMatch(x -> x.endsWith(":b_m")), lineage.toString());
+    // past 2 + future 1: the window starting on day 5 spans days 5-7 (a_km), day 6 spans 6-8 (both).
+    assertTrue(lineage.get("s1").contains("05:a_km"), lineage.toString());
+    assertTrue(lineage.get("s1").contains("06:a_km+b_m"), lineage.toString());
+    assertTrue(lineage.get("s1").contains("10:b_m"), lineage.toString());
     assertFalse(values.contains(9.0), values.toString());
     JsonNode rows = report.path("rows");
     assertEquals(22, rows.path("read").asLong());

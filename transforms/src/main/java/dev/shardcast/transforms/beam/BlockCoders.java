@@ -73,6 +73,12 @@ public final class BlockCoders {
         out.write(b.pastFilled);
         out.write(b.futureFilled);
       }
+      out.writeBoolean(b.hasSources());
+      if (b.hasSources()) {
+        for (String s : b.sources) {
+          out.writeUTF(s);
+        }
+      }
       out.flush();
     }
 
@@ -107,8 +113,15 @@ public final class BlockCoders {
         futureFilled = new byte[future.length];
         in.readFully(futureFilled);
       }
+      String[] sources = null;
+      if (in.readBoolean()) {
+        sources = new String[size];
+        for (int k = 0; k < size; k++) {
+          sources[k] = in.readUTF();
+        }
+      }
       return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, past,
-          future, pastFilled, futureFilled, order);
+          future, pastFilled, futureFilled, order, sources);
     }
   }
 

@@ -120,9 +120,13 @@ public final class ChunkWindower {
       Arrays.fill(col, Double.NaN);
     }
     long[] times = new long[n];
+    String[] slotOrigin = plan.sources().size() > 1 ? new String[n] : null;
     for (int p = 0; p < n; p++) {
       if (slotChunk[p] >= 0) {
         RowChunk rc = rows.get(slotChunk[p]);
+        if (slotOrigin != null) {
+          slotOrigin[p] = rc.origin;
+        }
         int r = slotRow[p];
         for (int j = 0; j < width; j++) {
           values[j][p] = rc.values[r * width + j];
@@ -194,10 +198,21 @@ public final class ChunkWindower {
     for (int split = 0; split < JobPlan.SPLITS.length; split++) {
       List<Integer> ps = starts.get(split);
       if (!ps.isEmpty()) {
-        result.windows[split] = extract(plan, series, ps, values, filled, times);
+        result.windows[split] = extract(plan, series, ps, values, filled, times, slotOrigin);
       }
     }
     return result;
+  }
+
+  /** The sources of the observed points in [from, until), sorted and '+'-joined (filled points have none). */
+  private static String lineage(String[] slotOrigin, int from, int until) {
+    java.util.TreeSet<String> names = new java.util.TreeSet<>();
+    for (int p = from; p < until; p++) {
+      if (slotOrigin[p] != null) {
+        names.add(slotOrigin[p]);
+      }
+    }
+    return String.join("+", names);
   }
 
   private static int indexOf(List<RowChunk> rows, RowChunk chunk) {
@@ -243,15 +258,19 @@ public final class ChunkWindower {
   }
 
   private static WindowBlock extract(JobPlan plan, String series, List<Integer> positions, double[][] values,
-      boolean[][] filled, long[] times) {
+      boolean[][] filled, long[] times, String[] slotOrigin) {
     WindowSpec spec = plan.window();
     int[] in = plan.inputIndex();
     int[] tg = plan.targetIndex();
-    WindowBlock b = WindowBlock.empty(positions.size(), in.length, spec.past(), tg.length, spec.future(), filled != null);
+    WindowBlock b = WindowBlock.empty(positions.size(), in.length, spec.past(), tg.length, spec.future(), filled != null,
+        slotOrigin != null);
     for (int w = 0; w < positions.size(); w++) {
       int p = positions.get(w);
       int f = p + spec.futureOffset();
       b.series[w] = series;
+      if (slotOrigin != null) {
+        b.sources[w] = lineage(slotOrigin, p, p + spec.span());
+      }
       b.windowStart[w] = times[p];
       b.forecastStart[w] = times[f];
       for (int c = 0; c < in.length; c++) {

@@ -25,10 +25,20 @@ public final class WindowBlock implements java.io.Serializable {
   public final byte[] pastFilled; // null when the job does not fill gaps
   public final byte[] futureFilled;
   public final long[] order;
+  /** Per window, the named sources of its points ("a+b"); null when the job has one source. */
+  public final String[] sources;
 
   public WindowBlock(int size, int inputs, int pastLen, int targets, int futureLen, String[] series,
       long[] windowStart, long[] forecastStart, float[] past, float[] future, byte[] pastFilled,
       byte[] futureFilled, long[] order) {
+    this(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, past, future, pastFilled,
+        futureFilled, order, null);
+  }
+
+  public WindowBlock(int size, int inputs, int pastLen, int targets, int futureLen, String[] series,
+      long[] windowStart, long[] forecastStart, float[] past, float[] future, byte[] pastFilled,
+      byte[] futureFilled, long[] order, String[] sources) {
+    this.sources = sources;
     this.size = size;
     this.inputs = inputs;
     this.pastLen = pastLen;
@@ -45,11 +55,21 @@ public final class WindowBlock implements java.io.Serializable {
   }
 
   public static WindowBlock empty(int size, int inputs, int pastLen, int targets, int futureLen, boolean masks) {
+    return empty(size, inputs, pastLen, targets, futureLen, masks, false);
+  }
+
+  /** @param lineage whether the block carries each window's sources (jobs with several input sources) */
+  public static WindowBlock empty(int size, int inputs, int pastLen, int targets, int futureLen, boolean masks,
+      boolean lineage) {
     int p = size * inputs * pastLen;
     int f = size * targets * futureLen;
     return new WindowBlock(size, inputs, pastLen, targets, futureLen, new String[size], new long[size],
         new long[size], new float[p], new float[f], masks ? new byte[p] : null, masks ? new byte[f] : null,
-        new long[size]);
+        new long[size], lineage ? new String[size] : null);
+  }
+
+  public boolean hasSources() {
+    return sources != null;
   }
 
   public boolean hasMasks() {
@@ -70,6 +90,9 @@ public final class WindowBlock implements java.io.Serializable {
     windowStart[to] = src.windowStart[from];
     forecastStart[to] = src.forecastStart[from];
     order[to] = src.order[from];
+    if (sources != null) {
+      sources[to] = src.sources[from];
+    }
     int ps = pastStride();
     int fs = futureStride();
     System.arraycopy(src.past, from * ps, past, to * ps, ps);
@@ -83,18 +106,18 @@ public final class WindowBlock implements java.io.Serializable {
   /** The same windows with other order keys (blocks are values: never mutated once emitted). */
   public WindowBlock withOrder(long[] newOrder) {
     return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, past, future,
-        pastFilled, futureFilled, newOrder);
+        pastFilled, futureFilled, newOrder, sources);
   }
 
   /** The same windows with other values. */
   public WindowBlock withValues(float[] newPast, float[] newFuture) {
     return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, newPast,
-        newFuture, pastFilled, futureFilled, order);
+        newFuture, pastFilled, futureFilled, order, sources);
   }
 
   /** The windows at {@code indexes}, in that order. */
   public WindowBlock select(int[] indexes) {
-    WindowBlock out = empty(indexes.length, inputs, pastLen, targets, futureLen, hasMasks());
+    WindowBlock out = empty(indexes.length, inputs, pastLen, targets, futureLen, hasMasks(), hasSources());
     for (int i = 0; i < indexes.length; i++) {
       out.copyFrom(this, indexes[i], i);
     }
@@ -107,7 +130,8 @@ public final class WindowBlock implements java.io.Serializable {
     }
     WindowBlock first = blocks.get(0);
     int total = blocks.stream().mapToInt(b -> b.size).sum();
-    WindowBlock out = empty(total, first.inputs, first.pastLen, first.targets, first.futureLen, first.hasMasks());
+    WindowBlock out = empty(total, first.inputs, first.pastLen, first.targets, first.futureLen, first.hasMasks(),
+        first.hasSources());
     int at = 0;
     for (WindowBlock b : blocks) {
       for (int i = 0; i < b.size; i++) {

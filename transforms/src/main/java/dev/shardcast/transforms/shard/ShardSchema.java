@@ -21,6 +21,8 @@ public final class ShardSchema implements Serializable {
   public static final String SERIES_KEY = "series_key";
   public static final String WINDOW_START = "window_start";
   public static final String FORECAST_START = "forecast_start";
+  /** Lineage, in jobs with several input sources only: the named sources of the window's points. */
+  public static final String SOURCE = "source";
   public static final String PAST_PREFIX = "past_";
   public static final String FUTURE_PREFIX = "future_";
   public static final String FILLED_SUFFIX = "_filled";
@@ -34,8 +36,14 @@ public final class ShardSchema implements Serializable {
   private final int past;
   private final int future;
   private final boolean masks;
+  private final boolean lineage;
 
   public ShardSchema(List<String> inputs, List<String> targets, int past, int future, boolean masks) {
+    this(inputs, targets, past, future, masks, false);
+  }
+
+  public ShardSchema(List<String> inputs, List<String> targets, int past, int future, boolean masks, boolean lineage) {
+    this.lineage = lineage;
     this.inputs = List.copyOf(inputs);
     this.targets = List.copyOf(targets);
     this.past = past;
@@ -52,7 +60,12 @@ public final class ShardSchema implements Serializable {
     for (int i : plan.targetIndex()) {
       tg.add(plan.valueColumns().get(i));
     }
-    return new ShardSchema(in, tg, plan.window().past(), plan.window().future(), plan.fillsGaps());
+    return new ShardSchema(in, tg, plan.window().past(), plan.window().future(), plan.fillsGaps(),
+        plan.sources().size() > 1);
+  }
+
+  public boolean hasLineage() {
+    return lineage;
   }
 
   public List<String> inputs() {
@@ -96,6 +109,9 @@ public final class ShardSchema implements Serializable {
     b.required(PrimitiveTypeName.INT64)
         .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS))
         .named(FORECAST_START);
+    if (lineage) {
+      b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(SOURCE);
+    }
     for (String c : inputs) {
       b.addField(list(pastColumn(c), PrimitiveTypeName.FLOAT));
       if (masks) {
@@ -121,6 +137,10 @@ public final class ShardSchema implements Serializable {
     out.add(new ColumnInfo(SERIES_KEY, "string", null, "series key (key columns joined with '/')"));
     out.add(new ColumnInfo(WINDOW_START, "timestamp[ms, UTC]", null, "time of the first past point"));
     out.add(new ColumnInfo(FORECAST_START, "timestamp[ms, UTC]", null, "time of the first future point"));
+    if (lineage) {
+      out.add(new ColumnInfo(SOURCE, "string", null,
+          "the named input sources of the window's observed points, sorted and joined with '+'"));
+    }
     for (String c : inputs) {
       out.add(new ColumnInfo(pastColumn(c), "list<float32>", past, "past values of input " + c + ", scaled"));
       if (masks) {

@@ -33,6 +33,7 @@ public final class ShardWriter {
             .withCompressionCodec(CompressionCodecName.SNAPPY)
             .withDictionaryEncoding(false)
             .withDictionaryEncoding(ShardSchema.SERIES_KEY, true)
+            .withDictionaryEncoding(ShardSchema.SOURCE, true)
             .withRowGroupSize(512L * 1024 * 1024)
             .withConf(new Configuration(false))
             .build()) {
@@ -102,6 +103,11 @@ public final class ShardWriter {
       out.startField(ShardSchema.FORECAST_START, field);
       out.addLong(block.forecastStart[w]);
       out.endField(ShardSchema.FORECAST_START, field++);
+      if (schema.hasLineage()) {
+        out.startField(ShardSchema.SOURCE, field);
+        out.addBinary(Binary.fromString(block.sources[w]));
+        out.endField(ShardSchema.SOURCE, field++);
+      }
       for (int c = 0; c < block.inputs; c++) {
         int base = (w * block.inputs + c) * block.pastLen;
         String name = ShardSchema.pastColumn(schema.inputs().get(c));
