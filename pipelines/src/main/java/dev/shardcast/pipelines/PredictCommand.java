@@ -39,6 +39,10 @@ public final class PredictCommand implements Callable<Integer> {
     if (o.quarantined() > 0) {
       System.out.printf("  %d input rows quarantined -> %s.quarantine.jsonl%n", o.quarantined(), o.output());
     }
+    if (o.quality() != null) {
+      System.out.printf("  input quality: %s (training rules re-applied; skew vs training in %s.%s)%n",
+          o.quality().verdict(), o.output(), dev.shardcast.transforms.quality.QualityReport.HTML_FILE_NAME);
+    }
     for (LatestWindows.Skipped s : o.skipped()) {
       System.out.printf("  skipped %s: %s%n", s.series(), s.reason());
     }

@@ -36,6 +36,7 @@ public final class PrepareJob {
     String started = Instant.now().toString();
     LOG.info("resolved config:\n{}", ConfigLoader.toYaml(config));
 
+    checkReferences(config);
     PreparePipeline.Baseline baseline = baseline(config);
     // The manifest goes first: a folder without one is unfinished, whatever else it holds.
     OutputFiles.deleteMatching(out, ShardManifest.FILE_NAME);
@@ -65,10 +66,32 @@ public final class PrepareJob {
     if (QualityReport.FAIL.equals(report.verdict())) {
       throw new QualityGateException(reportPath, report.reasons());
     }
-    // This run passed the gate: its report is the next run's drift baseline.
-    OutputFiles.writeAtomically(out, BASELINE, reportJson);
+    if (config.input().sampleSeries() == null) {
+      // This run passed the gate: its report is the next run's drift baseline (a smoke run is no baseline).
+      OutputFiles.writeAtomically(out, BASELINE, reportJson);
+    }
     LOG.info("data quality: {} (report {})", report.verdict(), reportPath);
     return ShardManifest.fromJson(OutputFiles.read(out, ShardManifest.FILE_NAME));
+  }
+
+  /** A missing reference table is a config error now, not a crash on the first row that needs it. */
+  static void checkReferences(JobConfig config) throws IOException {
+    if (config.quality() == null || config.quality().columns() == null) {
+      return;
+    }
+    for (var e : config.quality().columns().entrySet()) {
+      for (var check : java.util.Arrays.asList(e.getValue().reference(), e.getValue().matchesReference())) {
+        if (check == null) {
+          continue;
+        }
+        String path = check.value().path("path").asText();
+        var match = org.apache.beam.sdk.io.FileSystems.match(path);
+        if (match.status() != org.apache.beam.sdk.io.fs.MatchResult.Status.OK || match.metadata().isEmpty()) {
+          throw new dev.shardcast.transforms.config.ConfigException("config key 'quality.columns." + e.getKey()
+              + "': reference file not found: " + path);
+        }
+      }
+    }
   }
 
   /** Where a successful run keeps its report for the next run's drift check. */

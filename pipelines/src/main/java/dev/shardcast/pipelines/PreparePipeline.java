@@ -88,6 +88,9 @@ public final class PreparePipeline {
 
     PCollectionTuple windowed = chunks.apply("WindowSeries", new WindowSeries(plan, scaleView));
     quarantine.add(windowed.get(WindowSeries.QUARANTINE));
+    // With defaults: a run whose every row was quarantined still gets its (empty) profile.
+    PCollectionView<DatasetProfile> usedProfileView = windowed.get(WindowSeries.USED_PROFILES)
+        .apply("MergeUsedProfiles", Combine.globally(new MergeProfiles.MergeFn()).asSingletonView());
     PCollection<KV<String, SeriesExtent>> extents = windowed.get(WindowSeries.EXTENTS);
     PCollectionView<Iterable<SeriesExtent>> dataRange =
         extents
@@ -111,7 +114,8 @@ public final class PreparePipeline {
 
     // The quality gate: every count above is final before a single shard is written.
     PCollectionView<String> verdict = p.apply("WriteQualityReport",
-        new WriteQualityReport(plan, outputDir, countsView, profileView, baseline.json(), baseline.path(), run.startedAt()));
+        new WriteQualityReport(plan, outputDir, countsView, profileView, usedProfileView, baseline.json(), baseline.path(),
+            run.startedAt()));
     PCollection<KV<String, ShardFile>> shards =
         windowed.get(WindowSeries.WINDOWS)
             .apply("ScaleWindows", new ScaleWindows(plan, scaler))

@@ -192,7 +192,7 @@ class StormsQualityTest {
   @Test
   void reportProfilesTheColumnsUsed() {
     JsonNode wind = report.path("columns").path("wind");
-    assertEquals(11_190, wind.path("count").asLong(), "the rows the reader accepted");
+    assertEquals(11_154, wind.path("count").asLong(), "the rows used: not the 36 duplicates the reader accepted");
     assertEquals(10, wind.path("min").asDouble(), 0);
     assertEquals(160, wind.path("max").asDouble(), 0);
     JsonNode diameter = report.path("columns").path("tropicalstorm_force_diameter");
@@ -202,6 +202,6 @@ class StormsQualityTest {
     for (JsonNode c : wind.path("histogram").path("counts")) {
       bins += c.asLong();
     }
-    assertEquals(11_190, bins, "the histogram holds every value");
+    assertEquals(11_154, bins, "the histogram holds every value");
   }
 }

@@ -28,6 +28,13 @@ public final class BlockCoders {
       writeLongs(out, c.times);
       writeLongs(out, c.lines);
       writeDoubles(out, c.values);
+      out.writeBoolean(c.rowSources != null);
+      if (c.rowSources != null) {
+        for (int r = 0; r < c.size; r++) {
+          out.writeUTF(c.rowSources[r]);
+          out.writeUTF(c.rowOrigins[r]);
+        }
+      }
       out.flush();
     }
 
@@ -39,7 +46,21 @@ public final class BlockCoders {
       String origin = in.readUTF();
       int width = in.readInt();
       int size = in.readInt();
-      return new RowChunk(series, source, origin, width, size, readLongs(in), readLongs(in), readLongs(in), readDoubles(in));
+      long[] steps = readLongs(in);
+      long[] times = readLongs(in);
+      long[] lines = readLongs(in);
+      double[] values = readDoubles(in);
+      String[] rowSources = null;
+      String[] rowOrigins = null;
+      if (in.readBoolean()) {
+        rowSources = new String[size];
+        rowOrigins = new String[size];
+        for (int r = 0; r < size; r++) {
+          rowSources[r] = in.readUTF();
+          rowOrigins[r] = in.readUTF();
+        }
+      }
+      return new RowChunk(series, source, origin, width, size, steps, times, lines, values, rowSources, rowOrigins);
     }
   }
 

@@ -95,7 +95,7 @@ public final class RankEvents
         }
       }
       rows.sort(Comparator.<ChunkWindower.RowRef>comparingLong(r -> r.chunk().times[r.row()])
-          .thenComparing(r -> r.chunk().source)
+          .thenComparing(r -> r.chunk().sourceOf(r.row()))
           .thenComparingLong(r -> r.chunk().lines[r.row()]));
       RowChunk.Builder kept = null;
       double[] values = new double[plan.valueColumns().size()];
@@ -119,10 +119,11 @@ public final class RankEvents
         }
         if (r != null) {
           if (kept == null) {
-            kept = new RowChunk.Builder(series, r.chunk().source, r.chunk().origin, values.length);
+            kept = new RowChunk.Builder(series, r.chunk().sourceOf(r.row()), r.chunk().originOf(r.row()), values.length);
           }
           System.arraycopy(r.chunk().values, r.row() * values.length, values, 0, values.length);
-          kept.add(kept.size(), t, r.chunk().lines[r.row()], values);
+          // A bucket mixes files and sources: each row keeps its own, for lineage and per-source counts.
+          kept.add(kept.size(), t, r.chunk().lines[r.row()], values, r.chunk().sourceOf(r.row()), r.chunk().originOf(r.row()));
         }
         i = j;
       }
@@ -173,7 +174,7 @@ public final class RankEvents
         long step = first + r;
         System.arraycopy(rc.values, r * rc.width, values, 0, rc.width);
         layout.chunksOf(step, chunk -> chunks.computeIfAbsent(chunk, k -> new RowChunk.Builder(series, rc.source, rc.origin, rc.width))
-            .add(step, rc.times[r], rc.lines[r], values));
+            .add(step, rc.times[r], rc.lines[r], values, rc.sourceOf(r), rc.originOf(r)));
       });
       new TreeMap<>(chunks).forEach((chunk, b) -> c.output(KV.of(KV.of(series, chunk), b.build())));
     }

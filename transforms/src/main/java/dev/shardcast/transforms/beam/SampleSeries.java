@@ -87,13 +87,15 @@ public final class SampleSeries
       // A row travels to every chunk that needs it; count it once, in the chunk that owns it.
       RowChunk rows = e.getValue();
       long owned = 0;
+      java.util.Map<String, Long> byOrigin = new java.util.TreeMap<>();
       for (int i = 0; i < rows.size; i++) {
         if (!regular || layout.owner(rows.steps[i]) == e.getKey().getValue()) {
           owned++;
+          byOrigin.merge(rows.originOf(i), 1L, Long::sum);
         }
       }
       out.get(COUNTS).output(KV.of("rows_not_sampled", owned));
-      out.get(COUNTS).output(KV.of("source." + rows.origin + ".rows_not_sampled", owned));
+      byOrigin.forEach((origin, n) -> out.get(COUNTS).output(KV.of("source." + origin + ".rows_not_sampled", n)));
     }
   }
 }

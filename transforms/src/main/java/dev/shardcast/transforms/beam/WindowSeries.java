@@ -31,6 +31,7 @@ import org.apache.beam.sdk.transforms.PTransform;
 import org.apache.beam.sdk.transforms.ParDo;
 import org.apache.beam.sdk.values.KV;
 import org.apache.beam.sdk.values.PCollectionView;
+import dev.shardcast.transforms.quality.DatasetProfile;
 import dev.shardcast.transforms.quality.ScaleCheck;
 import org.apache.beam.sdk.values.PCollection;
 import org.apache.beam.sdk.values.PCollectionTuple;
@@ -50,6 +51,8 @@ public final class WindowSeries
   public static final TupleTag<KV<String, String>> QUARANTINE = new TupleTag<>() {};
   public static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>() {};
   public static final TupleTag<KV<String, SeriesExtent>> EXTENTS = new TupleTag<>() {};
+  /** Profiles of the value columns over the rows the run uses (one per bundle). */
+  public static final TupleTag<DatasetProfile> USED_PROFILES = new TupleTag<>() {};
   private static final TupleTag<SeriesExtent> SERIES_EXTENT = new TupleTag<>() {};
   private static final TupleTag<Long> CHUNK_ID = new TupleTag<>() {};
   private static final TupleTag<RowChunk> ROWS = new TupleTag<>() {};
@@ -98,12 +101,13 @@ public final class WindowSeries
             .and(CHUNK_EXTENT, extentPerChunk)
             .apply("GroupChunks", CoGroupByKey.create())
             .apply("WindowChunks", ParDo.of(new WindowChunkFn(plan, scale))
-                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS))
+                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS).and(USED_PROFILES))
                 .withSideInputs(scale == null ? List.of() : List.of(scale)));
     out.get(WINDOWS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowBlockCoder()));
     out.get(TRAIN_SAMPLES).setCoder(KvCoder.of(StringUtf8Coder.of(), new BlockCoders.SampleBlockCoder()));
     out.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     out.get(COUNTS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
+    out.get(USED_PROFILES).setCoder(DatasetProfileCoder.of());
     return out.and(EXTENTS, extents);
   }
 
@@ -141,6 +145,17 @@ public final class WindowSeries
     private final ChunkLayout layout;
     private final PCollectionView<ScaleCheck> scaleView;
 
+    private transient DatasetProfile used;
+
+    @FinishBundle
+    public void finishBundle(FinishBundleContext c) {
+      if (used != null) {
+        c.output(USED_PROFILES, used, org.apache.beam.sdk.transforms.windowing.BoundedWindow.TIMESTAMP_MIN_VALUE,
+            org.apache.beam.sdk.transforms.windowing.GlobalWindow.INSTANCE);
+        used = null;
+      }
+    }
+
     WindowChunkFn(JobPlan plan, PCollectionView<ScaleCheck> scaleView) {
       this.plan = plan;
       this.scaleView = scaleView;
@@ -155,8 +170,16 @@ public final class WindowSeries
       List<RowChunk> rows = new ArrayList<>();
       c.element().getValue().getAll(ROWS).forEach(rows::add);
       ScaleCheck scale = scaleView == null ? null : c.sideInput(scaleView);
-      ChunkWindower.Result r =
-          ChunkWindower.process(plan, layout, series, chunk, extent.firstStep(), extent.lastStep(), rows, scale);
+      if (used == null) {
+        used = new DatasetProfile();
+      }
+      List<String> names = plan.valueColumns();
+      ChunkWindower.Result r = ChunkWindower.process(plan, layout, series, chunk, extent.firstStep(),
+          extent.lastStep(), rows, scale, (rc, row) -> {
+            for (int j = 0; j < names.size(); j++) {
+              used.addNumber(names.get(j), rc.value(row, j));
+            }
+          });
       for (int split = 0; split < r.windows.length; split++) {
         if (r.windows[split] != null) {
           out.get(WINDOWS).output(KV.of(split, r.windows[split]));
@@ -200,6 +223,7 @@ public final class WindowSeries
       column = rej.reason().substring(0, rej.reason().length() - ".scale_check".length());
       value = row.get(column);
     }
-    return new QuarantineRecord(c.source, c.lines[r], rej.reason(), column, value, rej.message(), row, c.origin);
+    return new QuarantineRecord(c.sourceOf(r), c.lines[r], rej.reason(), column, value, rej.message(), row,
+        c.originOf(r));
   }
 }

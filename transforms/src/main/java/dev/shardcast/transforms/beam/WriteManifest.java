@@ -97,6 +97,16 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
         throw new IllegalStateException("row counts do not reconcile: " + read + " rows read, but windowed + unused + "
             + "quarantined (+ not sampled) = " + accounted + " " + counts + "; no manifest written");
       }
+      for (JobConfig.Source source : plan.sources()) {
+        String k = "source." + source.name() + ".";
+        long sourceRead = counts.getOrDefault(k + "rows_read", 0L);
+        long sourceAccounted = counts.getOrDefault(k + "rows_used", 0L) + counts.getOrDefault(k + "rows_quarantined", 0L)
+            + counts.getOrDefault(k + "rows_not_sampled", 0L);
+        if (sourceRead != sourceAccounted) {
+          throw new IllegalStateException("row counts of source '" + source.name() + "' do not reconcile: " + sourceRead
+              + " rows read, but used + quarantined (+ not sampled) = " + sourceAccounted + "; no manifest written");
+        }
+      }
       List<ShardManifest.InputFile> files = new ArrayList<>();
       for (KV<String, Long> f : c.sideInput(in.files())) {
         files.add(new ShardManifest.InputFile(f.getKey(), f.getValue()));

@@ -30,17 +30,24 @@ public final class WriteQualityReport extends PTransform<PBegin, PCollectionView
   private final String outputDir;
   private final PCollectionView<Map<String, Long>> counts;
   private final PCollectionView<DatasetProfile> profile;
+  private final PCollectionView<DatasetProfile> usedProfile;
   private final String baselineJson;
   private final String baselinePath;
   private final String startedAt;
 
-  /** @param baselineJson the baseline report's text, or null when there is none */
+  /**
+   * @param profile the readers' profile of the rows the row rules accepted (rule-only columns come from it)
+   * @param usedProfile the value columns over the rows the run uses (after duplicates, conflicts, scale check)
+   * @param baselineJson the baseline report's text, or null when there is none
+   */
   public WriteQualityReport(JobPlan plan, String outputDir, PCollectionView<Map<String, Long>> counts,
-      PCollectionView<DatasetProfile> profile, String baselineJson, String baselinePath, String startedAt) {
+      PCollectionView<DatasetProfile> profile, PCollectionView<DatasetProfile> usedProfile, String baselineJson,
+      String baselinePath, String startedAt) {
     this.plan = plan;
     this.outputDir = outputDir;
     this.counts = counts;
     this.profile = profile;
+    this.usedProfile = usedProfile;
     this.baselineJson = baselineJson;
     this.baselinePath = baselinePath;
     this.startedAt = startedAt;
@@ -50,7 +57,7 @@ public final class WriteQualityReport extends PTransform<PBegin, PCollectionView
   public PCollectionView<String> expand(PBegin begin) {
     return begin
         .apply("ReportTrigger", Create.of(QualityReport.FILE_NAME))
-        .apply("WriteReportFiles", ParDo.of(new WriteFn(this)).withSideInputs(counts, profile))
+        .apply("WriteReportFiles", ParDo.of(new WriteFn(this)).withSideInputs(counts, profile, usedProfile))
         .setCoder(StringUtf8Coder.of())
         .apply("VerdictView", View.asSingleton());
   }
@@ -61,11 +68,13 @@ public final class WriteQualityReport extends PTransform<PBegin, PCollectionView
     private final String outputDir;
     private final PCollectionView<Map<String, Long>> counts;
     private final PCollectionView<DatasetProfile> profile;
+    private final PCollectionView<DatasetProfile> usedProfile;
     private final String baselineJson;
     private final String baselinePath;
     private final String startedAt;
 
     WriteFn(WriteQualityReport t) {
+      this.usedProfile = t.usedProfile;
       this.plan = t.plan;
       this.outputDir = t.outputDir;
       this.counts = t.counts;
@@ -78,8 +87,11 @@ public final class WriteQualityReport extends PTransform<PBegin, PCollectionView
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
       QualityReport baseline = baselineJson == null ? null : QualityReport.fromJson(baselineJson);
+      // Value columns as used; rule-only columns (text, not in the windows) as the row rules accepted them.
+      DatasetProfile columns = c.sideInput(profile).only(col -> !plan.valueColumns().contains(col))
+          .merge(c.sideInput(usedProfile));
       QualityReport report = QualityReportBuilder.build(new QualityReportBuilder.Input(plan,
-          new TreeMap<>(c.sideInput(counts)), c.sideInput(profile), baseline, baselinePath, startedAt));
+          new TreeMap<>(c.sideInput(counts)), columns, baseline, baselinePath, startedAt));
       OutputFiles.writeAtomically(outputDir, QualityReport.FILE_NAME, report.toJson().getBytes(StandardCharsets.UTF_8));
       OutputFiles.write(outputDir, QualityReport.HTML_FILE_NAME,
           QualityReportHtml.render(report).getBytes(StandardCharsets.UTF_8));

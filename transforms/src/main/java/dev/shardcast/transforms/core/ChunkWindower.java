@@ -47,9 +47,22 @@ public final class ChunkWindower {
     return process(plan, layout, series, chunk, firstStep, lastStep, rows, null);
   }
 
-  /** @param scale the Uniform scale check, or null */
+  /** Sees each row the chunk owns and keeps on its grid (the rows the run uses), once. */
+  public interface KeptRows {
+    void row(RowChunk chunk, int row);
+  }
+
   public static Result process(JobPlan plan, ChunkLayout layout, String series, long chunk, long firstStep,
       long lastStep, List<RowChunk> rows, dev.shardcast.transforms.quality.ScaleCheck scale) {
+    return process(plan, layout, series, chunk, firstStep, lastStep, rows, scale, null);
+  }
+
+  /**
+   * @param scale the Uniform scale check, or null
+   * @param kept told about every owned row that stays on the grid, or null
+   */
+  public static Result process(JobPlan plan, ChunkLayout layout, String series, long chunk, long firstStep,
+      long lastStep, List<RowChunk> rows, dev.shardcast.transforms.quality.ScaleCheck scale, KeptRows kept) {
     WindowSpec spec = plan.window();
     int width = plan.valueColumns().size();
     long lo = Math.max(layout.from(chunk), firstStep);
@@ -125,7 +138,7 @@ public final class ChunkWindower {
       if (slotChunk[p] >= 0) {
         RowChunk rc = rows.get(slotChunk[p]);
         if (slotOrigin != null) {
-          slotOrigin[p] = rc.origin;
+          slotOrigin[p] = rc.originOf(slotRow[p]);
         }
         int r = slotRow[p];
         for (int j = 0; j < width; j++) {
@@ -180,7 +193,10 @@ public final class ChunkWindower {
         continue;
       }
       result.rowsOwned++;
-      result.usedByOrigin.merge(rows.get(slotChunk[p]).origin, 1L, Long::sum);
+      result.usedByOrigin.merge(rows.get(slotChunk[p]).originOf(slotRow[p]), 1L, Long::sum);
+      if (kept != null) {
+        kept.row(rows.get(slotChunk[p]), slotRow[p]);
+      }
       if (covered > 0) {
         result.rowsWindowed++;
       } else {

@@ -27,7 +27,7 @@ public final class ConflictResolver {
   public static Resolution resolve(List<RowRef> rows, ConflictPolicy policy, List<String> prefer) {
     Map<String, List<RowRef>> byOrigin = new TreeMap<>();
     for (RowRef r : rows) {
-      byOrigin.computeIfAbsent(r.chunk().origin, k -> new ArrayList<>()).add(r);
+      byOrigin.computeIfAbsent(r.chunk().originOf(r.row()), k -> new ArrayList<>()).add(r);
     }
     List<Rejected> rejected = new ArrayList<>();
     if (byOrigin.size() == 1) {
@@ -57,11 +57,12 @@ public final class ConflictResolver {
       }
       if (kept != null && sameValues(r, kept)) {
         rejected.add(new Rejected(r, BuiltinRules.UNIFIED_REDUNDANT,
-            "same values as source " + kept.chunk().origin + " (" + kept.chunk().source + " line " + kept.chunk().lines[kept.row()]
+            "same values as source " + kept.chunk().originOf(kept.row()) + " (" + kept.chunk().sourceOf(kept.row())
+                + " line " + kept.chunk().lines[kept.row()]
                 + "), whose copy is kept"));
       } else if (kept != null) {
         rejected.add(new Rejected(r, BuiltinRules.UNIFIED_CONFLICT,
-            "sources " + sources + " disagree; policy prefer keeps source " + kept.chunk().origin));
+            "sources " + sources + " disagree; policy prefer keeps source " + kept.chunk().originOf(kept.row())));
       } else {
         rejected.add(new Rejected(r, BuiltinRules.UNIFIED_CONFLICT,
             "sources " + sources + " disagree at this timestamp; policy " + (policy == null ? "quarantine" : policy.yaml())

@@ -18,6 +18,12 @@ public final class RowChunk implements java.io.Serializable {
   public final long[] times;
   public final long[] lines;
   public final double[] values;
+  /**
+   * Per-row file and source name, only in chunks that mix sources (events ranked across files, see
+   * RankEvents); null when every row has the chunk's {@link #source} and {@link #origin}.
+   */
+  public final String[] rowSources;
+  public final String[] rowOrigins;
 
   public RowChunk(String series, String source, int width, int size, long[] steps, long[] times, long[] lines, double[] values) {
     this(series, source, dev.shardcast.transforms.config.JobPlan.DEFAULT_SOURCE, width, size, steps, times, lines, values);
@@ -25,6 +31,13 @@ public final class RowChunk implements java.io.Serializable {
 
   public RowChunk(String series, String source, String origin, int width, int size, long[] steps, long[] times,
       long[] lines, double[] values) {
+    this(series, source, origin, width, size, steps, times, lines, values, null, null);
+  }
+
+  public RowChunk(String series, String source, String origin, int width, int size, long[] steps, long[] times,
+      long[] lines, double[] values, String[] rowSources, String[] rowOrigins) {
+    this.rowSources = rowSources;
+    this.rowOrigins = rowOrigins;
     this.series = series;
     this.source = source;
     this.origin = origin;
@@ -34,6 +47,16 @@ public final class RowChunk implements java.io.Serializable {
     this.times = times;
     this.lines = lines;
     this.values = values;
+  }
+
+  /** The file row {@code r} came from. */
+  public String sourceOf(int r) {
+    return rowSources == null ? source : rowSources[r];
+  }
+
+  /** The named source row {@code r} came from. */
+  public String originOf(int r) {
+    return rowOrigins == null ? origin : rowOrigins[r];
   }
 
   public double value(int row, int column) {
@@ -51,6 +74,8 @@ public final class RowChunk implements java.io.Serializable {
     private long[] times = new long[16];
     private long[] lines = new long[16];
     private double[] values;
+    private String[] rowSources; // allocated when a row's file or source differs from the builder's
+    private String[] rowOrigins;
 
     public Builder(String series, String source, int width) {
       this(series, source, dev.shardcast.transforms.config.JobPlan.DEFAULT_SOURCE, width);
@@ -65,12 +90,31 @@ public final class RowChunk implements java.io.Serializable {
     }
 
     public void add(long step, long time, long line, double[] rowValues) {
+      add(step, time, line, rowValues, source, origin);
+    }
+
+    /** A row from {@code rowSource} (file) of {@code rowOrigin} (named source), which may differ per row. */
+    public void add(long step, long time, long line, double[] rowValues, String rowSource, String rowOrigin) {
       if (size == steps.length) {
         int cap = size * 2;
         steps = Arrays.copyOf(steps, cap);
         times = Arrays.copyOf(times, cap);
         lines = Arrays.copyOf(lines, cap);
         values = Arrays.copyOf(values, cap * width);
+        if (rowSources != null) {
+          rowSources = Arrays.copyOf(rowSources, cap);
+          rowOrigins = Arrays.copyOf(rowOrigins, cap);
+        }
+      }
+      if (rowSources == null && (!rowSource.equals(source) || !rowOrigin.equals(origin))) {
+        rowSources = new String[steps.length];
+        rowOrigins = new String[steps.length];
+        Arrays.fill(rowSources, 0, size, source);
+        Arrays.fill(rowOrigins, 0, size, origin);
+      }
+      if (rowSources != null) {
+        rowSources[size] = rowSource;
+        rowOrigins[size] = rowOrigin;
       }
       steps[size] = step;
       times[size] = time;
@@ -85,7 +129,8 @@ public final class RowChunk implements java.io.Serializable {
 
     public RowChunk build() {
       return new RowChunk(series, source, origin, width, size, Arrays.copyOf(steps, size), Arrays.copyOf(times, size),
-          Arrays.copyOf(lines, size), Arrays.copyOf(values, size * width));
+          Arrays.copyOf(lines, size), Arrays.copyOf(values, size * width),
+          rowSources == null ? null : Arrays.copyOf(rowSources, size), rowOrigins == null ? null : Arrays.copyOf(rowOrigins, size));
     }
   }
 }

@@ -50,7 +50,12 @@ public final class ColumnProfile {
   private double mean;
   private double m2; // sum of squared deviations from the mean (Welford)
   private KllDoublesSketch values;
-  private KllDoublesSketch logAbs;
+  /**
+   * log10|x| in bins of 1/1000 of an order (key = round(log10|x| * 1000)) -> count. Exact and
+   * independent of merge order, unlike a sketch: the scale check's centre decides which rows are
+   * quarantined, so it must not move between runs on the same data.
+   */
+  private java.util.TreeMap<Integer, Long> logBins;
   // text only
   private int maxLength;
 
@@ -58,7 +63,7 @@ public final class ColumnProfile {
     this.text = text;
     if (!text) {
       values = KllDoublesSketch.newHeapInstance(KLL_K);
-      logAbs = KllDoublesSketch.newHeapInstance(KLL_K);
+      logBins = new java.util.TreeMap<>();
     }
   }
 
@@ -94,7 +99,7 @@ public final class ColumnProfile {
     distinct.update(v);
     values.update(v);
     if (v != 0) {
-      logAbs.update(Math.log10(Math.abs(v)));
+      logBins.merge((int) Math.round(Math.log10(Math.abs(v)) * LOG_BINS_PER_ORDER), 1L, Long::sum);
     }
   }
 
@@ -138,7 +143,7 @@ public final class ColumnProfile {
       min = other.min;
       max = other.max;
       values.merge(other.values);
-      logAbs.merge(other.logAbs);
+      other.logBins.forEach((bin, c) -> logBins.merge(bin, c, Long::sum));
     } else if (!text && other.count > 0) {
       // Chan et al.'s parallel update: exact for the mean and the sum of squared deviations.
       long n = count + other.count;
@@ -148,7 +153,7 @@ public final class ColumnProfile {
       min = Math.min(min, other.min);
       max = Math.max(max, other.max);
       values.merge(other.values);
-      logAbs.merge(other.logAbs);
+      other.logBins.forEach((bin, c) -> logBins.merge(bin, c, Long::sum));
     }
     count += other.count;
     return this;
@@ -190,7 +195,9 @@ public final class ColumnProfile {
   }
 
   public long approxDistinct() {
-    return Math.round(distinct.getEstimate());
+    // The composite estimate reads the registers only; the default (HIP) one depends on insertion order,
+    // which differs with how a runner splits the data into bundles.
+    return Math.round(distinct.getCompositeEstimate());
   }
 
   /** Longest text value in code points (text columns; 0 for numeric ones). */
@@ -203,10 +210,24 @@ public final class ColumnProfile {
     return text || values.isEmpty() ? Double.NaN : values.getQuantile(q);
   }
 
-  /** Quantile q of log10|x| over the non-zero values; NaN when there are none. */
+  /** Quantile q of log10|x| over the non-zero values, to 1/1000 of an order; NaN when there are none. */
   public double logMagnitudeQuantile(double q) {
-    return text || logAbs.isEmpty() ? Double.NaN : logAbs.getQuantile(q);
+    if (text || logBins.isEmpty()) {
+      return Double.NaN;
+    }
+    long total = logBins.values().stream().mapToLong(Long::longValue).sum();
+    long rank = Math.max(1, (long) Math.ceil(q * total));
+    long seen = 0;
+    for (Map.Entry<Integer, Long> e : logBins.entrySet()) {
+      seen += e.getValue();
+      if (seen >= rank) {
+        return e.getKey() / (double) LOG_BINS_PER_ORDER;
+      }
+    }
+    return logBins.lastKey() / (double) LOG_BINS_PER_ORDER;
   }
+
+  static final int LOG_BINS_PER_ORDER = 1000;
 
   /**
    * Robust magnitude: 10^median(log10|x|) over the non-zero values (zeros carry no scale); NaN when
@@ -273,7 +294,11 @@ public final class ColumnProfile {
       out.writeDouble(mean);
       out.writeDouble(m2);
       writeBytes(out, values.toByteArray());
-      writeBytes(out, logAbs.toByteArray());
+      out.writeInt(logBins.size());
+      for (Map.Entry<Integer, Long> e : logBins.entrySet()) {
+        out.writeInt(e.getKey());
+        out.writeLong(e.getValue());
+      }
     }
   }
 
@@ -290,7 +315,10 @@ public final class ColumnProfile {
       p.mean = in.readDouble();
       p.m2 = in.readDouble();
       p.values = KllDoublesSketch.heapify(Memory.wrap(readBytes(in)));
-      p.logAbs = KllDoublesSketch.heapify(Memory.wrap(readBytes(in)));
+      int bins = in.readInt();
+      for (int i = 0; i < bins; i++) {
+        p.logBins.put(in.readInt(), in.readLong());
+      }
     }
     return p;
   }

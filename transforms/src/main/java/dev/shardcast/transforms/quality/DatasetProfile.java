@@ -26,7 +26,7 @@ import java.util.TreeMap;
 public final class DatasetProfile implements Serializable {
   private static final long serialVersionUID = 1L;
   /** First int of {@link #toBytes()}: a magic number and format version in one. */
-  private static final int FORMAT = 0x53435001; // "SCP" v1
+  private static final int FORMAT = 0x53435002; // "SCP" v2: exact log-magnitude bins
 
   // Never serialized as a field: writeReplace substitutes the byte form.
   private final transient TreeMap<String, ColumnProfile> columns = new TreeMap<>();
@@ -60,6 +60,17 @@ public final class DatasetProfile implements Serializable {
     }
     other.columns.forEach((name, theirs) -> columns.computeIfAbsent(name, c -> theirs.emptyLike()).merge(theirs));
     return this;
+  }
+
+  /** A copy of the columns {@code keep} accepts. */
+  public DatasetProfile only(java.util.function.Predicate<String> keep) {
+    DatasetProfile out = new DatasetProfile();
+    columns.forEach((name, p) -> {
+      if (keep.test(name)) {
+        out.columns.put(name, p.emptyLike().merge(p));
+      }
+    });
+    return out;
   }
 
   /** Read-only view, sorted by column name. */

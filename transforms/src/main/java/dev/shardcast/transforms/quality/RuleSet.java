@@ -46,8 +46,10 @@ public final class RuleSet implements Serializable {
     columns.add(col);
     boolean isTime = col.equals(plan.config().input().timestamp().column());
     String type = r.type() == null ? null : r.type().value().asText();
+    // A column is numeric by its type, or by rules that compare numbers (min: 900 on an untyped column).
     boolean numeric = plan.valueColumns().contains(col) || "double".equals(type) || "long".equals(type)
-        || "int".equals(type);
+        || "int".equals(type) || (r.min() != null && r.min().value().isNumber())
+        || (r.max() != null && r.max().value().isNumber()) || r.matchesReference() != null;
     columnTypes.put(col, isTime || "timestamp".equals(type) ? "timestamp" : numeric ? "number" : "text");
     TimestampParser times = isTime ? plan.timestampParser() : new TimestampParser("iso");
     if (r.type() != null) {
@@ -148,8 +150,11 @@ public final class RuleSet implements Serializable {
           key.append(i == 0 ? "" : "\u0000").append(k.text() == null ? "" : k.text());
         }
         Double ref = ReferenceData.values(path, keys, refColumn).get(key.toString());
-        if (ref == null || Double.isNaN(c.number())) {
+        if (ref == null) {
           return null; // only rows the reference also holds are compared
+        }
+        if (Double.isNaN(c.number())) {
+          return "not a number";
         }
         double allowed = tolerance + relative * Math.abs(ref);
         return Math.abs(c.number() - ref) <= allowed ? null
@@ -217,7 +222,7 @@ public final class RuleSet implements Serializable {
         } else {
           v = c.number();
           if (Double.isNaN(v)) {
-            return null;
+            return "not a number"; // a null cell never gets here: rules skip nulls
           }
         }
         boolean bad = lower ? v < limit : v > limit;

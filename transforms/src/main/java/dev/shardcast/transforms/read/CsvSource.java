@@ -53,7 +53,12 @@ public final class CsvSource {
       int[] valueIdx = indexes(header, mapped(src, plan.valueColumns()), source);
       Map<String, Integer> ruleIdx = new java.util.HashMap<>();
       for (String col : checks.columns()) {
-        ruleIdx.put(col, indexes(header, mapped(src, List.of(col)), source)[0]);
+        String name = mapped(src, List.of(col)).get(0);
+        if (!header.contains(name)) {
+          throw new dev.shardcast.transforms.config.ConfigException("config key 'quality.columns' names column '" + col
+              + "', but input file " + source + " has no column '" + name + "'; its header is " + header);
+        }
+        ruleIdx.put(col, header.indexOf(name));
       }
       TimestampParser timestamps = plan.timestampParser();
       double[] values = new double[valueIdx.length];

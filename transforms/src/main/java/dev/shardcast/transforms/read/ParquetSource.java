@@ -63,10 +63,17 @@ public final class ParquetSource {
       }
       List<String> wanted = CsvSource.mapped(src, datasetNames);
       List<Type> fields = new ArrayList<>();
-      for (String name : wanted) {
+      for (int w = 0; w < wanted.size(); w++) {
+        String name = wanted.get(w);
         if (!fileSchema.containsField(name)) {
+          List<String> columns = fileSchema.getFields().stream().map(Type::getName).toList();
+          if (w >= fixed) {
+            throw new dev.shardcast.transforms.config.ConfigException("config key 'quality.columns' names column '"
+                + datasetNames.get(w) + "', but input file " + source + " has no column '" + name + "'; its columns are "
+                + columns);
+          }
           throw new IllegalArgumentException("input file " + source + " has no column '" + name + "'; its columns are "
-              + fileSchema.getFields().stream().map(Type::getName).toList());
+              + columns);
         }
         Type t = fileSchema.getType(name);
         if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) {
@@ -126,7 +133,7 @@ public final class ParquetSource {
               }
               int at = datasetNames.indexOf(col);
               return at < 0 ? null : at < keys ? keyText[at][row] : at == keys ? times.text[row]
-                  : Double.isNaN(vals[at - keys - 1][row]) ? null : Double.toString(vals[at - keys - 1][row]);
+                  : valueText(cols.get(at), vals[at - keys - 1][row]);
             }, times.millis[r], values);
             if (failure != null) {
               QuarantineRecord q = bad(source, line, failure.ruleId(), failure.column(), failure.value(),
@@ -205,24 +212,61 @@ public final class ParquetSource {
     return cr.getCurrentDefinitionLevel() == d.getMaxDefinitionLevel();
   }
 
+  /**
+   * A column's values as the text a CSV file would hold: decimals with their scale, DATE as
+   * yyyy-MM-dd, TIMESTAMP as an ISO instant, so key and rule texts do not depend on the format.
+   */
   static String[] texts(ColumnReader cr, ColumnDescriptor d, int n) {
     String[] out = new String[n];
-    PrimitiveType.PrimitiveTypeName t = d.getPrimitiveType().getPrimitiveTypeName();
+    PrimitiveType type = d.getPrimitiveType();
+    PrimitiveType.PrimitiveTypeName t = type.getPrimitiveTypeName();
+    LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
+    int scale = logical instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation dec ? dec.getScale() : -1;
     for (int r = 0; r < n; r++) {
       if (present(cr, d)) {
         out[r] = switch (t) {
-          case BINARY, FIXED_LEN_BYTE_ARRAY -> cr.getBinary().toStringUsingUTF8();
-          case INT32 -> Integer.toString(cr.getInteger());
-          case INT64 -> Long.toString(cr.getLong());
+          case BINARY, FIXED_LEN_BYTE_ARRAY -> scale >= 0
+              ? new java.math.BigDecimal(new java.math.BigInteger(cr.getBinary().getBytes()), scale).toPlainString()
+              : cr.getBinary().toStringUsingUTF8();
+          case INT32 -> scale >= 0 ? java.math.BigDecimal.valueOf(cr.getInteger(), scale).toPlainString()
+              : logical instanceof LogicalTypeAnnotation.DateLogicalTypeAnnotation
+                  ? java.time.LocalDate.ofEpochDay(cr.getInteger()).toString() : Integer.toString(cr.getInteger());
+          case INT64 -> scale >= 0 ? java.math.BigDecimal.valueOf(cr.getLong(), scale).toPlainString()
+              : logical instanceof LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts ? instant(cr.getLong(), ts)
+                  : Long.toString(cr.getLong());
           case BOOLEAN -> Boolean.toString(cr.getBoolean());
           case FLOAT -> Float.toString(cr.getFloat());
           case DOUBLE -> Double.toString(cr.getDouble());
-          default -> throw new IllegalArgumentException("column '" + d.getPath()[0] + "' of type " + t + " cannot be a key");
+          default -> throw new IllegalArgumentException("column '" + d.getPath()[0] + "' has Parquet type " + t
+              + ", which shardcast cannot read as text (INT96 is a legacy timestamp: rewrite it as TIMESTAMP)");
         };
       }
       cr.consume();
     }
     return out;
+  }
+
+  private static String instant(long v, LogicalTypeAnnotation.TimestampLogicalTypeAnnotation ts) {
+    return switch (ts.getUnit()) {
+      case MILLIS -> java.time.Instant.ofEpochMilli(v).toString();
+      case MICROS -> java.time.Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000L), Math.floorMod(v, 1_000_000L) * 1000).toString();
+      case NANOS -> java.time.Instant.ofEpochSecond(Math.floorDiv(v, 1_000_000_000L), Math.floorMod(v, 1_000_000_000L)).toString();
+    };
+  }
+
+  /** A value column's number as text for the rules: integers without ".0", so type: long and allowed work as on CSV. */
+  static String valueText(ColumnDescriptor d, double v) {
+    if (Double.isNaN(v)) {
+      return null;
+    }
+    PrimitiveType type = d.getPrimitiveType();
+    boolean integral = (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32
+        || type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64)
+        && !(type.getLogicalTypeAnnotation() instanceof LogicalTypeAnnotation.DecimalLogicalTypeAnnotation);
+    if (integral) {
+      return Long.toString((long) v);
+    }
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   static double[] doubles(ColumnReader cr, ColumnDescriptor d, int n, String source) {

@@ -1,0 +1,36 @@
+package dev.shardcast.transforms.quality;
+
+import static dev.shardcast.transforms.quality.QualityJobs.text;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import dev.shardcast.transforms.config.JobPlan;
+import org.junit.jupiter.api.Test;
+
+/** Rule-only columns without a type: numeric rules parse their text. */
+class UntypedNumericRulesTest {
+  private static RowChecks checks(String columns) {
+    JobPlan plan = QualityJobs.plan("quality:\n  columns:\n" + columns);
+    return new RowChecks(plan, RuleSet.compile(plan), plan.sources().get(0));
+  }
+
+  /** docs: other columns are read as text, "numbers parsed for numeric rules". min/max on an untyped rule column never fail. */
+  @Test
+  void minOnUntypedNonValueColumnIsEnforced() {
+    RowChecks c = checks("    pressure: {min: 900, max: 1100}\n");
+    RowChecks.Failure f = c.check(text("pressure", "5"), new double[] {1, 1, 1});
+    assertNotNull(f, "pressure 5 is below min 900 but the row was accepted");
+  }
+
+  /** A numeric bound makes an untyped rule column numeric: text that is not a number fails it. */
+  @Test
+  void textInAColumnWithANumericBoundIsNotANumber() {
+    RowChecks c = checks("    pressure: {min: 900}\n");
+    RowChecks.Failure f = c.check(text("pressure", "n/a"), new double[] {1, 1, 1});
+    assertNotNull(f);
+    assertEquals("pressure.min", f.ruleId());
+    assertEquals("not a number", f.message());
+    assertNull(c.check(text("pressure", "950"), new double[] {1, 1, 1}));
+  }
+}
