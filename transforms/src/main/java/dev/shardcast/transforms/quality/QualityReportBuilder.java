@@ -46,6 +46,7 @@ public final class QualityReportBuilder {
     boolean warn = quarantined > 0;
 
     List<RuleResult> results = new ArrayList<>();
+    List<String> notes = new ArrayList<>(); // why a verdict is warn without any limit exceeded
     for (RuleInfo r : rules.allRules(plan)) {
       boolean builtin = !r.id().contains(".");
       long checked = builtin ? read : counts.getOrDefault("rule." + r.id() + ".checked", 0L);
@@ -59,6 +60,9 @@ public final class QualityReportBuilder {
       }
       fail |= status.equals(QualityReport.FAIL);
       warn |= status.equals(QualityReport.WARN);
+      if (failed > 0 && r.severity() == Severity.WARN && r.maxFailFraction() == null) {
+        notes.add(String.format(Locale.ROOT, "warn rule %s flagged %d of %d rows", r.id(), failed, checked));
+      }
       results.add(new RuleResult(r.id(), r.kind(), r.column(), r.rule(), r.severity().yaml(), r.expected(), checked,
           failed, r.maxFailFraction(), status));
     }
@@ -76,6 +80,10 @@ public final class QualityReportBuilder {
       }
     }
 
+    if (quarantined > 0 && reasons.stream().noneMatch(x -> x.contains("max_quarantined_fraction"))) {
+      notes.add(0, String.format(Locale.ROOT, "%d of %d rows quarantined (%.4f), within the thresholds", quarantined,
+          read, read == 0 ? 0.0 : (double) quarantined / read));
+    }
     Map<String, ColumnStats> stats = in.profile().summary(HISTOGRAM_BINS);
     List<DriftResult> drift = null;
     if (in.baseline() != null) {
@@ -114,6 +122,7 @@ public final class QualityReportBuilder {
       }
     });
     String verdict = fail ? QualityReport.FAIL : warn ? QualityReport.WARN : QualityReport.PASS;
+    reasons.addAll(notes);
     return new QualityReport(QualityReport.FORMAT_VERSION, cfg.name(), ConfigLoader.hash(cfg), in.startedAt(),
         Instant.now().toString(), verdict, reasons, new QualityReport.Rows(read, used, quarantined, notSampled),
         sources, results, stats, in.baselinePath(), drift,

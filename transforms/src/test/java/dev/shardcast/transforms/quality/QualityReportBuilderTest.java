@@ -83,7 +83,7 @@ class QualityReportBuilderTest {
     QualityReport atLimit = build(plan(yaml), counts("rows_read", 10, "rows_used", 9, "rows_quarantined", 1,
         "quarantined.x.min", 1), new DatasetProfile(), null);
     assertEquals(QualityReport.WARN, atLimit.verdict());
-    assertEquals(List.of(), atLimit.reasons());
+    assertEquals(List.of("1 of 10 rows quarantined (0.1000), within the thresholds"), atLimit.reasons());
   }
 
   @Test
