@@ -97,7 +97,7 @@ class DeterminismTest {
     assertEquals(a.path("rules"), b.path("rules"));
     // Counts, min/max, quantiles and histograms are exact; the mean and std are merged from runner
     // bundles in whatever order they finish, so they agree to rounding.
-    assertSameStatistics(a.path("columns"), b.path("columns"), "columns");
+    ItSupport.assertSameStatistics(a.path("columns"), b.path("columns"), "columns");
     assertTrue(a.path("drift").isMissingNode(), "the first run has no baseline");
     // The second run wrote into a copy of the first's folder: the first's report is its baseline,
     // and the same data shows no drift.
@@ -107,29 +107,6 @@ class DeterminismTest {
       assertEquals(0.0, d.path("mean_shift_std").asDouble(), 1e-9, d.toString());
       assertEquals("pass", d.path("status").asText(), d.toString());
     }
-  }
-
-  private static void assertSameStatistics(JsonNode a, JsonNode b, String at) {
-    if (a.isNumber() && b.isNumber()) {
-      double x = a.asDouble();
-      assertEquals(x, b.asDouble(), Math.abs(x) * 1e-12, at);
-      return;
-    }
-    if (a.isContainerNode()) {
-      assertEquals(a.size(), b.size(), at);
-      var names = a.fieldNames();
-      if (a.isArray()) {
-        for (int i = 0; i < a.size(); i++) {
-          assertSameStatistics(a.get(i), b.get(i), at + "[" + i + "]");
-        }
-      }
-      while (names.hasNext()) {
-        String n = names.next();
-        assertSameStatistics(a.get(n), b.path(n), at + "." + n);
-      }
-      return;
-    }
-    assertEquals(a, b, at);
   }
 
   @Test

@@ -114,6 +114,42 @@ final class ItSupport {
     return csv;
   }
 
+  /**
+   * Two reports' column statistics: equal, numbers to rounding (means and stds are merged from runner
+   * bundles in whatever order they finish).
+   */
+  static void assertSameStatistics(JsonNode a, JsonNode b, String at) {
+    if (a.isNumber() && b.isNumber()) {
+      double x = a.asDouble();
+      assertEquals(x, b.asDouble(), Math.abs(x) * 1e-12, at);
+      return;
+    }
+    if (a.isContainerNode()) {
+      assertEquals(a.size(), b.size(), at);
+      var names = a.fieldNames();
+      if (a.isArray()) {
+        for (int i = 0; i < a.size(); i++) {
+          assertSameStatistics(a.get(i), b.get(i), at + "[" + i + "]");
+        }
+      }
+      while (names.hasNext()) {
+        String n = names.next();
+        assertSameStatistics(a.get(n), b.path(n), at + "." + n);
+      }
+      return;
+    }
+    assertEquals(a, b, at);
+  }
+
+  /** Every shard file of every split. */
+  static List<Path> allShardFiles(Path out) throws IOException {
+    List<Path> files = new ArrayList<>();
+    for (String split : new String[] {"train", "val", "test"}) {
+      files.addAll(shardFiles(out, split));
+    }
+    return files;
+  }
+
   static void deleteTree(Path dir) {
     try (Stream<Path> s = Files.walk(dir)) {
       for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {

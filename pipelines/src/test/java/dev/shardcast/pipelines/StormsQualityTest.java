@@ -40,7 +40,7 @@ class StormsQualityTest {
   static JsonNode report;
   static ItSupport.Duck duck;
 
-  static String job(Path csv, Path out, String extra) {
+  static String job(Path csv, Path out) {
     return """
         name: storms
         input:
@@ -69,11 +69,10 @@ class StormsQualityTest {
             pressure: {min: 900, max: 1100}
             tropicalstorm_force_diameter:
               nullable: {value: false, severity: warn}
-        %s
         windowing: {past: 4, future: 2}
         split: {train_end: "2010-01-01", val_end: "2015-01-01"}
         shards: {batch_size: 128, output: %s}
-        """.formatted(csv, extra, out);
+        """.formatted(csv, out);
   }
 
   static Path stormsCsv(Path dir) throws Exception {
@@ -86,7 +85,7 @@ class StormsQualityTest {
   static void prepare() throws Exception {
     csv = stormsCsv(tmp);
     out = tmp.resolve("out");
-    ItSupport.run(ConfigLoader.loadYaml(job(csv, out, ""), List.of()));
+    ItSupport.run(ConfigLoader.loadYaml(job(csv, out), List.of()));
     report = ItSupport.JSON.readTree(out.resolve("quality-report.json").toFile());
     duck = new ItSupport.Duck();
   }

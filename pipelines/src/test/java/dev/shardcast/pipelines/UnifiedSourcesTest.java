@@ -95,10 +95,7 @@ class UnifiedSourcesTest {
   static Set<Double> s1Values(Path out) throws Exception {
     Set<Double> values = new HashSet<>();
     try (ItSupport.Duck duck = new ItSupport.Duck()) {
-      List<Path> files = new ArrayList<>();
-      for (String split : new String[] {"train", "val", "test"}) {
-        files.addAll(ItSupport.shardFiles(out, split));
-      }
+      List<Path> files = ItSupport.allShardFiles(out);
       for (List<Object> r : duck.rows("SELECT unnest(past_dist) FROM " + ItSupport.parquetOf(files) + " WHERE series_key = 's1' "
           + "UNION ALL SELECT unnest(future_dist) FROM " + ItSupport.parquetOf(files) + " WHERE series_key = 's1'")) {
         values.add(((Number) r.get(0)).doubleValue());
@@ -147,10 +144,7 @@ class UnifiedSourcesTest {
     // up to day 7 are a_km's alone, later ones mix both (days 8-10 are b_m's under this policy).
     Map<String, Set<String>> lineage = new HashMap<>();
     try (ItSupport.Duck duck = new ItSupport.Duck()) {
-      List<Path> files = new ArrayList<>();
-      for (String split : new String[] {"train", "val", "test"}) {
-        files.addAll(ItSupport.shardFiles(out, split));
-      }
+      List<Path> files = ItSupport.allShardFiles(out);
       for (List<Object> r : duck.rows("SELECT series_key, strftime(window_start, '%d'), source FROM "
           + ItSupport.parquetOf(files))) {
         lineage.computeIfAbsent((String) r.get(0), k -> new HashSet<>()).add(r.get(1) + ":" + r.get(2));
@@ -211,10 +205,7 @@ class UnifiedSourcesTest {
     // Lineage survives the ranking of events across files: the window over days 10-12 mixes both.
     Set<String> sources = new HashSet<>();
     try (ItSupport.Duck duck = new ItSupport.Duck()) {
-      List<Path> files = new ArrayList<>();
-      for (String split : new String[] {"train", "val", "test"}) {
-        files.addAll(ItSupport.shardFiles(out, split));
-      }
+      List<Path> files = ItSupport.allShardFiles(out);
       for (List<Object> r : duck.rows("SELECT DISTINCT source FROM " + ItSupport.parquetOf(files))) {
         sources.add((String) r.get(0));
       }
