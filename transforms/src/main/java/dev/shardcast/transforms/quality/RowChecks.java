@@ -122,8 +122,11 @@ public final class RowChecks {
       if (cell.text() == null && !rule.checksNulls()) {
         continue;
       }
-      checked[r]++;
       String message = rule.test(cell, row);
+      if (message == RowRule.NOT_APPLICABLE) {
+        continue;
+      }
+      checked[r]++;
       if (message != null) {
         failed[r]++;
         if (first == null && rule.info().severity() == Severity.ERROR) {

@@ -19,10 +19,13 @@ public abstract class RowRule implements Serializable {
     return false;
   }
 
+  /** What {@link #test} returns for a row the rule does not apply to: neither checked nor failed. */
+  public static final String NOT_APPLICABLE = "\u0000not applicable";
+
   /**
    * @param cell the column's value in this row
    * @param row the whole row, for rules that read other columns (reference keys)
-   * @return null when the row passes, else the message for the quarantine record
+   * @return null when the row passes, {@link #NOT_APPLICABLE}, else the message for the quarantine record
    */
   public abstract String test(Cell cell, Row row);
 

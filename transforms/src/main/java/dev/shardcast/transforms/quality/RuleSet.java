@@ -151,7 +151,7 @@ public final class RuleSet implements Serializable {
         }
         Double ref = ReferenceData.values(path, keys, refColumn).get(key.toString());
         if (ref == null) {
-          return null; // only rows the reference also holds are compared
+          return NOT_APPLICABLE; // only rows the reference also holds are compared (and counted as checked)
         }
         if (Double.isNaN(c.number())) {
           return "not a number";
