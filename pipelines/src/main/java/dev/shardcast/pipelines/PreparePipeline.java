@@ -102,7 +102,7 @@ public final class PreparePipeline {
 
     PCollection<KV<String, Long>> quarantineCounts =
         PCollectionList.of(quarantine).apply("AllQuarantine", Flatten.pCollections())
-            .apply("WriteQuarantine", new WriteQuarantine(outputDir));
+            .apply("WriteQuarantine", new WriteQuarantine(plan, outputDir));
     counts.add(windowed.get(WindowSeries.COUNTS));
     counts.add(quarantineCounts);
     counts.add(WindowSeries.seriesCounts(extents, plan));

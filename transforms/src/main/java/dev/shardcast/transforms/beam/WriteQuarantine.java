@@ -2,6 +2,7 @@ package dev.shardcast.transforms.beam;
 
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.quality.QuarantineOriginals;
 import dev.shardcast.transforms.quality.QuarantineParquet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -29,9 +30,11 @@ import org.apache.beam.sdk.values.PCollectionView;
  */
 public final class WriteQuarantine extends PTransform<PCollection<KV<String, String>>, PCollection<KV<String, Long>>> {
   public static final String PATH = "quarantine/rows.jsonl";
+  private final JobPlan plan;
   private final String outputDir;
 
-  public WriteQuarantine(String outputDir) {
+  public WriteQuarantine(JobPlan plan, String outputDir) {
+    this.plan = plan;
     this.outputDir = outputDir;
   }
 
@@ -40,15 +43,17 @@ public final class WriteQuarantine extends PTransform<PCollection<KV<String, Str
     PCollectionView<Iterable<KV<String, String>>> all = records.apply("QuarantineView", View.asIterable());
     return records.getPipeline()
         .apply("QuarantineTrigger", Create.of(PATH))
-        .apply("WriteQuarantineFile", ParDo.of(new WriteFn(outputDir, all)).withSideInputs(all))
+        .apply("WriteQuarantineFile", ParDo.of(new WriteFn(plan, outputDir, all)).withSideInputs(all))
         .setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
   }
 
   static final class WriteFn extends DoFn<String, KV<String, Long>> {
+    private final JobPlan plan;
     private final String outputDir;
     private final PCollectionView<Iterable<KV<String, String>>> all;
 
-    WriteFn(String outputDir, PCollectionView<Iterable<KV<String, String>>> all) {
+    WriteFn(JobPlan plan, String outputDir, PCollectionView<Iterable<KV<String, String>>> all) {
+      this.plan = plan;
       this.outputDir = outputDir;
       this.all = all;
     }
@@ -63,10 +68,12 @@ public final class WriteQuarantine extends PTransform<PCollection<KV<String, Str
       Map<String, Long> bySource = new TreeMap<>();
       List<QuarantineRecord> records = new ArrayList<>(rows.size());
       for (KV<String, String> r : rows) {
-        out.write(r.getValue().getBytes(StandardCharsets.UTF_8));
+        records.add(QuarantineRecord.fromJson(r.getValue()));
+      }
+      records = QuarantineOriginals.restore(plan, records);
+      for (QuarantineRecord record : records) {
+        out.write(record.toJson().getBytes(StandardCharsets.UTF_8));
         out.write('\n');
-        QuarantineRecord record = QuarantineRecord.fromJson(r.getValue());
-        records.add(record);
         byReason.merge(record.reason(), 1L, Long::sum);
         bySource.merge(record.origin() == null ? JobPlan.DEFAULT_SOURCE : record.origin(), 1L, Long::sum);
       }

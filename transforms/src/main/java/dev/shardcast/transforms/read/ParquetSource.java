@@ -153,6 +153,15 @@ public final class ParquetSource {
     }
   }
 
+  /** The file's flat (primitive, non-repeated) top-level columns, in file order. */
+  public static List<String> flatColumns(String source, ChannelOpener opener) throws IOException {
+    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener), ParquetReadOptions.builder().build())) {
+      return reader.getFooter().getFileMetaData().getSchema().getFields().stream()
+          .filter(t -> t.isPrimitive() && !t.isRepetition(Type.Repetition.REPEATED))
+          .map(Type::getName).toList();
+    }
+  }
+
   /**
    * Reads some flat columns of a whole file as text, row by row (a reference table for the Accurate
    * checks); a null cell is the empty string, as in a CSV file.
