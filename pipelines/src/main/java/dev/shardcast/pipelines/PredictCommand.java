@@ -16,7 +16,8 @@ import picocli.CommandLine.Option;
 public final class PredictCommand implements Callable<Integer> {
   @Mixin JobOptions job;
 
-  @Option(names = "--input", paramLabel = "PATH", description = "raw data (file or glob, same format as input.path); default: input.path")
+  @Option(names = "--input", paramLabel = "PATH",
+      description = "raw data (file or glob, same format as input.path, or as the first of input.sources); default: the job's input")
   String input;
 
   @Option(names = "--model", paramLabel = "DIR", description = "model folder; default: the job's best model")
@@ -26,12 +27,32 @@ public final class PredictCommand implements Callable<Integer> {
       description = "forecast file, CSV or (name ending in .parquet) Parquet; default: <model output>/predictions.csv")
   Path output;
 
+  /**
+   * The job reading {@code path} instead of its input: for a job with several sources, as its first
+   * source (that source's column names and units apply to the serving data).
+   */
+  static JobConfig withInput(JobConfig c, String path) {
+    JobConfig.Input in = c.input();
+    JobConfig.Input serving;
+    if (in.sources() != null && !in.sources().isEmpty()) {
+      JobConfig.Source first = in.sources().get(0);
+      serving = new JobConfig.Input(null, in.format(), in.seriesKey(), in.timestamp(), in.frequency(), in.columns(),
+          in.chunkPoints(), in.eventBucket(), in.sampleSeries(),
+          java.util.List.of(new JobConfig.Source(first.name(), path, first.format(), first.columns(), first.units())));
+    } else {
+      serving = new JobConfig.Input(path, in.format(), in.seriesKey(), in.timestamp(), in.frequency(), in.columns(),
+          in.chunkPoints(), in.eventBucket(), in.sampleSeries(), in.sources());
+    }
+    return new JobConfig(c.name(), serving, c.windowing(), c.gaps(), c.split(), c.scaler(), c.shards(), c.runner(),
+        c.train(), c.quality());
+  }
+
   @Override
   public Integer call() throws Exception {
-    if (input != null) {
-      job.overrides.add("input.path=" + input);
-    }
     JobConfig config = job.load();
+    if (input != null) {
+      config = withInput(config, input);
+    }
     Path modelDir = model != null ? model : TrainJob.outputDir(config).resolve("best");
     Path out = output != null ? output : TrainJob.outputDir(config).resolve("predictions.csv");
     PredictJob.Outcome o = PredictJob.run(config, modelDir, out);

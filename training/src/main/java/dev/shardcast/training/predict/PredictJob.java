@@ -50,6 +50,11 @@ public final class PredictJob {
     // job file says today; serving rejects exactly the rows training would have rejected.
     JobConfig job = ServingRules.withTrainingRules(given, manifest);
     JobPlan plan = new JobPlan(job);
+    if (plan.sources().size() > 1) {
+      org.slf4j.LoggerFactory.getLogger(PredictJob.class).warn("the job has {} input sources; predict reads the first, "
+          + "'{}' ({}), with its column names and units", plan.sources().size(), plan.sources().get(0).name(),
+          plan.sources().get(0).path());
+    }
     ShardManifest.Schema schema = manifest.schema();
     List<String> inputs = new ArrayList<>();
     for (int i : plan.inputIndex()) {
