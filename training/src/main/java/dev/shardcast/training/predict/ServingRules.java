@@ -74,9 +74,14 @@ final class ServingRules {
     } else {
       LOG.warn("no training quality report in {}: training/serving skew is not measured", modelDir);
     }
-    QualityReport report = QualityReportBuilder.build(new QualityReportBuilder.Input(plan, counts, tally.profile,
+    QualityReport built = QualityReportBuilder.build(new QualityReportBuilder.Input(plan, counts, tally.profile,
         baseline, baseline == null ? null : baselineFile.toString(), Instant.now().toString()));
     String base = outFile.getFileName().toString();
+    // predict's quarantine is one JSONL file beside the forecasts (written only when a row was rejected).
+    QualityReport report = new QualityReport(built.formatVersion(), built.job(), built.configHash(), built.startedAt(),
+        built.finishedAt(), built.verdict(), built.reasons(), built.rows(), built.sources(), built.rules(), built.columns(),
+        built.baseline(), built.drift(), new QualityReport.QuarantineFiles(base + ".quarantine.jsonl", null,
+            built.quarantine().rows(), built.quarantine().byReason()));
     AtomicFiles.write(outFile.resolveSibling(base + "." + QualityReport.FILE_NAME),
         report.toJson().getBytes(StandardCharsets.UTF_8));
     AtomicFiles.write(outFile.resolveSibling(base + "." + QualityReport.HTML_FILE_NAME),
