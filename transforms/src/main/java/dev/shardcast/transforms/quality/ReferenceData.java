@@ -31,7 +31,7 @@ public final class ReferenceData {
   /** The set of values of {@code column}. */
   @SuppressWarnings("unchecked")
   public static Set<String> keys(String path, String column) {
-    return (Set<String>) CACHE.computeIfAbsent("keys\u0000" + path + "\u0000" + column, k -> {
+    return (Set<String>) CACHE.computeIfAbsent("keys\u0000" + version(path) + "\u0000" + column, k -> {
       Set<String> out = new HashSet<>();
       read(path, List.of(column), rec -> out.add(rec[0]));
       return out;
@@ -42,7 +42,7 @@ public final class ReferenceData {
   @SuppressWarnings("unchecked")
   public static Map<String, Double> values(String path, List<String> keyColumns, String valueColumn) {
     return (Map<String, Double>) CACHE.computeIfAbsent(
-        "values\u0000" + path + "\u0000" + keyColumns + "\u0000" + valueColumn, k -> {
+        "values\u0000" + version(path) + "\u0000" + keyColumns + "\u0000" + valueColumn, k -> {
           Map<String, Double> out = new HashMap<>();
           List<String> cols = new java.util.ArrayList<>(keyColumns);
           cols.add(valueColumn);
@@ -54,6 +54,28 @@ public final class ReferenceData {
           });
           return out;
         });
+  }
+
+  /**
+   * The cache key of a file: its path, size and modification time, so a long-lived JVM (a service, a
+   * test run) reads a reference table again after it changed. Looked up once per rule and JVM second.
+   */
+  private static String version(String path) {
+    long second = System.currentTimeMillis() / 1000;
+    return VERSIONS.compute(path, (p, v) -> v != null && v.second() == second ? v : new Version(second, stat(p))).key();
+  }
+
+  private record Version(long second, String key) {}
+
+  private static final Map<String, Version> VERSIONS = new ConcurrentHashMap<>();
+
+  private static String stat(String path) {
+    try {
+      var m = FileSystems.matchSingleFileSpec(path);
+      return path + "\u0000" + m.sizeBytes() + "\u0000" + m.lastModifiedMillis();
+    } catch (IOException e) {
+      return path; // a missing file fails in read(), with its own message
+    }
   }
 
   private static void read(String path, List<String> columns, java.util.function.Consumer<String[]> row) {

@@ -157,11 +157,12 @@ public final class RowChecks {
       return new RowRule.Cell(Double.isNaN(v) ? null : text.text(col) == null ? Double.toString(v) : text.text(col), v);
     }
     String t = text.text(col);
-    if (t != null && t.isEmpty()) {
-      t = null;
+    boolean numeric = "number".equals(columnTypes.get(col));
+    if (t != null && (t.isEmpty() || (numeric && t.equals("NA")))) {
+      t = null; // as for value columns, "NA" is empty in a numeric column (in a text column it is text)
     }
     double number = Double.NaN;
-    if (t != null && "number".equals(columnTypes.get(col))) {
+    if (t != null && numeric) {
       try {
         number = Double.parseDouble(t);
       } catch (NumberFormatException e) {

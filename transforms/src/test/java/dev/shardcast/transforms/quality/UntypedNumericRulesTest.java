@@ -33,4 +33,17 @@ class UntypedNumericRulesTest {
     assertEquals("not a number", f.message());
     assertNull(c.check(text("pressure", "950"), new double[] {1, 1, 1}));
   }
+
+  /** "NA" is empty in a numeric column, as in value columns; in a text column it is text. */
+  @Test
+  void naIsEmptyInANumericColumnOnly() {
+    RowChecks c = checks("    pressure: {min: 900, nullable: false}\n    code: {nullable: false}\n");
+    RowChecks.Failure f = c.check(text("pressure", "NA", "code", "NA"), new double[] {1, 1, 1});
+    assertNotNull(f);
+    assertEquals("pressure.nullable", f.ruleId(), "NA in pressure is a missing value, not a number below 900");
+    java.util.Map<String, Long> counts = new java.util.LinkedHashMap<>();
+    c.counts(counts::put);
+    assertEquals(0L, counts.get("rule.pressure.min.checked"), "min skips the empty cell");
+    assertEquals(0L, counts.get("rule.code.nullable.failed"), "code's NA is text");
+  }
 }

@@ -1,0 +1,36 @@
+package dev.shardcast.transforms.quality;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReferenceDataTest {
+  @TempDir Path dir;
+
+  @Test
+  void aChangedReferenceFileIsReadAgain() throws Exception {
+    Path ref = dir.resolve("cities.csv");
+    Files.write(ref, List.of("city,pop", "Austin,10", "Waco,2"));
+    assertEquals(Set.of("Austin", "Waco"), ReferenceData.keys(ref.toString(), "city"));
+    assertEquals(Map.of("Austin", 10.0, "Waco", 2.0), ReferenceData.values(ref.toString(), List.of("city"), "pop"));
+    Thread.sleep(1100); // the file's version is looked up at most once a second
+    Files.write(ref, List.of("city,pop", "Austin,11", "Waco,2", "Tyler,1"));
+    assertEquals(Set.of("Austin", "Waco", "Tyler"), ReferenceData.keys(ref.toString(), "city"));
+    assertEquals(11.0, ReferenceData.values(ref.toString(), List.of("city"), "pop").get("Austin"));
+  }
+
+  @Test
+  void aMissingColumnNamesTheHeader() throws Exception {
+    Path ref = dir.resolve("r.csv");
+    Files.write(ref, List.of("a,b", "1,2"));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ReferenceData.keys(ref.toString(), "c"));
+    assertEquals("reference file " + ref + " has no column 'c'; its header is [a, b]", e.getMessage());
+  }
+}
