@@ -26,14 +26,12 @@ import org.slf4j.LoggerFactory;
  * for it and publish nothing when it is {@code fail}. The report is written whatever the verdict.
  */
 public final class WriteQualityReport extends PTransform<PBegin, PCollectionView<String>> {
-  private final JobPlan plan;
-  private final String outputDir;
-  private final PCollectionView<Map<String, Long>> counts;
-  private final PCollectionView<DatasetProfile> profile;
-  private final PCollectionView<DatasetProfile> usedProfile;
-  private final String baselineJson;
-  private final String baselinePath;
-  private final String startedAt;
+  /** What the report is built from; the DoFn carries the same, serialized. */
+  private record Settings(JobPlan plan, String outputDir, PCollectionView<Map<String, Long>> counts,
+      PCollectionView<DatasetProfile> profile, PCollectionView<DatasetProfile> usedProfile, String baselineJson,
+      String baselinePath, String startedAt) implements java.io.Serializable {}
+
+  private final Settings settings;
 
   /**
    * @param profile the readers' profile of the rows the row rules accepted (rule-only columns come from it)
@@ -43,57 +41,38 @@ public final class WriteQualityReport extends PTransform<PBegin, PCollectionView
   public WriteQualityReport(JobPlan plan, String outputDir, PCollectionView<Map<String, Long>> counts,
       PCollectionView<DatasetProfile> profile, PCollectionView<DatasetProfile> usedProfile, String baselineJson,
       String baselinePath, String startedAt) {
-    this.plan = plan;
-    this.outputDir = outputDir;
-    this.counts = counts;
-    this.profile = profile;
-    this.usedProfile = usedProfile;
-    this.baselineJson = baselineJson;
-    this.baselinePath = baselinePath;
-    this.startedAt = startedAt;
+    this.settings = new Settings(plan, outputDir, counts, profile, usedProfile, baselineJson, baselinePath, startedAt);
   }
 
   @Override
   public PCollectionView<String> expand(PBegin begin) {
     return begin
         .apply("ReportTrigger", Create.of(QualityReport.FILE_NAME))
-        .apply("WriteReportFiles", ParDo.of(new WriteFn(this)).withSideInputs(counts, profile, usedProfile))
+        .apply("WriteReportFiles", ParDo.of(new WriteFn(settings))
+            .withSideInputs(settings.counts(), settings.profile(), settings.usedProfile()))
         .setCoder(StringUtf8Coder.of())
         .apply("VerdictView", View.asSingleton());
   }
 
   static final class WriteFn extends DoFn<String, String> {
     private static final Logger LOG = LoggerFactory.getLogger(WriteFn.class);
-    private final JobPlan plan;
-    private final String outputDir;
-    private final PCollectionView<Map<String, Long>> counts;
-    private final PCollectionView<DatasetProfile> profile;
-    private final PCollectionView<DatasetProfile> usedProfile;
-    private final String baselineJson;
-    private final String baselinePath;
-    private final String startedAt;
+    private final Settings s;
 
-    WriteFn(WriteQualityReport t) {
-      this.usedProfile = t.usedProfile;
-      this.plan = t.plan;
-      this.outputDir = t.outputDir;
-      this.counts = t.counts;
-      this.profile = t.profile;
-      this.baselineJson = t.baselineJson;
-      this.baselinePath = t.baselinePath;
-      this.startedAt = t.startedAt;
+    WriteFn(Settings settings) {
+      this.s = settings;
     }
 
     @ProcessElement
     public void process(ProcessContext c) throws IOException {
-      QualityReport baseline = baselineJson == null ? null : QualityReport.fromJson(baselineJson);
+      JobPlan plan = s.plan();
+      QualityReport baseline = s.baselineJson() == null ? null : QualityReport.fromJson(s.baselineJson());
       // Value columns as used; rule-only columns (text, not in the windows) as the row rules accepted them.
-      DatasetProfile columns = c.sideInput(profile).only(col -> !plan.valueColumns().contains(col))
-          .merge(c.sideInput(usedProfile));
+      DatasetProfile columns = c.sideInput(s.profile()).only(col -> !plan.valueColumns().contains(col))
+          .merge(c.sideInput(s.usedProfile()));
       QualityReport report = QualityReportBuilder.build(new QualityReportBuilder.Input(plan,
-          new TreeMap<>(c.sideInput(counts)), columns, baseline, baselinePath, startedAt));
-      OutputFiles.writeAtomically(outputDir, QualityReport.FILE_NAME, report.toJson().getBytes(StandardCharsets.UTF_8));
-      OutputFiles.write(outputDir, QualityReport.HTML_FILE_NAME,
+          new TreeMap<>(c.sideInput(s.counts())), columns, baseline, s.baselinePath(), s.startedAt()));
+      OutputFiles.writeAtomically(s.outputDir(), QualityReport.FILE_NAME, report.toJson().getBytes(StandardCharsets.UTF_8));
+      OutputFiles.write(s.outputDir(), QualityReport.HTML_FILE_NAME,
           QualityReportHtml.render(report).getBytes(StandardCharsets.UTF_8));
       if (report.verdict().equals(QualityReport.FAIL)) {
         LOG.error("data quality verdict FAIL: {}; no shards and no manifest will be published", report.reasons());
