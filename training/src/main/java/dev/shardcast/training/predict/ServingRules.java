@@ -78,10 +78,8 @@ final class ServingRules {
         baseline, baseline == null ? null : baselineFile.toString(), Instant.now().toString()));
     String base = outFile.getFileName().toString();
     // predict's quarantine is one JSONL file beside the forecasts (written only when a row was rejected).
-    QualityReport report = new QualityReport(built.formatVersion(), built.job(), built.configHash(), built.startedAt(),
-        built.finishedAt(), built.verdict(), built.reasons(), built.rows(), built.sources(), built.rules(), built.columns(),
-        built.baseline(), built.drift(), new QualityReport.QuarantineFiles(base + ".quarantine.jsonl", null,
-            built.quarantine().rows(), built.quarantine().byReason()));
+    QualityReport report = built.withQuarantine(new QualityReport.QuarantineFiles(base + ".quarantine.jsonl", null,
+        built.quarantine().rows(), built.quarantine().byReason()));
     AtomicFiles.write(outFile.resolveSibling(base + "." + QualityReport.FILE_NAME),
         report.toJson().getBytes(StandardCharsets.UTF_8));
     AtomicFiles.write(outFile.resolveSibling(base + "." + QualityReport.HTML_FILE_NAME),

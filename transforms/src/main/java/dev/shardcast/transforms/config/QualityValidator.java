@@ -134,7 +134,11 @@ final class QualityValidator {
       }
     }
     if (r.unit() != null) {
-      UnitTableCheck.known(r.unit(), key + ".unit");
+      try {
+        UnitTable.unit(r.unit());
+      } catch (IllegalArgumentException e) {
+        throw new ConfigException("config key '" + key + ".unit': " + e.getMessage());
+      }
     }
     if ((r.unitColumn() != null || r.scaleCheck() != null) && !valueColumns.contains(col)) {
       throw new ConfigException("config key '" + key + "': unit_column and scale_check apply to value columns "
@@ -199,16 +203,5 @@ final class QualityValidator {
       throw new ConfigException("missing required config key '" + key + "'");
     }
     return value;
-  }
-
-  /** Unit symbols are checked by the same table the readers convert with. */
-  private static final class UnitTableCheck {
-    static void known(String unit, String key) {
-      try {
-        UnitTable.unit(unit);
-      } catch (IllegalArgumentException e) {
-        throw new ConfigException("config key '" + key + "': " + e.getMessage());
-      }
-    }
   }
 }

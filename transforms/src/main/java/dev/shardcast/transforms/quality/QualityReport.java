@@ -76,6 +76,12 @@ public record QualityReport(
 
   public record QuarantineFiles(String jsonl, String parquet, long rows, Map<String, Long> byReason) {}
 
+  /** The same report naming other quarantine files (predict's, beside its forecasts). */
+  public QualityReport withQuarantine(QuarantineFiles files) {
+    return new QualityReport(formatVersion, job, configHash, startedAt, finishedAt, verdict, reasons, rows, sources,
+        rules, columns, baseline, drift, files);
+  }
+
   private static final ObjectMapper JSON =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)

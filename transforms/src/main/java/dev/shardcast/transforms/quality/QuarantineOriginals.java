@@ -3,8 +3,8 @@ package dev.shardcast.transforms.quality;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.read.CsvSource;
 import dev.shardcast.transforms.read.ParquetSource;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.io.fs.ResourceId;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
@@ -83,30 +82,18 @@ public final class QuarantineOriginals {
   /** Lines counted as CsvSource counts them: the physical line a record starts on. */
   private static Map<Long, Map<String, String>> csvRows(String file, TreeSet<Long> lines) throws IOException {
     Map<Long, Map<String, String>> out = new HashMap<>();
-    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
     ResourceId id = FileSystems.matchSingleFileSpec(file).resourceId();
-    try (BufferedReader reader = new BufferedReader(Channels.newReader(FileSystems.open(id), StandardCharsets.UTF_8))) {
-      reader.mark(1);
-      if (reader.read() != '\uFEFF') {
-        reader.reset();
-      }
-      try (CSVParser parser = CSVParser.parse(reader, format)) {
-        List<String> header = parser.getHeaderNames();
-        long lineBefore = parser.getCurrentLineNumber();
-        for (CSVRecord rec : parser) {
-          long line = lineBefore + 1;
-          lineBefore = parser.getCurrentLineNumber();
-          if (lines.contains(line)) {
-            Map<String, String> row = new LinkedHashMap<>();
-            String[] values = rec.values();
-            for (int i = 0; i < values.length; i++) {
-              row.put(i < header.size() ? header.get(i) : "_extra_" + (i - header.size() + 1), values[i]);
-            }
-            out.put(line, row);
-          }
-          if (line >= lines.last()) {
-            break;
-          }
+    try (CSVParser parser = CsvSource.parser(Channels.newReader(FileSystems.open(id), StandardCharsets.UTF_8))) {
+      List<String> header = parser.getHeaderNames();
+      long lineBefore = parser.getCurrentLineNumber();
+      for (CSVRecord rec : parser) {
+        long line = lineBefore + 1; // as CsvSource counts: the physical line a record starts on
+        lineBefore = parser.getCurrentLineNumber();
+        if (lines.contains(line)) {
+          out.put(line, CsvSource.original(header, rec));
+        }
+        if (line >= lines.last()) {
+          break;
         }
       }
     }

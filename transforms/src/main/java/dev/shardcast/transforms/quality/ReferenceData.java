@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import dev.shardcast.transforms.read.ParquetSource;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
@@ -58,16 +57,11 @@ public final class ReferenceData {
 
   /**
    * The cache key of a file: its path, size and modification time, so a long-lived JVM (a service, a
-   * test run) reads a reference table again after it changed. Looked up once per rule and JVM second.
+   * test run) reads a reference table again after it changed. Rules look a table up once per input file.
    */
   private static String version(String path) {
-    long second = System.currentTimeMillis() / 1000;
-    return VERSIONS.compute(path, (p, v) -> v != null && v.second() == second ? v : new Version(second, stat(p))).key();
+    return stat(path);
   }
-
-  private record Version(long second, String key) {}
-
-  private static final Map<String, Version> VERSIONS = new ConcurrentHashMap<>();
 
   private static String stat(String path) {
     try {
@@ -90,10 +84,9 @@ public final class ReferenceData {
         throw new UncheckedIOException("cannot read reference file " + path, e);
       }
     }
-    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
     try (Reader reader = Channels.newReader(
             FileSystems.open(FileSystems.matchSingleFileSpec(path).resourceId()), StandardCharsets.UTF_8);
-        CSVParser parser = CSVParser.parse(reader, format)) {
+        CSVParser parser = dev.shardcast.transforms.read.CsvSource.parser(reader)) {
       List<String> header = parser.getHeaderNames();
       int[] idx = new int[columns.size()];
       for (int i = 0; i < idx.length; i++) {

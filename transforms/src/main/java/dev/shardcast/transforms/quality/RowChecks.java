@@ -37,12 +37,13 @@ public final class RowChecks {
   private final long[] unitChecked;
   private final long[] unitFailed;
   private final DatasetProfile profile = new DatasetProfile();
+  private final Map<String, RowRule.Cell> cells = new HashMap<>(); // one row's cells, reused row after row
   private final java.util.Set<String> textColumns;
   private final String timeColumn;
   private long time = Long.MIN_VALUE;
 
   public RowChecks(JobPlan plan, RuleSet ruleSet, JobConfig.Source source) {
-    this.rules = ruleSet.rowRules();
+    this.rules = ruleSet.rowRules().stream().map(RowRule::forFile).toList();
     this.valueColumns = plan.valueColumns();
     this.checked = new long[rules.size()];
     this.failed = new long[rules.size()];
@@ -58,9 +59,9 @@ public final class RowChecks {
       profiled.add(col);
       columnTypes.put(col, "number");
       declaredUnit[i] = RuleSet.declaredUnit(plan.config(), col);
-      var rules = plan.config().quality() == null || plan.config().quality().columns() == null ? null
+      var columnRules = plan.config().quality() == null || plan.config().quality().columns() == null ? null
           : plan.config().quality().columns().get(col);
-      unitColumn[i] = rules == null ? null : rules.unitColumn();
+      unitColumn[i] = columnRules == null ? null : columnRules.unitColumn();
       String from = source.units() == null ? null : source.units().get(col);
       if (from != null && declaredUnit[i] != null) {
         fixedConverter[i] = UnitTable.converter(from, declaredUnit[i]);
@@ -114,7 +115,7 @@ public final class RowChecks {
         }
       }
     }
-    Map<String, RowRule.Cell> cells = new HashMap<>();
+    cells.clear();
     RowRule.Row row = col -> cells.computeIfAbsent(col, c -> cell(c, text, values));
     for (int r = 0; r < rules.size(); r++) {
       RowRule rule = rules.get(r);

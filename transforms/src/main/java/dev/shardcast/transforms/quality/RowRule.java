@@ -14,6 +14,11 @@ public abstract class RowRule implements Serializable {
     return info;
   }
 
+  /** The rule as one input file's rows use it: rules that read a table bind it here, once per file. */
+  public RowRule forFile() {
+    return this;
+  }
+
   /** A rule that does not look at nulls says so, and is neither checked nor failed on them. */
   public boolean checksNulls() {
     return false;

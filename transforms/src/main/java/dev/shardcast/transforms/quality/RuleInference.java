@@ -2,7 +2,6 @@ package dev.shardcast.transforms.quality;
 
 import dev.shardcast.transforms.config.QualityConfig;
 import dev.shardcast.transforms.config.QualityConfig.ColumnRules;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -13,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 import org.slf4j.Logger;
@@ -53,16 +51,10 @@ public final class RuleInference {
    * @throws IllegalArgumentException when the text has no header row or is not valid CSV
    */
   public InferredRules infer(String source, Reader reader) throws IOException {
-    // The format CsvSource reads with, so the rules describe the cells a job will see.
-    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
-    Reader text = reader.markSupported() ? reader : new BufferedReader(reader);
-    text.mark(1);
-    if (text.read() != '\uFEFF') {
-      text.reset();
-    }
+    // CsvSource's own parser, so the rules describe the cells a job will see.
     CSVParser parser;
     try {
-      parser = CSVParser.parse(text, format);
+      parser = dev.shardcast.transforms.read.CsvSource.parser(reader);
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(source + ": bad CSV header: " + e.getMessage(), e);
     }

@@ -106,13 +106,9 @@ public final class RuleSet implements Serializable {
       JsonNode ref = r.reference().value();
       String path = ref.path("path").asText();
       String refColumn = ref.path("column").asText(col);
-      rowRules.add(new RowRule(info(col, "reference", "accurate", r.reference(), sev)) {
-        @Override
-        public String test(Cell c, Row row) {
-          return ReferenceData.keys(path, refColumn).contains(c.text()) ? null
-              : "not a known " + refColumn + " in reference " + path;
-        }
-      });
+      rowRules.add(new ReferenceRule<>(info(col, "reference", "accurate", r.reference(), sev),
+          () -> ReferenceData.keys(path, refColumn),
+          (keys, c, row) -> keys.contains(c.text()) ? null : "not a known " + refColumn + " in reference " + path));
     }
     if (r.matchesReference() != null) {
       rowRules.add(matchRule(col, r.matchesReference(), sev));
@@ -141,32 +137,71 @@ public final class RuleSet implements Serializable {
     double relative = m.path("relative_tolerance").asDouble(0);
     columns.addAll(keys);
     keys.forEach(k -> columnTypes.putIfAbsent(k, "text"));
-    return new RowRule(info(col, "matches_reference", "accurate", check, sev)) {
-      @Override
-      public String test(Cell c, Row row) {
-        StringBuilder key = new StringBuilder();
-        for (int i = 0; i < keys.size(); i++) {
-          Cell k = row.cell(keys.get(i));
-          key.append(i == 0 ? "" : "\u0000").append(k.text() == null ? "" : k.text());
-        }
-        Double ref = ReferenceData.values(path, keys, refColumn).get(key.toString());
-        if (ref == null) {
-          return NOT_APPLICABLE; // only rows the reference also holds are compared (and counted as checked)
-        }
-        if (Double.isNaN(c.number())) {
-          return "not a number";
-        }
-        double allowed = tolerance + relative * Math.abs(ref);
-        return Math.abs(c.number() - ref) <= allowed ? null
-            : "differs from reference " + path + " (" + ref + ") by more than " + allowed;
-      }
-    };
+    return new ReferenceRule<>(info(col, "matches_reference", "accurate", check, sev),
+        () -> ReferenceData.values(path, keys, refColumn), (table, c, row) -> {
+          StringBuilder key = new StringBuilder();
+          for (int i = 0; i < keys.size(); i++) {
+            RowRule.Cell k = row.cell(keys.get(i));
+            key.append(i == 0 ? "" : "\u0000").append(k.text() == null ? "" : k.text());
+          }
+          Double ref = table.get(key.toString());
+          if (ref == null) {
+            return RowRule.NOT_APPLICABLE; // only rows the reference also holds are compared (and counted as checked)
+          }
+          if (Double.isNaN(c.number())) {
+            return "not a number";
+          }
+          double allowed = tolerance + relative * Math.abs(ref);
+          return Math.abs(c.number() - ref) <= allowed ? null
+              : "differs from reference " + path + " (" + ref + ") by more than " + allowed;
+        });
   }
 
   /**
    * @param valueColumn a value column's number comes from the reader (already checked as a number);
    *     another column's text must itself be a plain number (not Infinity, NaN or 1f)
    */
+  /** Loads a reference table (in the form a rule needs). */
+  interface TableLoader<T> extends Serializable {
+    T load();
+  }
+
+  /** Tests a cell against a loaded reference table. */
+  interface TableTest<T> extends Serializable {
+    String test(T table, RowRule.Cell cell, RowRule.Row row);
+  }
+
+  /**
+   * A rule that reads a reference table. {@link #forFile} looks the table up once per input file (its
+   * current version: see ReferenceData), not once per row.
+   */
+  static final class ReferenceRule<T> extends RowRule {
+    private final TableLoader<T> loader;
+    private final TableTest<T> test;
+    private final transient T table;
+
+    ReferenceRule(RuleInfo info, TableLoader<T> loader, TableTest<T> test) {
+      this(info, loader, test, null);
+    }
+
+    private ReferenceRule(RuleInfo info, TableLoader<T> loader, TableTest<T> test, T table) {
+      super(info);
+      this.loader = loader;
+      this.test = test;
+      this.table = table;
+    }
+
+    @Override
+    public RowRule forFile() {
+      return new ReferenceRule<>(info(), loader, test, loader.load());
+    }
+
+    @Override
+    public String test(Cell c, Row row) {
+      return test.test(table != null ? table : loader.load(), c, row);
+    }
+  }
+
   private static RowRule typeRule(RuleInfo info, String type, TimestampParser times, boolean valueColumn) {
     return new RowRule(info) {
       @Override

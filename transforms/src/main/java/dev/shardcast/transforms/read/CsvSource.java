@@ -38,15 +38,8 @@ public final class CsvSource {
    */
   public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, Reader reader,
       RowSink sink) throws IOException {
-    CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
     JobConfig.Input in = plan.config().input();
-    // A UTF-8 byte order mark (Excel's "CSV UTF-8") would otherwise become part of the first column name.
-    Reader text = reader.markSupported() ? reader : new BufferedReader(reader);
-    text.mark(1);
-    if (text.read() != '\uFEFF') {
-      text.reset();
-    }
-    try (CSVParser parser = CSVParser.parse(text, format)) {
+    try (CSVParser parser = parser(reader)) {
       List<String> header = parser.getHeaderNames();
       int[] keyIdx = indexes(header, mapped(src, in.seriesKey()), source);
       int tsIdx = indexes(header, mapped(src, List.of(in.timestamp().column())), source)[0];
@@ -206,7 +199,25 @@ public final class CsvSource {
     return new QuarantineRecord(source, line, reason, column, value, message, original(header, rec));
   }
 
-  private static Map<String, String> original(List<String> header, CSVRecord rec) {
+  /**
+   * The one way shardcast reads CSV text (job input, reference tables, quarantine originals, rule
+   * inference): RFC 4180 with a header row, cells trimmed, a UTF-8 byte order mark skipped (Excel's
+   * "CSV UTF-8" would otherwise make it part of the first column name).
+   */
+  public static CSVParser parser(Reader reader) throws IOException {
+    Reader text = reader.markSupported() ? reader : new BufferedReader(reader);
+    text.mark(1);
+    if (text.read() != '\uFEFF') {
+      text.reset();
+    }
+    return CSVParser.parse(text, FORMAT);
+  }
+
+  private static final CSVFormat FORMAT =
+      CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).setTrim(true).build();
+
+  /** A record as the file holds it, by header name; cells past the header are {@code _extra_N}. */
+  public static Map<String, String> original(List<String> header, CSVRecord rec) {
     Map<String, String> row = new LinkedHashMap<>();
     String[] values = rec.values();
     for (int i = 0; i < values.length; i++) {

@@ -20,7 +20,7 @@ class ReferenceDataTest {
     Files.write(ref, List.of("city,pop", "Austin,10", "Waco,2"));
     assertEquals(Set.of("Austin", "Waco"), ReferenceData.keys(ref.toString(), "city"));
     assertEquals(Map.of("Austin", 10.0, "Waco", 2.0), ReferenceData.values(ref.toString(), List.of("city"), "pop"));
-    Thread.sleep(1100); // the file's version is looked up at most once a second
+    Thread.sleep(1100); // some file systems keep modification times to the second
     Files.write(ref, List.of("city,pop", "Austin,11", "Waco,2", "Tyler,1"));
     assertEquals(Set.of("Austin", "Waco", "Tyler"), ReferenceData.keys(ref.toString(), "city"));
     assertEquals(11.0, ReferenceData.values(ref.toString(), List.of("city"), "pop").get("Austin"));
