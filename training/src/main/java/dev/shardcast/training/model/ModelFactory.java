@@ -97,7 +97,7 @@ public final class ModelFactory {
     SequentialBlock net = new SequentialBlock();
     // The LSTM wants [B, time, features]; the shards hold [B, features, time].
     net.addSingleton(x -> x.transpose(0, 2, 1), "to_time_major");
-    net.add(
+    net.add(new GradModeRecurrentBlock(
         LSTM.builder()
             .setStateSize(spec.lstmHidden())
             .setNumLayers(spec.lstmLayers())
@@ -105,7 +105,7 @@ public final class ModelFactory {
             .optDropRate(spec.lstmLayers() > 1 ? (float) spec.dropout() : 0f)
             .optBatchFirst(true)
             .optReturnState(false)
-            .build());
+            .build()));
     // The encoding is the output at the last time step: [B, past, H] -> [B, H].
     net.addSingleton(ModelFactory::lastStep, "last_step");
     if (spec.dropout() > 0) {

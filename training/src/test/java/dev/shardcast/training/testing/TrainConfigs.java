@@ -41,6 +41,11 @@ public final class TrainConfigs {
         t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
   }
 
+  public static JobConfig.Train withSeed(JobConfig.Train t, long seed) {
+    return new JobConfig.Train(t.device(), t.model(), t.epochs(), t.loss(), t.optimizer(), t.gradClip(),
+        t.earlyStopping(), t.checkpointEvery(), t.prefetch(), t.season(), seed, t.output());
+  }
+
   public static JobConfig.Train withDevice(JobConfig.Train t, JobConfig.Device d) {
     return new JobConfig.Train(d, t.model(), t.epochs(), t.loss(), t.optimizer(), t.gradClip(),
         t.earlyStopping(), t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
