@@ -48,6 +48,8 @@ public final class PrepareCommand implements Callable<Integer> {
       sb.append(String.format("  %-5s             %,d windows in %,d shards%s%n", name, split.windows(), split.shardCount(),
           split.lastShardPartial() ? " (last shard " + split.lastShardRows() + " rows)" : ""));
     }
+    sb.append(String.format("  straddling        %,d windows (forecast crosses a split cut-off: in no split)%n",
+        c.getOrDefault("windows_straddling", 0L)));
     if (m.quality() != null) {
       sb.append("  data quality      ").append(m.quality().verdict()).append(" (").append(output).append('/')
           .append(dev.shardcast.transforms.quality.QualityReport.HTML_FILE_NAME).append(")\n");

@@ -50,6 +50,7 @@ class IrregularTest {
   private static long dataRows;
   private static long duplicateRows;
   private static long rowsWindowed;
+  private static long straddling;
   private static final List<Set<String>> EXPECTED = List.of(new HashSet<>(), new HashSet<>(), new HashSet<>());
   /** sensor -> events in rank order (duplicates removed). */
   private static final Map<String, List<Event>> RANKED = new TreeMap<>();
@@ -152,9 +153,14 @@ class IrregularTest {
         if (!ok) {
           continue;
         }
-        long forecast = ev.get(start + PAST + LEAD).time();
-        int split = forecast < TRAIN_END ? 0 : forecast < VAL_END ? 1 : 2;
-        EXPECTED.get(split).add(s.getKey() + "|" + ev.get(start).time());
+        long first = ev.get(start + PAST + LEAD).time();
+        long last = ev.get(start + span - 1).time();
+        int split = last < TRAIN_END ? 0 : first >= TRAIN_END && last < VAL_END ? 1 : first >= VAL_END ? 2 : -1;
+        if (split >= 0) {
+          EXPECTED.get(split).add(s.getKey() + "|" + ev.get(start).time());
+        } else {
+          straddling++;
+        }
         for (int r = start; r < start + span; r++) {
           covered[r] |= r < start + PAST || r >= start + PAST + LEAD;
         }
@@ -177,6 +183,7 @@ class IrregularTest {
         assertEquals(got.size(), new HashSet<>(got).size(), "a window twice in " + SPLITS[s]);
       }
     }
+    assertEquals(straddling, ItSupport.count(manifest, "windows_straddling"));
   }
 
   @Test

@@ -66,12 +66,23 @@ class LongSeriesTest {
 
     long span = PAST + FUTURE;
     long[] expected = new long[3];
+    long straddling = 0;
     long trainEnd = Instant.parse("2013-01-01T00:00:00Z").getEpochSecond();
     long valEnd = Instant.parse("2016-01-01T00:00:00Z").getEpochSecond();
     for (long s = 0; s + span <= POINTS; s += STRIDE) {
-      long forecastStart = START + 60 * (s + PAST);
-      expected[forecastStart < trainEnd ? 0 : forecastStart < valEnd ? 1 : 2]++;
+      long first = START + 60 * (s + PAST);
+      long last = first + 60 * (FUTURE - 1);
+      if (last < trainEnd) {
+        expected[0]++;
+      } else if (first >= trainEnd && last < valEnd) {
+        expected[1]++;
+      } else if (first >= valEnd) {
+        expected[2]++;
+      } else {
+        straddling++;
+      }
     }
+    assertEquals(straddling, m.counts().get("windows_straddling"));
     assertEquals(POINTS, m.counts().get("rows_read"));
     assertEquals(POINTS, m.counts().get("rows_windowed"));
     assertEquals(expected[0], m.splits().get("train").windows());

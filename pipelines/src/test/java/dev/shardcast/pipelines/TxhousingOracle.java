@@ -19,7 +19,10 @@ import java.util.TreeMap;
  * over the spec (no project code): a window starting at month s takes months s..s+past-1 of every
  * input column and months s+past..s+past+future-1 of the target; a point is there if its cell is
  * non-empty, or (ffill) if it is at most maxFill months after the column's last non-empty value and
- * not after the series' last month. Split by the first future month against the cut-offs.
+ * not after the series' last month. Split by the whole forecast: train when the last future month is
+ * before train_end, val when the first is on/after train_end and the last before val_end, test when
+ * the first is on/after val_end; a forecast that crosses a cut-off is in no split (split -1), but
+ * its months still count as windowed.
  */
 final class TxhousingOracle {
   static final String[] COLUMNS = {"sales", "volume", "median", "listings", "inventory"};
@@ -29,7 +32,9 @@ final class TxhousingOracle {
   static final int TRAIN_END = month("2013-01-01");
   static final int VAL_END = month("2014-03-01");
 
-  /** One window: city, first past month (year*12 + month-1), split index (0 train, 1 val, 2 test). */
+  static final int STRADDLING = -1;
+
+  /** One window: city, first past month (year*12 + month-1), split (0 train, 1 val, 2 test, -1 straddling). */
   record Window(String city, int start, int split) {
     long startMillis() {
       return millis(start);
@@ -106,8 +111,19 @@ final class TxhousingOracle {
       if (!ok) {
         continue;
       }
-      int forecast = s + PAST;
-      windows.add(new Window(city, s, forecast < TRAIN_END ? 0 : forecast < VAL_END ? 1 : 2));
+      int firstForecast = s + PAST;
+      int lastForecast = s + PAST + FUTURE - 1;
+      int split;
+      if (lastForecast < TRAIN_END) {
+        split = 0;
+      } else if (firstForecast >= TRAIN_END && lastForecast < VAL_END) {
+        split = 1;
+      } else if (firstForecast >= VAL_END) {
+        split = 2;
+      } else {
+        split = STRADDLING;
+      }
+      windows.add(new Window(city, s, split));
       for (int m = s; m < s + PAST + FUTURE; m++) {
         covered.add(m);
       }
@@ -117,6 +133,11 @@ final class TxhousingOracle {
         rowsWindowed++;
       }
     }
+  }
+
+  /** The windows that reach a shard (every split but straddling). */
+  List<Window> written() {
+    return windows.stream().filter(w -> w.split() != STRADDLING).toList();
   }
 
   long windows(int split) {

@@ -62,6 +62,22 @@ class TxhousingPipelineTest {
       }
       assertEquals(oracle.windowKeys(s), got, "windows of " + SPLITS[s]);
     }
+    long straddling = oracle.windows(TxhousingOracle.STRADDLING);
+    assertTrue(straddling > 0, "the demo's cut-offs fall inside forecasts: some windows straddle");
+    assertEquals(straddling, ItSupport.count(manifest, "windows_straddling"));
+  }
+
+  /** No written forecast reaches past its split's cut-off: test targets never steer model selection. */
+  @Test
+  void noForecastCrossesACutoff() throws Exception {
+    String[] inside = {
+        "forecast_start + INTERVAL 5 MONTH < DATE '2013-01-01'",
+        "forecast_start >= DATE '2013-01-01' AND forecast_start + INTERVAL 5 MONTH < DATE '2014-03-01'",
+        "forecast_start >= DATE '2014-03-01'"};
+    for (int s = 0; s < SPLITS.length; s++) {
+      assertEquals(0L, duck.oneLong("SELECT count(*) FILTER (WHERE NOT (" + inside[s] + ")) FROM "
+          + ItSupport.parquetOf(ItSupport.shardFiles(out, SPLITS[s]))), SPLITS[s]);
+    }
   }
 
   @Test
@@ -122,7 +138,7 @@ class TxhousingPipelineTest {
     sql.append(", count(*) FILTER (WHERE series_key IS NULL OR window_start IS NULL)");
     sql.append(" FROM ").append(ItSupport.parquetOf(all));
     List<Object> r = duck.rows(sql.toString()).get(0);
-    assertEquals(oracle.windows.size(), ((Number) r.get(0)).longValue());
+    assertEquals(oracle.written().size(), ((Number) r.get(0)).longValue());
     for (int i = 1; i < r.size(); i++) {
       assertEquals(0L, ((Number) r.get(i)).longValue(), "bad rows in check " + i + " of " + sql);
     }
@@ -244,7 +260,7 @@ class TxhousingPipelineTest {
     long total = 0;
     for (int c = 0; c < TxhousingOracle.COLUMNS.length; c++) {
       long expected = 0;
-      for (TxhousingOracle.Window w : oracle.windows) {
+      for (TxhousingOracle.Window w : oracle.written()) {
         for (int m = w.start(); m < w.start() + 24; m++) {
           expected += oracle.wasFilled(w.city(), c, m) ? 1 : 0;
         }
@@ -256,7 +272,7 @@ class TxhousingPipelineTest {
       total += expected;
     }
     long expectedFuture = 0;
-    for (TxhousingOracle.Window w : oracle.windows) {
+    for (TxhousingOracle.Window w : oracle.written()) {
       for (int m = w.start() + 24; m < w.start() + 30; m++) {
         expectedFuture += oracle.wasFilled(w.city(), 0, m) ? 1 : 0;
       }

@@ -200,6 +200,7 @@ public final class WindowSeries
       }
       out.get(COUNTS).output(KV.of("rows_windowed", r.rowsWindowed));
       out.get(COUNTS).output(KV.of("rows_unused", r.rowsUnused));
+      out.get(COUNTS).output(KV.of("windows_straddling", r.windowsStraddling));
       long done = DONE.incrementAndGet();
       if (done % 1000 == 0) {
         LOG.info("windowed {} series chunks so far", done);

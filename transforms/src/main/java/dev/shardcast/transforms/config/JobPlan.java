@@ -11,6 +11,8 @@ import java.util.List;
 public final class JobPlan implements Serializable {
   public static final String[] SPLITS = {"train", "val", "test"};
   public static final int NO_SPLIT = -1;
+  /** A window whose forecast crosses a split cut-off: in no split, counted as windows_straddling. */
+  public static final int STRADDLING = -2;
 
   private final JobConfig config;
   private final WindowSpec window;
@@ -137,14 +139,31 @@ public final class JobPlan implements Serializable {
     }
   }
 
-  /** The split holding a window whose first future point is at {@code forecastStartMillis}. */
-  public int splitOf(long forecastStartMillis) {
-    if (forecastStartMillis < trainEnd) {
+  /**
+   * The split of a window by its whole forecast (the rule of GluonTS / PyTorch Forecasting
+   * backtests): train when its last forecast point is before {@code train_end}; val when its first
+   * is on/after {@code train_end} and its last before {@code val_end}; test when its first is
+   * on/after {@code val_end} and its last before {@code test_end} (when set). The past may reach into
+   * an earlier split: that data is known at forecast time. A forecast that crosses a cut-off would
+   * put later targets into an earlier split's loss (test values steering model selection), so it
+   * is {@link #STRADDLING}; one that starts at or after {@code test_end} is {@link #NO_SPLIT}.
+   */
+  public int splitOf(long firstForecastMillis, long lastForecastMillis) {
+    if (lastForecastMillis < trainEnd) {
       return 0;
     }
-    if (forecastStartMillis < valEnd) {
+    if (firstForecastMillis < trainEnd) {
+      return STRADDLING;
+    }
+    if (lastForecastMillis < valEnd) {
       return 1;
     }
-    return forecastStartMillis < testEnd ? 2 : NO_SPLIT;
+    if (firstForecastMillis < valEnd) {
+      return STRADDLING;
+    }
+    if (lastForecastMillis < testEnd) {
+      return 2;
+    }
+    return firstForecastMillis < testEnd ? STRADDLING : NO_SPLIT;
   }
 }

@@ -35,6 +35,8 @@ public final class ChunkWindower {
     public long rowsOwned;
     public long rowsWindowed;
     public long rowsUnused;
+    /** Owned window starts whose forecast crosses a split cut-off (written to no split). */
+    public long windowsStraddling;
     public SampleBlock trainSample;
   }
 
@@ -169,16 +171,22 @@ public final class ChunkWindower {
       if (badPast[p + spec.past()] != badPast[p] || badFuture[p + span] != badFuture[p + fo]) {
         continue;
       }
-      int split = plan.splitOf(times[p + fo]);
+      int split = plan.splitOf(times[p + fo], times[p + span - 1]);
       if (split == JobPlan.NO_SPLIT) {
         continue;
       }
+      // A straddling window is written to no split, but its rows count as windowed, as they did
+      // when it had one: the row accounting does not depend on where the cut-offs fall.
       coverage[p]++;
       coverage[p + spec.past()]--;
       coverage[p + fo]++;
       coverage[p + span]--;
       if (s >= ownLo) {
-        starts.get(split).add(p);
+        if (split == JobPlan.STRADDLING) {
+          result.windowsStraddling++;
+        } else {
+          starts.get(split).add(p);
+        }
       }
     }
 

@@ -72,23 +72,27 @@ class JobPlanTest {
   }
 
   @Test
-  void splitOfUsesHalfOpenCutoffs() {
+  void aWindowIsInTheSplitThatHoldsItsWholeForecast() {
     JobPlan plan = TestJobs.plan();
     long train = millis("2020-01-15");
     long val = millis("2020-01-25");
+    long day = 86_400_000L;
     assertEquals(train, plan.trainEnd());
     assertEquals(val, plan.valEnd());
     assertEquals(Long.MAX_VALUE, plan.testEnd());
-    assertEquals(0, plan.splitOf(train - 1));
-    assertEquals(1, plan.splitOf(train));
-    assertEquals(1, plan.splitOf(val - 1));
-    assertEquals(2, plan.splitOf(val));
-    assertEquals(2, plan.splitOf(millis("2999-01-01")));
+    assertEquals(0, plan.splitOf(train - 3 * day, train - 1));
+    assertEquals(JobPlan.STRADDLING, plan.splitOf(train - 1, train), "the last target is in val");
+    assertEquals(JobPlan.STRADDLING, plan.splitOf(train - day, val + day), "across two cut-offs");
+    assertEquals(1, plan.splitOf(train, val - 1));
+    assertEquals(JobPlan.STRADDLING, plan.splitOf(val - 1, val), "the last target is in test");
+    assertEquals(2, plan.splitOf(val, val + 5 * day));
+    assertEquals(2, plan.splitOf(millis("2999-01-01"), millis("2999-01-02")));
 
     JobPlan capped = TestJobs.plan("split.test_end=2020-02-01");
-    assertEquals(2, capped.splitOf(millis("2020-02-01") - 1));
-    assertEquals(JobPlan.NO_SPLIT, capped.splitOf(millis("2020-02-01")));
-    assertEquals(0, capped.splitOf(Long.MIN_VALUE + 1));
+    assertEquals(2, capped.splitOf(millis("2020-02-01") - day, millis("2020-02-01") - 1));
+    assertEquals(JobPlan.STRADDLING, capped.splitOf(millis("2020-02-01") - 1, millis("2020-02-01")));
+    assertEquals(JobPlan.NO_SPLIT, capped.splitOf(millis("2020-02-01"), millis("2020-02-03")));
+    assertEquals(0, capped.splitOf(Long.MIN_VALUE + 1, Long.MIN_VALUE + 1));
   }
 
   @Test

@@ -148,8 +148,22 @@ class ChunkWindowerPropertyTest {
         }
       }
       long forecast = (first + s + fo) * DAY;
-      int split = forecast < k.trainEnd() ? 0 : forecast < k.valEnd() ? 1 : forecast < k.testEnd() ? 2 : -1;
-      if (!ok || split < 0) {
+      long lastForecast = (first + s + span - 1) * DAY;
+      // The whole forecast in one split; one crossing a cut-off is written nowhere but its rows count.
+      int split = lastForecast < k.trainEnd() ? 0
+          : forecast >= k.trainEnd() && lastForecast < k.valEnd() ? 1
+          : forecast >= k.valEnd() && lastForecast < k.testEnd() ? 2
+          : forecast >= k.testEnd() ? -1 : -2;
+      if (!ok || split == -1) {
+        continue;
+      }
+      if (split == -2) {
+        for (int t = 0; t < k.past(); t++) {
+          covered[s + t] = true;
+        }
+        for (int t = 0; t < k.future(); t++) {
+          covered[s + fo + t] = true;
+        }
         continue;
       }
       StringBuilder sb = new StringBuilder();

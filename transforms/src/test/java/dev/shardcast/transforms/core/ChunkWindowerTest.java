@@ -78,15 +78,17 @@ class ChunkWindowerTest {
   }
 
   @Test
-  void gapFreeSeriesSplitsByFirstForecastPoint() {
-    // 30 days from 2020-01-01, past 3, future 2: windows start at days 0..25; the forecast starts 3 days later.
-    // train: forecast before Jan 15 (day 14) -> starts 0..10; val: before Jan 25 -> 11..20; test: 21..25.
+  void gapFreeSeriesSplitsByTheWholeForecast() {
+    // 30 days from 2020-01-01, past 3, future 2: windows start at days 0..25; forecast days s+3, s+4.
+    // train: last forecast day before Jan 15 (day 14) -> starts 0..9; start 10 straddles (days 13, 14);
+    // val: first on/after day 14, last before Jan 25 (day 24) -> 11..19; start 20 straddles; test: 21..25.
     ChunkWindower.Result r = windowAll(plan(), "s", dense(D0, 30, 3));
-    assertEquals(11, count(r, 0));
-    assertEquals(10, count(r, 1));
+    assertEquals(10, count(r, 0));
+    assertEquals(9, count(r, 1));
     assertEquals(5, count(r, 2));
+    assertEquals(2, r.windowsStraddling);
     assertEquals(30, r.rowsOwned);
-    assertEquals(30, r.rowsWindowed);
+    assertEquals(30, r.rowsWindowed, "rows of straddling windows still count as windowed");
     assertEquals(0, r.rowsUnused);
     assertTrue(r.rejected.isEmpty());
 
@@ -101,23 +103,27 @@ class ChunkWindowerTest {
     assertArrayEquals(new float[] {100, 101, 102}, past(train, 0, 1));
     assertArrayEquals(new float[] {3, 4}, future(train, 0, 0));
     assertArrayEquals(new float[] {203, 204}, future(train, 0, 1));
-    assertArrayEquals(new float[] {10, 11, 12}, past(train, 10, 0));
+    assertArrayEquals(new float[] {9, 10, 11}, past(train, 9, 0));
+    assertArrayEquals(new float[] {12, 13}, future(train, 9, 0), "the last train window ends on day 13");
 
     WindowBlock val = r.windows[1];
     assertEquals(millis("2020-01-12"), val.windowStart[0]);
     assertEquals(millis("2020-01-15"), val.forecastStart[0]);
     assertArrayEquals(new float[] {214, 215}, future(val, 0, 1));
+    assertArrayEquals(new float[] {22, 23}, future(val, 8, 0), "the last val window ends on day 23");
     assertEquals(millis("2020-01-22"), r.windows[2].windowStart[0]);
     assertEquals(millis("2020-01-26"), r.windows[2].windowStart[4]);
   }
 
   @Test
   void windowsPastTestEndAreDroppedAndTheirRowsUnused() {
-    // test_end Jan 28 (day 27): test starts 21..23 only; the last window (start 23) covers days 23..27.
+    // test_end Jan 28 (day 27): test starts 21, 22; start 23 (forecast days 26, 27) straddles test_end;
+    // starts 24, 25 begin their forecast after test_end: in no split and not straddling.
     ChunkWindower.Result r = windowAll(plan("split.test_end=2020-01-28"), "s", dense(D0, 30, 3));
-    assertEquals(11, count(r, 0));
-    assertEquals(10, count(r, 1));
-    assertEquals(3, count(r, 2));
+    assertEquals(10, count(r, 0));
+    assertEquals(9, count(r, 1));
+    assertEquals(2, count(r, 2));
+    assertEquals(3, r.windowsStraddling);
     assertEquals(28, r.rowsWindowed);
     assertEquals(2, r.rowsUnused);
   }
@@ -293,16 +299,18 @@ class ChunkWindowerTest {
     ChunkLayout layout = ChunkLayout.of(plan);
     ChunkWindower.Result r = ChunkWindower.process(plan, layout, "m", layout.owner(jan), jan, jan + 11,
         List.of(b.build()));
-    // Starts Jan..Aug; forecast month = start + 3: train before June (Jan, Feb), val before Sept (Mar..May).
-    assertEquals(2, count(r, 0));
-    assertEquals(3, count(r, 1));
+    // Starts Jan..Aug; forecast months start+3, start+4. train: both before June (Jan); Feb straddles;
+    // val: both in June..August (Mar, Apr); May straddles; test: from September on (Jun, Jul, Aug).
+    assertEquals(1, count(r, 0));
+    assertEquals(2, count(r, 1));
     assertEquals(3, count(r, 2));
-    assertEquals(millis("2000-02-01"), r.windows[0].windowStart[1]);
-    assertEquals(millis("2000-05-01"), r.windows[0].forecastStart[1]); // the filled month
-    assertArrayEquals(new float[] {4, 6}, future(r.windows[0], 1, 0));
-    assertArrayEquals(new byte[] {1, 0}, futureMask(r.windows[0], 1, 0));
-    assertEquals(millis("2000-05-01"), r.windows[1].windowStart[2]);
-    assertArrayEquals(new float[] {4, 6, 7}, past(r.windows[1], 2, 0));
+    assertEquals(2, r.windowsStraddling);
+    assertEquals(millis("2000-04-01"), r.windows[0].forecastStart[0]);
+    assertArrayEquals(new float[] {4, 4}, future(r.windows[0], 0, 0)); // May is April's value, filled
+    assertArrayEquals(new byte[] {0, 1}, futureMask(r.windows[0], 0, 0));
+    assertEquals(millis("2000-04-01"), r.windows[1].windowStart[1]);
+    assertArrayEquals(new float[] {4, 4, 6}, past(r.windows[1], 1, 0));
+    assertArrayEquals(new byte[] {0, 1, 0}, pastMask(r.windows[1], 1, 0));
   }
 
   @Test
