@@ -28,6 +28,7 @@ import org.apache.arrow.dataset.scanner.Scanner;
 import org.apache.arrow.dataset.source.Dataset;
 import org.apache.arrow.memory.ArrowBuf;
 import org.apache.arrow.memory.BufferAllocator;
+import org.apache.arrow.vector.BitVector;
 import org.apache.arrow.vector.FieldVector;
 import org.apache.arrow.vector.Float4Vector;
 import org.apache.arrow.vector.TimeStampVector;
@@ -63,7 +64,12 @@ final class ShardDecoder {
         ShardSchema.FORECAST_START));
     schema.inputs().forEach(c -> cols.add(ShardSchema.pastColumn(c)));
     schema.targets().forEach(c -> cols.add(ShardSchema.futureColumn(c)));
-    this.columns = cols.toArray(String[]::new); // the fill masks are not read: no consumer yet
+    if (schema.fillMasks()) {
+      // The targets' masks: the loss and the metrics skip filled target points. The inputs' masks
+      // are not read: a filled input is what the model sees at forecast time too.
+      schema.targets().forEach(c -> cols.add(ShardSchema.filledColumn(ShardSchema.futureColumn(c))));
+    }
+    this.columns = cols.toArray(String[]::new);
   }
 
   /** Refuses bytes that are not the file the manifest lists (a truncated, replaced or tampered shard). */
@@ -128,6 +134,7 @@ final class ShardDecoder {
       long scanRows = Math.max(1, file.rows());
       List<NDArray> pastPieces = new ArrayList<>();
       List<NDArray> futurePieces = new ArrayList<>();
+      List<NDArray> observedPieces = new ArrayList<>();
       int rows = (int) file.rows();
       String[] series = new String[rows];
       long[] windowStart = new long[rows];
@@ -146,6 +153,7 @@ final class ShardDecoder {
           keys(file, root, at, n, series, windowStart, forecastStart);
           pastPieces.add(stack(file, root, n, schema.inputs(), ShardSchema::pastColumn, schema.past(), manager));
           futurePieces.add(stack(file, root, n, schema.targets(), ShardSchema::futureColumn, schema.future(), manager));
+          observedPieces.add(observed(file, root, n, manager));
           at += n;
         }
       } catch (RuntimeException | IOException e) {
@@ -159,7 +167,8 @@ final class ShardDecoder {
       }
       NDArray past = join(pastPieces, new Shape(0, schema.inputs().size(), schema.past()), manager);
       NDArray future = join(futurePieces, new Shape(0, schema.targets().size(), schema.future()), manager);
-      return new Batch(position, file.path(), manager, past, future, series, windowStart, forecastStart);
+      NDArray observed = join(observedPieces, new Shape(0, schema.targets().size(), schema.future()), manager);
+      return new Batch(position, file.path(), manager, past, future, observed, series, windowStart, forecastStart);
     }
   }
 
@@ -242,6 +251,38 @@ final class ShardDecoder {
     }
     ByteBuffer data = values.getDataBuffer().nioBuffer((long) start * Float.BYTES, n * len * Float.BYTES);
     return manager.create(data, new Shape(n, len), DataType.FLOAT32);
+  }
+
+  /** [n, targets, future]: 1 where a target point was observed, 0 where its _filled mask is true. */
+  private NDArray observed(ShardManifest.ShardFile file, VectorSchemaRoot root, int n, NDManager manager) {
+    int targets = schema.targets().size();
+    int len = schema.future();
+    Shape shape = new Shape(n, targets, len);
+    if (!schema.fillMasks()) {
+      return manager.ones(shape, DataType.FLOAT32);
+    }
+    float[] out = new float[n * targets * len];
+    for (int t = 0; t < targets; t++) {
+      FieldVector v = root.getVector(ShardSchema.filledColumn(ShardSchema.futureColumn(schema.targets().get(t))));
+      String where = "shard " + file.path() + ": column " + v.getName();
+      if (!(v instanceof ListVector list) || !(list.getDataVector() instanceof BitVector bits)) {
+        throw new ShardReadException(file.path(), where + " must be list<bool>, found " + v.getField());
+      }
+      if (list.getNullCount() != 0 || bits.getNullCount() != 0) {
+        throw new ShardReadException(file.path(), where + " has nulls");
+      }
+      ArrowBuf offsets = list.getOffsetBuffer();
+      for (int i = 0; i < n; i++) {
+        int from = offsets.getInt((long) i * ListVector.OFFSET_WIDTH);
+        if (offsets.getInt((long) (i + 1) * ListVector.OFFSET_WIDTH) - from != len) {
+          throw new ShardReadException(file.path(), where + " row " + i + " does not have " + len + " values");
+        }
+        for (int h = 0; h < len; h++) {
+          out[(i * targets + t) * len + h] = bits.get(from + h) == 1 ? 0f : 1f;
+        }
+      }
+    }
+    return manager.create(out, shape);
   }
 
   private static NDArray join(List<NDArray> pieces, Shape empty, NDManager manager) {

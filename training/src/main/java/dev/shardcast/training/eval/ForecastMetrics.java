@@ -8,12 +8,15 @@ import java.util.Map;
  * same windows: seasonal-naive (the value one season before each forecast point, taken from the
  * window's own past) and last-value (the last past value). MASE here is the model's MAE divided by
  * the naive forecast's MAE on the same points, so MASE &lt; 1 means the model beats that baseline.
+ * Only observed target points are scored, by the model and the baselines alike: a point the gap
+ * policy filled is not a truth (it is counted as excluded).
  */
 public final class ForecastMetrics {
   private final int past;
   private final int lead;
   private final int season;
   private long points;
+  private long excluded;
   private double absError;
   private double sqError;
   private double absSeasonal;
@@ -49,16 +52,26 @@ public final class ForecastMetrics {
     return past - 1 + ahead - seasonsBack * season;
   }
 
+  /** As {@link #add(double[], double[], double[], boolean[])} with every point observed. */
+  public void add(double[] pastTarget, double[] truth, double[] forecast) {
+    add(pastTarget, truth, forecast, null);
+  }
+
   /**
    * Adds one window's target series, all in original units.
    *
    * @param pastTarget the target's {@code past} values before the forecast
    * @param truth the target's true future values
    * @param forecast the model's forecast of them
+   * @param observed per future point, false where it was filled (skipped); null: all observed
    */
-  public void add(double[] pastTarget, double[] truth, double[] forecast) {
+  public void add(double[] pastTarget, double[] truth, double[] forecast, boolean[] observed) {
     double last = pastTarget[past - 1];
     for (int h = 0; h < truth.length; h++) {
+      if (observed != null && !observed[h]) {
+        excluded++;
+        continue;
+      }
       double e = forecast[h] - truth[h];
       absError += Math.abs(e);
       sqError += e * e;
@@ -70,6 +83,11 @@ public final class ForecastMetrics {
 
   public long points() {
     return points;
+  }
+
+  /** Target points left out because the gap policy filled them. */
+  public long excluded() {
+    return excluded;
   }
 
   public double mae() {
@@ -99,6 +117,7 @@ public final class ForecastMetrics {
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("points", points);
+    m.put("points_excluded_filled", excluded);
     m.put("mae", mae());
     m.put("rmse", rmse());
     m.put("mase_seasonal_naive", maseSeasonalNaive());

@@ -44,6 +44,8 @@ public final class TestEvaluator {
     double[] pastRaw = new double[past];
     double[] truth = new double[future];
     double[] forecast = new double[future];
+    boolean[] observed = new boolean[future];
+    long windows = 0;
     Iterator<Batch> it = source.epoch(split, 0, 0, 0);
     while (it.hasNext()) {
       try (Batch b = it.next()) {
@@ -51,6 +53,8 @@ public final class TestEvaluator {
         float[] p = pred.toFloatArray();
         float[] x = b.past().toFloatArray();
         float[] y = b.future().toFloatArray();
+        float[] obs = b.futureObserved().toFloatArray();
+        windows += b.size();
         for (int w = 0; w < b.size(); w++) {
           for (int t = 0; t < targets.size(); t++) {
             ColumnScale s = scales.of(b.series()[w], targets.get(t));
@@ -62,9 +66,10 @@ public final class TestEvaluator {
             for (int h = 0; h < future; h++) {
               truth[h] = s.invert(y[yBase + h]);
               forecast[h] = s.invert(p[yBase + h]);
+              observed[h] = obs[yBase + h] > 0.5f;
             }
-            all.add(pastRaw, truth, forecast);
-            perTarget.get(targets.get(t)).add(pastRaw, truth, forecast);
+            all.add(pastRaw, truth, forecast, observed);
+            perTarget.get(targets.get(t)).add(pastRaw, truth, forecast, observed);
           }
         }
         pred.close();
@@ -72,7 +77,8 @@ public final class TestEvaluator {
     }
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("split", split);
-    out.put("windows", all.points() / Math.max(1, targets.size() * (long) future));
+    out.put("windows", windows);
+    out.put("points_excluded_filled", all.excluded());
     out.put("all", all.toMap());
     perTarget.forEach((t, m) -> out.put(t, m.toMap()));
     return out;

@@ -34,13 +34,14 @@ public record Checkpoint(State state, byte[] parameters, byte[] optimizer) {
 
   public static final String FILE_NAME = "checkpoint.ckpt";
   private static final byte[] MAGIC = "SHARDCAST-CKPT\n".getBytes(StandardCharsets.US_ASCII);
-  private static final int FORMAT_VERSION = 1;
+  private static final int FORMAT_VERSION = 2; // 2: epochPoints (masked loss)
 
   /**
    * @param epoch the epoch in progress (or the next one, when {@code nextShard} is 0)
    * @param nextShard position in {@code epoch}'s shard order to continue from
    * @param globalStep training steps (= optimizer updates) done so far
-   * @param epochLossSum sum over this epoch's windows so far of their train MSE
+   * @param epochLossSum sum over this epoch's observed target points so far of their train loss
+   * @param epochPoints observed target points in this epoch so far (filled points are no targets)
    * @param epochWindows windows in this epoch so far
    * @param bestValLoss best monitored loss so far; null before the first epoch end
    * @param finished true once training ended (all epochs, or early stop): resume does nothing
@@ -54,6 +55,7 @@ public record Checkpoint(State state, byte[] parameters, byte[] optimizer) {
       int nextShard,
       long globalStep,
       double epochLossSum,
+      long epochPoints,
       long epochWindows,
       Double bestValLoss,
       int bestEpoch,

@@ -66,7 +66,8 @@ public final class Trainer implements AutoCloseable {
   private int epoch;
   private int nextShard;
   private long globalStep;
-  private double epochLossSum;
+  private double epochLossSum; // summed over observed target points
+  private long epochPoints; // observed target points
   private long epochWindows;
   private Double bestLoss;
   private int bestEpoch = -1;
@@ -148,7 +149,7 @@ public final class Trainer implements AutoCloseable {
       if (loop.interrupted) {
         return result(true);
       }
-      double trainLoss = epochWindows == 0 ? Double.NaN : epochLossSum / epochWindows;
+      double trainLoss = epochPoints == 0 ? Double.NaN : epochLossSum / epochPoints;
       double valLoss = evaluate(opts.valSplit);
       // Without a val split, early stopping watches the train loss.
       double monitored = Double.isNaN(valLoss) ? trainLoss : valLoss;
@@ -178,6 +179,7 @@ public final class Trainer implements AutoCloseable {
       epoch++;
       nextShard = 0;
       epochLossSum = 0;
+      epochPoints = 0;
       epochWindows = 0;
       finished = earlyStopped || epoch >= cfg.epochs();
       writeCheckpoint();
@@ -204,9 +206,10 @@ public final class Trainer implements AutoCloseable {
         Batch batch = it.next();
         waitNanos += System.nanoTime() - w0;
         try (batch) {
-          float loss = step(batch);
+          MaskedLoss loss = step(batch);
           globalStep++;
-          epochLossSum += (double) loss * batch.size();
+          epochLossSum += loss.sum();
+          epochPoints += loss.points();
           epochWindows += batch.size();
           windows += batch.size();
           nextShard = batch.shardIndex() + 1;
@@ -238,36 +241,53 @@ public final class Trainer implements AutoCloseable {
     return (System.nanoTime() - since) / 1e9;
   }
 
-  /** One optimizer step on one batch; returns the batch's loss. */
-  private float step(Batch batch) {
+  /** A batch's loss summed over its observed target points, and how many there were. */
+  private record MaskedLoss(double sum, long points) {}
+
+  /**
+   * One optimizer step on one batch (none when every target point of the batch was filled: there
+   * is nothing to learn from); returns the batch's loss.
+   */
+  private MaskedLoss step(Batch batch) {
     // Dropout masks come from the engine RNG: seeding it from (seed, step) makes them a function
     // of the step alone, whatever happened before (e.g. a resume).
     Engine.getInstance().setRandomSeed(ModelFactory.engineSeed(seed, globalStep));
     float loss;
+    long points;
     try (NDScope scope = new NDScope()) {
       NDArray x = onDevice(batch.past());
       NDArray y = onDevice(batch.future());
+      NDArray observed = onDevice(batch.futureObserved());
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
         NDArray pred = block.forward(parameterStore, new NDList(x), true).singletonOrThrow();
-        NDArray l = lossOf(pred, y);
-        collector.backward(l);
-        loss = l.getFloat();
+        NDArray[] l = lossOf(pred, y, observed);
+        collector.backward(l[0]);
+        loss = l[0].getFloat();
+        points = (long) l[1].getFloat();
       }
       if (!Float.isFinite(loss)) {
         throw new IllegalStateException("train loss is " + loss + " at step " + globalStep
             + " (epoch " + epoch + ", " + batch.path() + "): training diverged");
       }
       // Outside the collector: grad mode is off, so in-place updates of the weights are allowed.
-      optimizer.step(optimizer.clipFactor(cfg.gradClip() == null ? 0 : cfg.gradClip()));
+      if (points > 0) {
+        optimizer.step(optimizer.clipFactor(cfg.gradClip() == null ? 0 : cfg.gradClip()));
+      }
       optimizer.zeroGradients();
     }
-    return loss;
+    return new MaskedLoss((double) loss * points, points);
   }
 
-  /** Mean squared (mse) or absolute (mae) error on scaled values, as train.loss says. */
-  private NDArray lossOf(NDArray pred, NDArray truth) {
-    NDArray diff = pred.sub(truth);
-    return cfg.loss() == JobConfig.LossType.MAE ? diff.abs().mean() : diff.square().mean();
+  /**
+   * Mean squared (mse) or absolute (mae) error on scaled values, as train.loss says, over the
+   * observed target points only (a point the gap policy filled is not a target), and the number of
+   * those points: {mean, count}. The mean is 0 when no point was observed.
+   */
+  private NDArray[] lossOf(NDArray pred, NDArray truth, NDArray observed) {
+    NDArray diff = pred.sub(truth).mul(observed);
+    NDArray per = cfg.loss() == JobConfig.LossType.MAE ? diff.abs() : diff.square();
+    NDArray count = observed.sum();
+    return new NDArray[] {per.sum().div(count.maximum(1f)), count};
   }
 
   private NDArray onDevice(NDArray a) {
@@ -275,8 +295,8 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Mean loss over the windows of {@code split} with the current parameters, no dropout; NaN when
-   * the split has no shards.
+   * Mean loss over the observed target points of {@code split} with the current parameters, no
+   * dropout; NaN when the split has no shards (or no observed target point).
    */
   public double evaluate(String split) {
     if (source.shardCount(split) == 0) {
@@ -284,17 +304,19 @@ public final class Trainer implements AutoCloseable {
     }
     ParameterStore ps = parameterStore != null ? parameterStore : new ParameterStore(manager, false);
     double sum = 0;
-    long windows = 0;
+    long points = 0;
     Iterator<Batch> it = source.epoch(split, seed, 0, 0);
     while (it.hasNext()) {
       try (Batch batch = it.next();
           NDScope scope = new NDScope()) {
         NDArray pred = block.forward(ps, new NDList(onDevice(batch.past())), false).singletonOrThrow();
-        sum += (double) lossOf(pred, onDevice(batch.future())).getFloat() * batch.size();
-        windows += batch.size();
+        NDArray[] l = lossOf(pred, onDevice(batch.future()), onDevice(batch.futureObserved()));
+        long n = (long) l[1].getFloat();
+        sum += (double) l[0].getFloat() * n;
+        points += n;
       }
     }
-    return windows == 0 ? Double.NaN : sum / windows;
+    return points == 0 ? Double.NaN : sum / points;
   }
 
   /** Loads the best epoch's parameters into the block (e.g. before evaluating the test split). */
@@ -316,7 +338,7 @@ public final class Trainer implements AutoCloseable {
     byte[] params = SavedModel.parameterBytes(block);
     byte[] opt = optimizer.state().encode();
     Checkpoint.State st =
-        new Checkpoint.State(epoch, nextShard, globalStep, epochLossSum, epochWindows, bestLoss,
+        new Checkpoint.State(epoch, nextShard, globalStep, epochLossSum, epochPoints, epochWindows, bestLoss,
             bestEpoch, epochsWithoutImprovement, finished, earlyStopped, seed, optimizer.type(),
             trajectoryHash, opts.configHash, history);
     new Checkpoint(st, params, opt).write(file);
@@ -349,6 +371,7 @@ public final class Trainer implements AutoCloseable {
     nextShard = st.nextShard();
     globalStep = st.globalStep();
     epochLossSum = st.epochLossSum();
+    epochPoints = st.epochPoints();
     epochWindows = st.epochWindows();
     bestLoss = st.bestValLoss();
     bestEpoch = st.bestEpoch();

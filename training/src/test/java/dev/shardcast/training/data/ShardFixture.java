@@ -92,6 +92,9 @@ final class ShardFixture {
     for (int i = 0; i < b.pastFilled.length; i++) {
       b.pastFilled[i] = (byte) ((first + i) % 5 == 0 ? 1 : 0);
     }
+    for (int i = 0; i < b.futureFilled.length; i++) {
+      b.futureFilled[i] = (byte) ((first + i) % 3 == 0 ? 1 : 0);
+    }
     return b;
   }
 

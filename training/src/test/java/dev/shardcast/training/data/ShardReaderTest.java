@@ -98,6 +98,12 @@ class ShardReaderTest {
             WindowBlock w = fixture.blocks.get(split).get(order[pos]);
             assertArrayEquals(DuckDbShards.bits(w.past), DuckDbShards.bits(b.past().toFloatArray()));
             assertArrayEquals(DuckDbShards.bits(w.future), DuckDbShards.bits(b.future().toFloatArray()));
+            float[] observed = new float[w.futureFilled.length];
+            for (int i = 0; i < observed.length; i++) {
+              observed[i] = w.futureFilled[i] == 1 ? 0f : 1f;
+            }
+            assertArrayEquals(observed, b.futureObserved().toFloatArray(), "the target masks, inverted");
+            assertEquals(b.future().getShape(), b.futureObserved().getShape());
             assertArrayEquals(w.series, b.series());
             assertArrayEquals(w.windowStart, b.windowStart());
             assertArrayEquals(w.forecastStart, b.forecastStart());

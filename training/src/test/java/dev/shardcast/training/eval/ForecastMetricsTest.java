@@ -42,6 +42,20 @@ class ForecastMetricsTest {
   }
 
   @Test
+  void filledPointsAreScoredByNobody() {
+    ForecastMetrics m = new ForecastMetrics(4, 0, 2);
+    // the second future point was filled (say ffill copied 4 into it): the model, seasonal-naive and
+    // last-value are all scored on the first point only
+    m.add(new double[] {1, 2, 3, 4}, new double[] {5, 4}, new double[] {5.5, 100}, new boolean[] {true, false});
+    assertEquals(1L, m.points());
+    assertEquals(1L, m.excluded());
+    assertEquals(0.5, m.mae(), 1e-12);
+    assertEquals(2.0, m.maeSeasonalNaive(), 1e-12); // step 4 <- step 2 (value 3)
+    assertEquals(1.0, m.maeLastValue(), 1e-12);
+    assertEquals(1L, m.toMap().get("points_excluded_filled"));
+  }
+
+  @Test
   void seasonLongerThanThePastIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ForecastMetrics(6, 0, 12));
     assertTrue(e.getMessage().contains("train.season"));

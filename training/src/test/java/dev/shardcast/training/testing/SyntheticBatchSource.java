@@ -28,6 +28,8 @@ public final class SyntheticBatchSource implements BatchSource {
   public final int future;
   public final int batchSize;
   private final Map<String, List<float[][]>> splits = new LinkedHashMap<>();
+  /** Per split and shard, 1 where a future point is observed, 0 where it counts as filled; null: all observed. */
+  private Map<String, List<float[]>> observed;
   /** fromShard of every epoch() call, for assertions. */
   public final List<String> calls = Collections.synchronizedList(new ArrayList<>());
 
@@ -73,6 +75,45 @@ public final class SyntheticBatchSource implements BatchSource {
     }
   }
 
+  /**
+   * A copy in which about {@code fraction} of the future points count as filled by the gap policy:
+   * their value is replaced by {@code garbage} and their mask says not observed. A trainer that
+   * honours the masks gives the same result whatever {@code garbage} is.
+   */
+  public SyntheticBatchSource withFilledTargets(long maskSeed, double fraction, float garbage) {
+    SyntheticBatchSource copy = new SyntheticBatchSource(this);
+    Random rnd = new Random(maskSeed);
+    copy.observed = new LinkedHashMap<>();
+    for (Map.Entry<String, List<float[][]>> e : splits.entrySet()) {
+      List<float[][]> shards = new ArrayList<>();
+      List<float[]> masks = new ArrayList<>();
+      for (float[][] shard : e.getValue()) {
+        float[] y = shard[1].clone();
+        float[] mask = new float[y.length];
+        for (int i = 0; i < y.length; i++) {
+          boolean filled = rnd.nextDouble() < fraction;
+          mask[i] = filled ? 0f : 1f;
+          if (filled) {
+            y[i] = garbage;
+          }
+        }
+        shards.add(new float[][] {shard[0], y});
+        masks.add(mask);
+      }
+      copy.splits.put(e.getKey(), shards);
+      copy.observed.put(e.getKey(), masks);
+    }
+    return copy;
+  }
+
+  private SyntheticBatchSource(SyntheticBatchSource o) {
+    this.inputs = o.inputs;
+    this.targets = o.targets;
+    this.past = o.past;
+    this.future = o.future;
+    this.batchSize = o.batchSize;
+  }
+
   /** A small default: 2 inputs, 1 target, past 8, future 3, batches of 16. */
   public static SyntheticBatchSource small(int trainShards, int valShards) {
     return new SyntheticBatchSource(
@@ -112,10 +153,12 @@ public final class SyntheticBatchSource implements BatchSource {
         NDManager m = NDManager.newBaseManager();
         NDArray x = m.create(data[0], new Shape(batchSize, inputs, past));
         NDArray y = m.create(data[1], new Shape(batchSize, targets, future));
+        NDArray obs = observed == null ? m.ones(y.getShape())
+            : m.create(observed.get(split).get(idx), new Shape(batchSize, targets, future));
         String[] series = new String[batchSize];
         Arrays.fill(series, "s" + idx);
         long[] starts = new long[batchSize];
-        Batch b = new Batch(pos, split + "/shard-" + idx, m, x, y, series, starts, starts);
+        Batch b = new Batch(pos, split + "/shard-" + idx, m, x, y, obs, series, starts, starts);
         pos++;
         return b;
       }

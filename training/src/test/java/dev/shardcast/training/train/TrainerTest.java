@@ -184,6 +184,30 @@ class TrainerTest {
     }
   }
 
+  /**
+   * Filled target points are no targets: with 30 % of them replaced by 1e3 or by -5e3 (and masked),
+   * training follows the very same path, and the losses are the losses of the observed points.
+   */
+  @Test
+  void filledTargetsAreNeitherTrainedOnNorScored() throws IOException {
+    JobConfig.Train cfg = TrainConfigs.train(ModelType.MLP, 0.1, OptimizerType.ADAM, 0.01, 2, 50);
+    SyntheticBatchSource base = SyntheticBatchSource.small(TRAIN_SHARDS, 3);
+    SyntheticBatchSource a = base.withFilledTargets(5L, 0.3, 1e3f);
+    SyntheticBatchSource b = base.withFilledTargets(5L, 0.3, -5e3f);
+    Run ra = run(cfg, a, tmp.resolve("a"), TrainOptions.defaults());
+    Run rb = run(cfg, b, tmp.resolve("b"), TrainOptions.defaults());
+    for (int i = 0; i < 2; i++) {
+      EpochMetrics ea = ra.result().epochs().get(i);
+      EpochMetrics eb = rb.result().epochs().get(i);
+      assertEquals(ea.trainLoss(), eb.trainLoss(), 0.0, "train loss epoch " + i);
+      assertEquals(ea.valLoss(), eb.valLoss(), 0.0, "val loss epoch " + i);
+      assertTrue(ea.valLoss() < 10, "a loss over observed points only: " + ea.valLoss());
+    }
+    for (int i = 0; i < ra.params().size(); i++) {
+      org.junit.jupiter.api.Assertions.assertArrayEquals(ra.params().get(i), rb.params().get(i), 0f);
+    }
+  }
+
   @Test
   void gpuWithoutGpuFailsBeforeTraining() {
     org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getInstance().getGpuCount() == 0);
