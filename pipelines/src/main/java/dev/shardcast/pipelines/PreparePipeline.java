@@ -18,6 +18,7 @@ import dev.shardcast.transforms.beam.WindowSeries;
 import dev.shardcast.transforms.beam.WriteManifest;
 import dev.shardcast.transforms.beam.WriteQuarantine;
 import dev.shardcast.transforms.beam.WriteShards;
+import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.RowChunk;
 import dev.shardcast.transforms.core.ScalerParams;
@@ -98,7 +99,11 @@ public final class PreparePipeline {
             .apply("DataRange", Combine.globally(new WindowSeries.MergeExtents()).withoutDefaults())
             .apply("DataRangeView", View.asIterable());
 
-    PCollectionView<ScalerParams> scaler = windowed.get(WindowSeries.TRAIN_SAMPLES).apply("FitScaler", new FitScaler(plan));
+    PCollectionView<List<String>> seriesKeys = plan.config().scaler().scope() == JobConfig.ScalerScope.PER_SERIES
+        ? extents.apply("SeriesKeys", org.apache.beam.sdk.transforms.Keys.create()).apply("SeriesKeysView", View.asList())
+        : null;
+    PCollectionView<ScalerParams> scaler =
+        windowed.get(WindowSeries.TRAIN_SAMPLES).apply("FitScaler", new FitScaler(plan, seriesKeys));
 
     PCollection<KV<String, Long>> quarantineCounts =
         PCollectionList.of(quarantine).apply("AllQuarantine", Flatten.pCollections())

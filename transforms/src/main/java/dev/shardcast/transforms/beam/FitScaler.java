@@ -25,14 +25,22 @@ import org.slf4j.LoggerFactory;
 /**
  * Fits the scalers on the seeded bottom-k sample of training rows ({@code scaler.sample_size} rows
  * overall, and per series with scope {@code per_series}). Training rows are those before
- * {@code split.train_end}; validation and test rows never reach the fit.
+ * {@code split.train_end}; validation and test rows never reach the fit. With {@code per_series},
+ * every series gets an entry: its own fit, or per column the global scale with the reason it fell
+ * back (see {@link ScalerParams#fitSeries}).
  */
 public final class FitScaler
     extends PTransform<PCollection<KV<String, SampleBlock>>, PCollectionView<ScalerParams>> {
   private final JobPlan plan;
+  private final PCollectionView<java.util.List<String>> seriesKeys;
 
-  public FitScaler(JobPlan plan) {
+  /** @param seriesKeys every series of the run (needed with scope per_series, may be null otherwise) */
+  public FitScaler(JobPlan plan, PCollectionView<java.util.List<String>> seriesKeys) {
     this.plan = plan;
+    this.seriesKeys = seriesKeys;
+    if (seriesKeys == null && plan.config().scaler().scope() == ScalerScope.PER_SERIES) {
+      throw new IllegalArgumentException("a per-series scaler needs the list of series");
+    }
   }
 
   @Override
@@ -47,7 +55,8 @@ public final class FitScaler
             .apply("MergeGlobalSample", Combine.globally(new MergeSamples(width, k)));
     PCollectionView<Map<String, SampleBlock>> perSeriesView = perSeries.apply("SeriesSamplesView", View.asMap());
     return global
-        .apply("FitScales", ParDo.of(new FitFn(plan, perSeriesView)).withSideInputs(perSeriesView))
+        .apply("FitScales", ParDo.of(new FitFn(plan, perSeriesView, seriesKeys))
+            .withSideInputs(seriesKeys == null ? java.util.List.of(perSeriesView) : java.util.List.of(perSeriesView, seriesKeys)))
         .setCoder(SerializableCoder.of(ScalerParams.class))
         .apply("ScalerView", View.asSingleton());
   }
@@ -56,10 +65,12 @@ public final class FitScaler
     private static final Logger LOG = LoggerFactory.getLogger(FitFn.class);
     private final JobPlan plan;
     private final PCollectionView<Map<String, SampleBlock>> perSeries;
+    private final PCollectionView<java.util.List<String>> seriesKeys;
 
-    FitFn(JobPlan plan, PCollectionView<Map<String, SampleBlock>> perSeries) {
+    FitFn(JobPlan plan, PCollectionView<Map<String, SampleBlock>> perSeries, PCollectionView<java.util.List<String>> seriesKeys) {
       this.plan = plan;
       this.perSeries = perSeries;
+      this.seriesKeys = seriesKeys;
     }
 
     @ProcessElement
@@ -75,11 +86,17 @@ public final class FitScaler
       });
       Map<String, Map<String, ColumnScale>> bySeries = new TreeMap<>();
       if (plan.config().scaler().scope() == ScalerScope.PER_SERIES) {
-        for (Map.Entry<String, SampleBlock> e : c.sideInput(perSeries).entrySet()) {
-          bySeries.put(e.getKey(), ScalerParams.fitColumns(plan, e.getValue()));
+        Map<String, SampleBlock> samples = c.sideInput(perSeries);
+        for (String series : c.sideInput(seriesKeys)) {
+          bySeries.put(series, ScalerParams.fitSeries(plan, global, samples.get(series)));
         }
       }
-      c.output(new ScalerParams(global, bySeries));
+      ScalerParams params = new ScalerParams(global, bySeries);
+      String fallbacks = params.fallbackSummary(5);
+      if (fallbacks != null) {
+        LOG.warn("per-series scaler: {}", fallbacks);
+      }
+      c.output(params);
     }
   }
 

@@ -3,7 +3,9 @@ package dev.shardcast.transforms.core;
 import dev.shardcast.transforms.config.JobConfig.ScalerKind;
 import dev.shardcast.transforms.config.JobPlan;
 import java.io.Serializable;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -26,6 +28,55 @@ public final class ScalerParams implements Serializable {
       out.put(plan.valueColumns().get(c), ScalerFit.fit(kind, sample.column(c)));
     }
     return out;
+  }
+
+  /**
+   * One series' scales: its own fit where the series' training sample allows one; else, per column,
+   * the global scale with the reason ({@code fallback}). A series without any training row (one that
+   * starts after {@code train_end}) or a column without spread in it would otherwise be stored as
+   * identity, and its raw values would reach the model unscaled.
+   *
+   * @param sample the series' training sample, or null when it has no training rows
+   */
+  public static Map<String, ColumnScale> fitSeries(JobPlan plan, Map<String, ColumnScale> global, SampleBlock sample) {
+    Map<String, ColumnScale> out = new LinkedHashMap<>();
+    boolean none = plan.config().scaler().type() == ScalerKind.NONE;
+    for (int c = 0; c < plan.valueColumns().size(); c++) {
+      String column = plan.valueColumns().get(c);
+      ColumnScale g = global.get(column);
+      if (sample == null) {
+        out.put(column, none ? g : g.asFallback(0, "no training rows in this series"));
+        continue;
+      }
+      ColumnScale own = ScalerFit.fit(plan.config().scaler().type(), sample.column(c));
+      out.put(column, own.unscaledReason() == null || none ? own : g.asFallback(own.sampled(),
+          own.sampled() == 0 ? "no training values of this column in this series" : "zero spread in this series' training sample"));
+    }
+    return out;
+  }
+
+  /** "N of M series use the global scale for some column" and a few examples; null when none does. */
+  public String fallbackSummary(int examples) {
+    List<String> shown = new ArrayList<>();
+    int series = 0;
+    for (Map.Entry<String, Map<String, ColumnScale>> e : perSeries.entrySet()) {
+      List<String> columns = new ArrayList<>();
+      String reason = null;
+      for (Map.Entry<String, ColumnScale> c : e.getValue().entrySet()) {
+        if (c.getValue().fallback() != null) {
+          columns.add(c.getKey());
+          reason = c.getValue().fallback();
+        }
+      }
+      if (!columns.isEmpty()) {
+        series++;
+        if (shown.size() < examples) {
+          shown.add(e.getKey() + " " + columns + " (" + reason + ")");
+        }
+      }
+    }
+    return series == 0 ? null : series + " of " + perSeries.size() + " series use the global scaler for some column, e.g. "
+        + String.join("; ", shown);
   }
 
   @Override

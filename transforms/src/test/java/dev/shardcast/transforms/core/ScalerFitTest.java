@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardcast.transforms.config.JobConfig.ScalerKind;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.testing.TestJobs;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -143,6 +145,40 @@ class ScalerFitTest {
     assertNotNull(scales.get("y").unscaledReason());
     assertEquals(3, scales.get("z").sampled());
     assertNotNull(scales.get("z").unscaledReason());
+  }
+
+  @Test
+  void aSeriesThatCannotBeFittedUsesTheGlobalScaleAndSaysWhy() {
+    JobPlan plan = TestJobs.plan("scaler.scope=per_series");
+    Map<String, ColumnScale> global = new LinkedHashMap<>();
+    global.put("x", new ColumnScale(10, 2, 50, null));
+    global.put("y", new ColumnScale(100, 10, 50, null));
+    global.put("z", new ColumnScale(-1, 0.5, 50, null));
+    double nan = Double.NaN;
+    // x = 1, 3 -> its own fit; y never observed; z constant
+    SampleBlock sample = new SampleBlock(3, 2, new long[] {1, 2}, new double[] {1, nan, 4, 3, nan, 4});
+    Map<String, ColumnScale> own = ScalerParams.fitSeries(plan, global, sample);
+    assertEquals(new ColumnScale(2.0, 1.0, 2, null), own.get("x"));
+    assertEquals(100, own.get("y").center());
+    assertEquals(10, own.get("y").scale());
+    assertEquals("global scaler: no training values of this column in this series", own.get("y").fallback());
+    assertEquals(-1, own.get("z").center());
+    assertEquals(0.5, own.get("z").scale());
+    assertEquals(2, own.get("z").sampled(), "the series' own sample size");
+    assertEquals("global scaler: zero spread in this series' training sample", own.get("z").fallback());
+
+    Map<String, ColumnScale> late = ScalerParams.fitSeries(plan, global, null); // starts after train_end
+    for (String c : List.of("x", "y", "z")) {
+      assertEquals(global.get(c).center(), late.get(c).center());
+      assertEquals(global.get(c).scale(), late.get(c).scale());
+      assertEquals("global scaler: no training rows in this series", late.get(c).fallback());
+    }
+    ScalerParams params = new ScalerParams(global, new java.util.TreeMap<>(Map.of("a", own, "b", late,
+        "c", Map.of("x", global.get("x")))));
+    String summary = params.fallbackSummary(1);
+    assertTrue(summary.startsWith("2 of 3 series use the global scaler"), summary);
+    assertTrue(summary.contains("a [y, z]"), summary);
+    assertNull(new ScalerParams(global, Map.of("c", Map.of("x", global.get("x")))).fallbackSummary(3));
   }
 
   @Test
