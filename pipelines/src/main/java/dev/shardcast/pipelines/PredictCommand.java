@@ -38,10 +38,11 @@ public final class PredictCommand implements Callable<Integer> {
       JobConfig.Source first = in.sources().get(0);
       serving = new JobConfig.Input(null, in.format(), in.seriesKey(), in.timestamp(), in.frequency(), in.columns(),
           in.chunkPoints(), in.eventBucket(), in.sampleSeries(),
-          java.util.List.of(new JobConfig.Source(first.name(), path, first.format(), first.columns(), first.units())));
+          java.util.List.of(new JobConfig.Source(first.name(), path, first.format(), first.columns(), first.units())),
+          in.duplicates());
     } else {
       serving = new JobConfig.Input(path, in.format(), in.seriesKey(), in.timestamp(), in.frequency(), in.columns(),
-          in.chunkPoints(), in.eventBucket(), in.sampleSeries(), in.sources());
+          in.chunkPoints(), in.eventBucket(), in.sampleSeries(), in.sources(), in.duplicates());
     }
     return new JobConfig(c.name(), serving, c.windowing(), c.gaps(), c.split(), c.scaler(), c.shards(), c.runner(),
         c.train(), c.quality());

@@ -38,6 +38,14 @@ public final class PrepareCommand implements Callable<Integer> {
     sb.append(String.format("  rows read         %,d (%,d files)%n", c.getOrDefault("rows_read", 0L), c.getOrDefault("files_read", 0L)));
     sb.append(String.format("  rows in windows   %,d%n", c.getOrDefault("rows_windowed", 0L)));
     sb.append(String.format("  rows unused       %,d (in no window: gaps, short series, after the last split)%n", c.getOrDefault("rows_unused", 0L)));
+    if (c.containsKey("rows_merged")) {
+      sb.append(String.format("  rows merged       %,d (input.duplicates: folded into another row of their timestamp)%n",
+          c.get("rows_merged")));
+    }
+    if (c.getOrDefault("events_sharing_timestamp", 0L) > 0) {
+      sb.append(String.format("  tied events       %,d (kept: events of a series that share a timestamp, in file order)%n",
+          c.get("events_sharing_timestamp")));
+    }
     sb.append(String.format("  rows quarantined  %,d %s%n", c.getOrDefault("rows_quarantined", 0L), m.quarantine().byReason()));
     if (c.containsKey("rows_not_sampled")) {
       sb.append(String.format("  rows not sampled  %,d (smoke mode: other series)%n", c.get("rows_not_sampled")));

@@ -85,6 +85,7 @@ public final class PreparePipeline {
       PCollectionTuple ranked = chunks.apply("RankEvents", new RankEvents(plan));
       chunks = ranked.get(RankEvents.CHUNKS);
       quarantine.add(ranked.get(RankEvents.QUARANTINE));
+      counts.add(ranked.get(RankEvents.COUNTS));
     }
 
     PCollectionTuple windowed = chunks.apply("WindowSeries", new WindowSeries(plan, scaleView));

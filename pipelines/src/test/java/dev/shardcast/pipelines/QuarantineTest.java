@@ -32,8 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * A (m1..m12): a = 10 11 12 13 __ 15 16 17 18 19 20 21   (m5 empty -> filled 13)
  *              b = 100 .. 111
- *   windows s = 1..8 (s+4 <= 12), all valid; forecast month s+3:
- *     s=1..5 -> fc m4..m8 < m9 -> train (5); s=6,7 -> fc m9,m10 -> val (2); s=8 -> fc m11 -> test (1)
+ *   windows s = 1..8 (s+4 <= 12), all valid; forecast months s+3, s+4:
+ *     s=1..4 -> fc up to m8 < m9 -> train (4); s=5 -> fc m8,m9 straddles train_end;
+ *     s=6 -> fc m9,m10 -> val (1); s=7 -> fc m10,m11 straddles val_end; s=8 -> fc m11,m12 -> test (1)
  *   rows windowed: all 12.
  * B (m1..m12): m4 two conflicting rows, m7 three identical rows -> all 5 quarantined, months missing;
  *              an off-grid row 2021-05-15; m8 has b empty.
@@ -41,11 +42,11 @@ import org.junit.jupiter.api.io.TempDir;
  *              b = 50 51 52 [52] 54 55 [55] __ 58 59 60 61 (m8: last b at m6, 2 > max_fill -> missing)
  *   s=1: past 1-3, fut a 4,5 ok -> train      s=2: past 2-4, fut 5,6 ok -> train
  *   s=3: past 3-5, fut 6,7 ok -> train        s=4: past 4-6, fut a 7,8 ok (b8 not needed) -> train
- *   s=5: past 5-7, fut a 8,9 ok -> train      s=6,7,8: b8 in the past -> invalid
+ *   s=5: past 5-7, fut a 8,9 ok -> straddles  s=6,7,8: b8 in the past -> invalid
  *   rows windowed: months 1..9 with a row: 1,2,3,5,6,8,9 = 7; unused: 10,11,12 = 3.
  * "Dallas, TX" (quoted key, m1..m3): 3 points < span 5 -> short series, 3 rows unused.
  *
- * windows: train 10 (A 5 + B 5) -> batches 4,4,2; val 2; test 1.
+ * windows: train 8 (A 4 + B 4) -> batches 4,4; val 1; test 1; straddling 3 (their rows still windowed).
  * rows: 38 read = 19 windowed + 6 unused + 13 quarantined.
  * </pre>
  */
@@ -219,15 +220,16 @@ class QuarantineTest {
     expected.put("quarantined.duplicate_timestamp", 5L);
     expected.put("series", 3L);
     expected.put("short_series", 1L);
-    expected.put("windows_train", 10L);
-    expected.put("windows_val", 2L);
+    expected.put("windows_train", 8L);
+    expected.put("windows_val", 1L);
     expected.put("windows_test", 1L);
+    expected.put("windows_straddling", 3L);
     expected.forEach((k, v) -> assertEquals(v, ItSupport.count(m, k), k));
     assertEquals(ItSupport.count(m, "rows_read"), ItSupport.count(m, "rows_windowed") + ItSupport.count(m, "rows_unused")
         + ItSupport.count(m, "rows_quarantined"));
     assertEquals(13, m.path("quarantine").path("rows").asLong());
     assertEquals(5, m.path("quarantine").path("by_reason").path("duplicate_timestamp").asLong());
-    long[][] shardRows = {{4, 4, 2}, {2}, {1}};
+    long[][] shardRows = {{4, 4}, {1}, {1}};
     for (int s = 0; s < SPLITS.length; s++) {
       JsonNode shards = m.path("splits").path(SPLITS[s]).path("shards");
       assertEquals(shardRows[s].length, shards.size(), SPLITS[s]);
@@ -257,7 +259,7 @@ class QuarantineTest {
   @Test
   void shardsHoldTheExpectedWindowsWithTheirValuesAndMasks() throws Exception {
     String[][] expected = {
-        {"A|1", "A|2", "A|3", "A|4", "A|5", "B|1", "B|2", "B|3", "B|4", "B|5"}, {"A|6", "A|7"}, {"A|8"}};
+        {"A|1", "A|2", "A|3", "A|4", "B|1", "B|2", "B|3", "B|4"}, {"A|6"}, {"A|8"}};
     JsonNode g = ItSupport.manifest(out).path("scaler").path("global");
     double[][] params = {{g.path("a").path("center").asDouble(), g.path("a").path("scale").asDouble()},
         {g.path("b").path("center").asDouble(), g.path("b").path("scale").asDouble()}};

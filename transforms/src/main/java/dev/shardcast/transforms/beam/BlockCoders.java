@@ -87,6 +87,7 @@ public final class BlockCoders {
       }
       writeLongs(out, b.windowStart);
       writeLongs(out, b.forecastStart);
+      writeLongs(out, b.startStep);
       writeLongs(out, b.order);
       writeFloats(out, b.past);
       writeFloats(out, b.future);
@@ -123,6 +124,7 @@ public final class BlockCoders {
       }
       long[] windowStart = readLongs(in);
       long[] forecastStart = readLongs(in);
+      long[] startStep = readLongs(in);
       long[] order = readLongs(in);
       float[] past = readFloats(in);
       float[] future = readFloats(in);
@@ -141,8 +143,8 @@ public final class BlockCoders {
           sources[k] = in.readUTF();
         }
       }
-      return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, past,
-          future, pastFilled, futureFilled, order, sources);
+      return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, startStep,
+          past, future, pastFilled, futureFilled, order, sources);
     }
   }
 

@@ -32,13 +32,16 @@ import org.apache.beam.sdk.values.TupleTagList;
 /**
  * For {@code frequency: none}: turns each event's time into its rank in its series, so irregular
  * sequences are windowed over consecutive events by the same chunked code as regular grids. Events
- * arrive in time buckets; each bucket is sorted (equal timestamps are duplicates and are
- * quarantined), bucket sizes give each bucket's first rank, and rows are re-routed to step chunks.
+ * arrive in time buckets; each bucket is sorted by (timestamp, source file, line): events that share
+ * a timestamp are all kept, in that order (see {@link ConflictResolver#resolveEvents}); bucket sizes
+ * give each bucket's first rank, and rows are re-routed to step chunks.
  */
 public final class RankEvents
     extends PTransform<PCollection<KV<KV<String, Long>, RowChunk>>, PCollectionTuple> {
   public static final TupleTag<KV<KV<String, Long>, RowChunk>> CHUNKS = new TupleTag<>() {};
   public static final TupleTag<KV<String, String>> QUARANTINE = new TupleTag<>() {};
+  /** events_sharing_timestamp: events kept although another event of their series has their time. */
+  public static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>() {};
   private static final TupleTag<KV<KV<String, Long>, RowChunk>> SORTED = new TupleTag<>() {};
   private static final TupleTag<KV<String, KV<Long, Long>>> BUCKET_SIZES = new TupleTag<>() {};
   private static final TupleTag<RowChunk> SORTED_ROWS = new TupleTag<>() {};
@@ -58,7 +61,8 @@ public final class RankEvents
         buckets
             .apply("GroupEventBuckets", GroupByKey.create())
             .apply("SortEvents", ParDo.of(new SortFn(plan))
-                .withOutputTags(SORTED, TupleTagList.of(BUCKET_SIZES).and(QUARANTINE)));
+                .withOutputTags(SORTED, TupleTagList.of(BUCKET_SIZES).and(QUARANTINE).and(COUNTS)));
+    sorted.get(COUNTS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
     sorted.get(SORTED).setCoder(chunkCoder);
     sorted.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     PCollection<KV<KV<String, Long>, Long>> firstRanks =
@@ -74,7 +78,7 @@ public final class RankEvents
             .apply("JoinFirstRanks", CoGroupByKey.create())
             .apply("AssignRanks", ParDo.of(new AssignFn(plan)))
             .setCoder(chunkCoder);
-    return PCollectionTuple.of(CHUNKS, ranked).and(QUARANTINE, sorted.get(QUARANTINE));
+    return PCollectionTuple.of(CHUNKS, ranked).and(QUARANTINE, sorted.get(QUARANTINE)).and(COUNTS, sorted.get(COUNTS));
   }
 
   static final class SortFn extends DoFn<KV<KV<String, Long>, Iterable<RowChunk>>, KV<KV<String, Long>, RowChunk>> {
@@ -98,6 +102,7 @@ public final class RankEvents
           .thenComparing(r -> r.chunk().sourceOf(r.row()))
           .thenComparingLong(r -> r.chunk().lines[r.row()]));
       RowChunk.Builder kept = null;
+      long tied = 0;
       double[] values = new double[plan.valueColumns().size()];
       int i = 0;
       while (i < rows.size()) {
@@ -106,18 +111,19 @@ public final class RankEvents
         while (j < rows.size() && time(rows.get(j)) == t) {
           j++;
         }
-        ChunkWindower.RowRef r = rows.get(i);
+        List<ChunkWindower.RowRef> atTime = rows.subList(i, j);
         if (j - i > 1) {
           var unified = plan.config().quality() == null ? null : plan.config().quality().unified();
-          ConflictResolver.Resolution res = ConflictResolver.resolve(rows.subList(i, j),
+          ConflictResolver.EventTie tie = ConflictResolver.resolveEvents(atTime,
               unified == null ? null : unified.onConflict(), unified == null ? null : unified.prefer());
-          for (ChunkWindower.Rejected d : res.rejected()) {
+          for (ChunkWindower.Rejected d : tie.rejected()) {
             QuarantineRecord q = WindowSeries.rejected(plan, d);
             out.get(QUARANTINE).output(KV.of(q.sortKey(), q.toJson()));
           }
-          r = res.kept();
+          atTime = tie.kept();
+          tied += atTime.size() > 1 ? atTime.size() : 0;
         }
-        if (r != null) {
+        for (ChunkWindower.RowRef r : atTime) {
           if (kept == null) {
             kept = new RowChunk.Builder(series, r.chunk().sourceOf(r.row()), r.chunk().originOf(r.row()), values.length);
           }
@@ -127,6 +133,7 @@ public final class RankEvents
         }
         i = j;
       }
+      out.get(COUNTS).output(KV.of("events_sharing_timestamp", tied));
       long size = kept == null ? 0 : kept.size();
       out.get(BUCKET_SIZES).output(KV.of(series, KV.of(bucket, size)));
       if (kept != null) {

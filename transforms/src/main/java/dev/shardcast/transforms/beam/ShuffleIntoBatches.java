@@ -97,7 +97,7 @@ public final class ShuffleIntoBatches
       Map<Integer, List<Integer>> byRange = new HashMap<>();
       long[] keys = new long[b.size];
       for (int w = 0; w < b.size; w++) {
-        keys[w] = BatchLayout.shuffleKey(seed, split, b.series[w], b.windowStart[w]);
+        keys[w] = BatchLayout.shuffleKey(seed, split, b.series[w], b.startStep[w]);
         byRange.computeIfAbsent(BatchLayout.rangeOf(keys[w], ranges), r -> new ArrayList<>()).add(w);
       }
       b = b.withOrder(keys);

@@ -201,6 +201,10 @@ public final class WindowSeries
       out.get(COUNTS).output(KV.of("rows_windowed", r.rowsWindowed));
       out.get(COUNTS).output(KV.of("rows_unused", r.rowsUnused));
       out.get(COUNTS).output(KV.of("windows_straddling", r.windowsStraddling));
+      if (r.rowsMerged > 0) {
+        out.get(COUNTS).output(KV.of("rows_merged", r.rowsMerged));
+        out.get(COUNTS).output(KV.of("duplicates." + plan.config().input().duplicates().yaml() + ".timestamps", r.stepsMerged));
+      }
       long done = DONE.incrementAndGet();
       if (done % 1000 == 0) {
         LOG.info("windowed {} series chunks so far", done);

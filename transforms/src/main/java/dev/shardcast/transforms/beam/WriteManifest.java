@@ -92,10 +92,11 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
       Map<String, ShardManifest.Split> splits = splits(c.sideInput(in.shards()), counts);
       long read = counts.getOrDefault("rows_read", 0L);
       long accounted = counts.getOrDefault("rows_windowed", 0L) + counts.getOrDefault("rows_unused", 0L)
-          + counts.getOrDefault("rows_quarantined", 0L) + counts.getOrDefault("rows_not_sampled", 0L);
+          + counts.getOrDefault("rows_merged", 0L) + counts.getOrDefault("rows_quarantined", 0L)
+          + counts.getOrDefault("rows_not_sampled", 0L);
       if (read != accounted) {
         throw new IllegalStateException("row counts do not reconcile: " + read + " rows read, but windowed + unused + "
-            + "quarantined (+ not sampled) = " + accounted + " " + counts + "; no manifest written");
+            + "merged + quarantined (+ not sampled) = " + accounted + " " + counts + "; no manifest written");
       }
       for (JobConfig.Source source : plan.sources()) {
         String k = "source." + source.name() + ".";

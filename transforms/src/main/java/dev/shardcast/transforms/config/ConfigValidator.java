@@ -25,7 +25,11 @@ final class ConfigValidator {
     JobConfig.Timestamp ts = require(in.timestamp(), "input.timestamp");
     require(ts.column(), "input.timestamp.column");
     new TimestampParser(require(ts.format(), "input.timestamp.format"));
-    Frequency.parse(require(in.frequency(), "input.frequency"));
+    Frequency frequency = Frequency.parse(require(in.frequency(), "input.frequency"));
+    if (!frequency.isRegular() && require(in.duplicates(), "input.duplicates") != JobConfig.DuplicatePolicy.QUARANTINE) {
+      throw new ConfigException("config key 'input.duplicates' (" + in.duplicates().yaml() + ") applies to regular grids; "
+          + "with input.frequency none, events that share a timestamp are all kept, ordered by file and line");
+    }
     positive(require(in.chunkPoints(), "input.chunk_points"), "input.chunk_points");
     if (Frequency.parse(require(in.eventBucket(), "input.event_bucket"), "input.event_bucket").fixedMillis() <= 0) {
       throw new ConfigException("config key 'input.event_bucket' must be a fixed duration such as 6h or 1d, got '"

@@ -31,7 +31,8 @@ public record JobConfig(
       Long chunkPoints,
       String eventBucket,
       Integer sampleSeries,
-      List<Source> sources)
+      List<Source> sources,
+      DuplicatePolicy duplicates)
       implements Serializable {}
 
   /**
@@ -176,6 +177,24 @@ public record JobConfig(
     NONE,
     FFILL,
     ZERO;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  /**
+   * Several rows of one series at one step of a regular grid, from one source: quarantine them all
+   * (which one is right cannot be known), or fold them into one row: the first or last by (source
+   * file, line), or the column-wise mean or sum of their non-empty cells.
+   */
+  public enum DuplicatePolicy {
+    QUARANTINE,
+    FIRST,
+    LAST,
+    MEAN,
+    SUM;
 
     @JsonValue
     public String yaml() {

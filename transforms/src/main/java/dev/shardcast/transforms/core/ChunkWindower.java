@@ -35,6 +35,10 @@ public final class ChunkWindower {
     public long rowsOwned;
     public long rowsWindowed;
     public long rowsUnused;
+    /** Owned rows folded into another row of their step by {@code input.duplicates} (used, not windowed). */
+    public long rowsMerged;
+    /** Owned steps where the duplicates policy folded several rows into one. */
+    public long stepsMerged;
     /** Owned window starts whose forecast crosses a split cut-off (written to no split). */
     public long windowsStraddling;
     public SampleBlock trainSample;
@@ -115,17 +119,29 @@ public final class ChunkWindower {
       }
     }
     var unified = plan.config().quality() == null ? null : plan.config().quality().unified();
+    java.util.Map<Integer, double[]> combined = new java.util.HashMap<>(); // slot -> values a policy computed
     for (java.util.Map.Entry<Integer, List<RowRef>> e : collided.entrySet()) {
       int p = e.getKey();
       ConflictResolver.Resolution res = ConflictResolver.resolve(e.getValue(),
-          unified == null ? null : unified.onConflict(), unified == null ? null : unified.prefer());
+          unified == null ? null : unified.onConflict(), unified == null ? null : unified.prefer(),
+          plan.config().input().duplicates());
       if (res.kept() != null) {
         slotChunk[p] = indexOf(rows, res.kept().chunk());
         slotRow[p] = res.kept().row();
+        if (res.keptValues() != null) {
+          combined.put(p, res.keptValues());
+        }
       }
       long step = lo + p;
       if (step >= ownLo && step < ownHi) {
         result.rejected.addAll(res.rejected());
+        for (RowRef m : res.merged()) {
+          result.rowsMerged++;
+          result.usedByOrigin.merge(m.chunk().originOf(m.row()), 1L, Long::sum);
+        }
+        if (!res.merged().isEmpty()) {
+          result.stepsMerged++;
+        }
       }
     }
 
@@ -143,8 +159,9 @@ public final class ChunkWindower {
           slotOrigin[p] = rc.originOf(slotRow[p]);
         }
         int r = slotRow[p];
+        double[] folded = combined.get(p);
         for (int j = 0; j < width; j++) {
-          values[j][p] = rc.values[r * width + j];
+          values[j][p] = folded != null ? folded[j] : rc.values[r * width + j];
         }
         times[p] = rc.times[r];
       } else {
@@ -212,17 +229,18 @@ public final class ChunkWindower {
       }
       if (times[p] < plan.trainEnd()) {
         RowChunk rc = rows.get(slotChunk[p]);
-        System.arraycopy(rc.values, slotRow[p] * width, rowValues, 0, width);
+        double[] folded = combined.get(p);
+        System.arraycopy(folded != null ? folded : rc.values, folded != null ? 0 : slotRow[p] * width, rowValues, 0, width);
         sample.offer(SeededHash.of(plan.seed(), series, step), rowValues, 0);
       }
     }
-    result.rowsOwned += result.rejected.size();
+    result.rowsOwned += result.rejected.size() + result.rowsMerged;
     result.trainSample = sample.build();
 
     for (int split = 0; split < JobPlan.SPLITS.length; split++) {
       List<Integer> ps = starts.get(split);
       if (!ps.isEmpty()) {
-        result.windows[split] = extract(plan, series, ps, values, filled, times, slotOrigin);
+        result.windows[split] = extract(plan, series, ps, values, filled, times, slotOrigin, lo);
       }
     }
     return result;
@@ -282,7 +300,7 @@ public final class ChunkWindower {
   }
 
   private static WindowBlock extract(JobPlan plan, String series, List<Integer> positions, double[][] values,
-      boolean[][] filled, long[] times, String[] slotOrigin) {
+      boolean[][] filled, long[] times, String[] slotOrigin, long lo) {
     WindowSpec spec = plan.window();
     int[] in = plan.inputIndex();
     int[] tg = plan.targetIndex();
@@ -296,6 +314,7 @@ public final class ChunkWindower {
         b.sources[w] = lineage(slotOrigin, p, p + spec.span());
       }
       b.windowStart[w] = times[p];
+      b.startStep[w] = lo + p;
       b.forecastStart[w] = times[f];
       for (int c = 0; c < in.length; c++) {
         int base = (w * in.length + c) * spec.past();

@@ -9,7 +9,9 @@ import java.util.stream.IntStream;
  * A batch of windows, column-wise. Window {@code w}'s past value of input column {@code c} at offset
  * {@code t} is {@code past[(w * inputs + c) * pastLen + t]}; future targets likewise. The fill masks
  * (1 = the point was filled by the gap policy) are present only when the job fills gaps. {@code order}
- * carries the shuffle key, and later the window's rank in its split.
+ * carries the shuffle key, and later the window's rank in its split. {@code startStep} is the
+ * window's first step in its series (grid step, or event rank with {@code frequency: none}): unlike
+ * the start time it is unique per series even when events share a timestamp.
  */
 public final class WindowBlock implements java.io.Serializable {
   public final int size;
@@ -20,6 +22,7 @@ public final class WindowBlock implements java.io.Serializable {
   public final String[] series;
   public final long[] windowStart;
   public final long[] forecastStart;
+  public final long[] startStep;
   public final float[] past;
   public final float[] future;
   public final byte[] pastFilled; // null when the job does not fill gaps
@@ -29,14 +32,7 @@ public final class WindowBlock implements java.io.Serializable {
   public final String[] sources;
 
   public WindowBlock(int size, int inputs, int pastLen, int targets, int futureLen, String[] series,
-      long[] windowStart, long[] forecastStart, float[] past, float[] future, byte[] pastFilled,
-      byte[] futureFilled, long[] order) {
-    this(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, past, future, pastFilled,
-        futureFilled, order, null);
-  }
-
-  public WindowBlock(int size, int inputs, int pastLen, int targets, int futureLen, String[] series,
-      long[] windowStart, long[] forecastStart, float[] past, float[] future, byte[] pastFilled,
+      long[] windowStart, long[] forecastStart, long[] startStep, float[] past, float[] future, byte[] pastFilled,
       byte[] futureFilled, long[] order, String[] sources) {
     this.sources = sources;
     this.size = size;
@@ -47,6 +43,7 @@ public final class WindowBlock implements java.io.Serializable {
     this.series = series;
     this.windowStart = windowStart;
     this.forecastStart = forecastStart;
+    this.startStep = startStep;
     this.past = past;
     this.future = future;
     this.pastFilled = pastFilled;
@@ -64,7 +61,7 @@ public final class WindowBlock implements java.io.Serializable {
     int p = size * inputs * pastLen;
     int f = size * targets * futureLen;
     return new WindowBlock(size, inputs, pastLen, targets, futureLen, new String[size], new long[size],
-        new long[size], new float[p], new float[f], masks ? new byte[p] : null, masks ? new byte[f] : null,
+        new long[size], new long[size], new float[p], new float[f], masks ? new byte[p] : null, masks ? new byte[f] : null,
         new long[size], lineage ? new String[size] : null);
   }
 
@@ -89,6 +86,7 @@ public final class WindowBlock implements java.io.Serializable {
     series[to] = src.series[from];
     windowStart[to] = src.windowStart[from];
     forecastStart[to] = src.forecastStart[from];
+    startStep[to] = src.startStep[from];
     order[to] = src.order[from];
     if (sources != null) {
       sources[to] = src.sources[from];
@@ -105,14 +103,14 @@ public final class WindowBlock implements java.io.Serializable {
 
   /** The same windows with other order keys (blocks are values: never mutated once emitted). */
   public WindowBlock withOrder(long[] newOrder) {
-    return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, past, future,
-        pastFilled, futureFilled, newOrder, sources);
+    return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, startStep,
+        past, future, pastFilled, futureFilled, newOrder, sources);
   }
 
   /** The same windows with other values. */
   public WindowBlock withValues(float[] newPast, float[] newFuture) {
-    return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, newPast,
-        newFuture, pastFilled, futureFilled, order, sources);
+    return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, startStep,
+        newPast, newFuture, pastFilled, futureFilled, order, sources);
   }
 
   /** The windows at {@code indexes}, in that order. */
@@ -142,14 +140,14 @@ public final class WindowBlock implements java.io.Serializable {
   }
 
   /**
-   * Sorted by {@code order}, ties by series then window start: a total order on the windows
+   * Sorted by {@code order}, ties by series then start step: a total order on the windows
    * themselves, so the result does not depend on the order the blocks arrived in.
    */
   public WindowBlock sortedByOrder() {
     Comparator<Integer> cmp =
         Comparator.<Integer>comparingLong(i -> order[i])
             .thenComparing(i -> series[i])
-            .thenComparingLong(i -> windowStart[i]);
+            .thenComparingLong(i -> startStep[i]);
     int[] idx = IntStream.range(0, size).boxed().sorted(cmp).mapToInt(Integer::intValue).toArray();
     return select(idx);
   }

@@ -29,7 +29,13 @@ public final class BuiltinRules {
     if (plan.frequency().isRegular()) {
       out.add(rule(QuarantineRecord.OFF_FREQUENCY, "valid", ts, "on the " + plan.frequency() + " grid"));
     }
-    out.add(rule(QuarantineRecord.DUPLICATE_TIMESTAMP, "valid", key + "," + ts, "(series, timestamp) unique"));
+    if (plan.frequency().isRegular()) {
+      var policy = plan.config().input().duplicates();
+      out.add(rule(QuarantineRecord.DUPLICATE_TIMESTAMP, "valid", key + "," + ts, policy == null
+          || policy == dev.shardcast.transforms.config.JobConfig.DuplicatePolicy.QUARANTINE
+          ? "(series, timestamp) unique" : "(series, timestamp) unique after input.duplicates: " + policy.yaml()
+          + " folds a source's copies into one row"));
+    }
     if (plan.sources().size() > 1) {
       out.add(rule(UNIFIED_CONFLICT, "unified", key + "," + ts,
           "sources agree on shared (series, timestamp); policy " + plan.config().quality().unified().onConflict().yaml()));

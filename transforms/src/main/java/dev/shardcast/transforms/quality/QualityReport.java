@@ -42,7 +42,17 @@ public record QualityReport(
   public static final String FAIL = "fail";
 
   /** Row accounting: read = used + quarantined (+ not_sampled in smoke mode). */
-  public record Rows(long read, long used, long quarantined, long notSampled) {}
+  /**
+   * @param used rows the run used, {@code merged} included
+   * @param merged rows folded into another row of their (series, timestamp) by {@code input.duplicates}; null when none
+   * @param duplicates the {@code input.duplicates} policy that merged them; null when none
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record Rows(long read, long used, long quarantined, long notSampled, Long merged, String duplicates) {
+    public Rows(long read, long used, long quarantined, long notSampled) {
+      this(read, used, quarantined, notSampled, null, null);
+    }
+  }
 
   /**
    * One rule's outcome. {@code kind} is the VACUUM letter it belongs to (valid, accurate, consistent,

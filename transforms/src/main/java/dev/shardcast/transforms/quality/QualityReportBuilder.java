@@ -40,7 +40,8 @@ public final class QualityReportBuilder {
     long read = counts.getOrDefault("rows_read", 0L);
     long quarantined = counts.getOrDefault("rows_quarantined", 0L);
     long used = counts.containsKey("rows_used") ? counts.get("rows_used")
-        : counts.getOrDefault("rows_windowed", 0L) + counts.getOrDefault("rows_unused", 0L);
+        : counts.getOrDefault("rows_windowed", 0L) + counts.getOrDefault("rows_unused", 0L)
+            + counts.getOrDefault("rows_merged", 0L);
     long notSampled = counts.getOrDefault("rows_not_sampled", 0L);
     boolean fail = false;
     boolean warn = quarantined > 0;
@@ -124,7 +125,8 @@ public final class QualityReportBuilder {
     String verdict = fail ? QualityReport.FAIL : warn ? QualityReport.WARN : QualityReport.PASS;
     reasons.addAll(notes);
     return new QualityReport(QualityReport.FORMAT_VERSION, cfg.name(), ConfigLoader.hash(cfg), in.startedAt(),
-        Instant.now().toString(), verdict, reasons, new QualityReport.Rows(read, used, quarantined, notSampled),
+        Instant.now().toString(), verdict, reasons, new QualityReport.Rows(read, used, quarantined, notSampled,
+            counts.get("rows_merged"), counts.containsKey("rows_merged") ? cfg.input().duplicates().yaml() : null),
         sources, results, stats, in.baselinePath(), drift,
         new QualityReport.QuarantineFiles("quarantine/rows.jsonl", QuarantineParquet.PATH, quarantined, byReason));
   }

@@ -96,6 +96,9 @@ public final class QualityReportHtml {
     rowBox(h, "used", rows == null ? null : rows.used());
     rowBox(h, "quarantined", rows == null ? null : rows.quarantined());
     rowBox(h, "not sampled", rows == null ? null : rows.notSampled());
+    if (rows != null && rows.merged() != null) {
+      rowBox(h, "merged (duplicates: " + esc(rows.duplicates()) + ")", rows.merged());
+    }
     h.append("</dl>\n</section>\n");
 
     sources(h, r.sources());

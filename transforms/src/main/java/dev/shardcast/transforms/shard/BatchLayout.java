@@ -3,8 +3,10 @@ package dev.shardcast.transforms.shard;
 import dev.shardcast.transforms.core.SeededHash;
 
 /**
- * How the windows of a split become batches. Each window gets a seeded shuffle key; windows are
- * ranked by it (ties by series and start), and batch {@code b} holds ranks {@code [b*B, (b+1)*B)}.
+ * How the windows of a split become batches. Each window gets a seeded shuffle key from its identity
+ * (series and start step: the grid step, or the event rank with frequency none, unique even when
+ * events share a timestamp); windows are ranked by it (ties by series and start step), and batch
+ * {@code b} holds ranks {@code [b*B, (b+1)*B)}.
  * To rank without one global sort, the key space is cut into equal ranges, each sorted on its own;
  * a range's first rank is the number of windows in the ranges before it.
  */
@@ -14,8 +16,8 @@ public final class BatchLayout {
 
   private BatchLayout() {}
 
-  public static long shuffleKey(long seed, int split, String series, long windowStart) {
-    return SeededHash.of(seed * 31 + split, series, windowStart);
+  public static long shuffleKey(long seed, int split, String series, long startStep) {
+    return SeededHash.of(seed * 31 + split, series, startStep);
   }
 
   public static int rangeCount(long windowsInSplit) {

@@ -284,6 +284,26 @@ class ChunkWindowerTest {
   }
 
   @Test
+  void aDuplicatesPolicyFoldsTheCopiesIntoOneRow() {
+    List<Row> rows = dense(D0, 30, 3); // day 10's row is line 12, x = 10
+    rows.add(new Row(D0 + 10, 100, new double[] {-4, -5, -6}));
+    rows.add(new Row(D0 + 10, 101, new double[] {30, 5, 6}));
+    ChunkWindower.Result mean = windowAll(trainOnly("input.duplicates=mean"), "s", rows);
+    assertTrue(mean.rejected.isEmpty(), "nothing quarantined: " + mean.rejected);
+    assertEquals(range(0, 25), starts(mean), "day 10 is on the grid again");
+    assertArrayEquals(new float[] {8, 9, 12}, past(mean.windows[0], 8, 0), "x on day 10: mean of 10, -4, 30");
+    assertEquals(2, mean.rowsMerged);
+    assertEquals(1, mean.stepsMerged);
+    assertEquals(32, mean.rowsOwned);
+    assertEquals(32, mean.rowsWindowed + mean.rowsUnused + mean.rowsMerged, "every row accounted for");
+
+    ChunkWindower.Result last = windowAll(trainOnly("input.duplicates=last"), "s", rows);
+    assertArrayEquals(new float[] {8, 9, 30}, past(last.windows[0], 8, 0), "line 101 is the last copy");
+    ChunkWindower.Result sum = windowAll(trainOnly("input.duplicates=sum"), "s", rows);
+    assertArrayEquals(new float[] {8, 9, 36}, past(sum.windows[0], 8, 0));
+  }
+
+  @Test
   void monthlyGridFilledPointsGetTheirMonthStart() {
     JobPlan plan = TestJobs.plan("input.frequency=1M", "gaps.policy=ffill", "gaps.max_fill=1",
         "split.train_end=2000-06-01", "split.val_end=2000-09-01");
