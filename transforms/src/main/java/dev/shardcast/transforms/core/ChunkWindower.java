@@ -14,8 +14,6 @@ import java.util.List;
  * at least one window, and samples training rows for the scaler fit.
  */
 public final class ChunkWindower {
-  private static final int MISSING = -1;
-  private static final int DUPLICATE = -2;
 
   private ChunkWindower() {}
 
@@ -78,97 +76,20 @@ public final class ChunkWindower {
     int n = (int) Math.max(0, hi - lo);
     Result result = new Result();
 
-    // 1. Rows onto the dense grid. Several rows at one step: a duplicate or a cross-source conflict,
-    // settled by ConflictResolver. A row failing an error scale check stays off the grid.
-    int[] slotChunk = new int[n];
-    int[] slotRow = new int[n];
-    Arrays.fill(slotChunk, MISSING);
-    java.util.Map<Integer, List<RowRef>> collided = new java.util.TreeMap<>();
-    if (scale != null) {
-      result.scaleChecked = new long[scale.size()];
-      result.scaleFailed = new long[scale.size()];
+    // 1-2. Rows onto the dense grid (scale check, duplicates, conflicts), values, times, gap fill.
+    SeriesGrid grid = SeriesGrid.place(plan, lo, hi, ownLo, ownHi, rows, scale);
+    result.rejected.addAll(grid.rejected);
+    for (RowRef m : grid.merged) {
+      result.rowsMerged++;
+      result.usedByOrigin.merge(m.chunk().originOf(m.row()), 1L, Long::sum);
     }
-    for (int ci = 0; ci < rows.size(); ci++) {
-      RowChunk rc = rows.get(ci);
-      for (int r = 0; r < rc.size; r++) {
-        long step = rc.steps[r];
-        if (step < lo || step >= hi) {
-          continue;
-        }
-        boolean owned = step >= ownLo && step < ownHi;
-        if (scale != null) {
-          String failed = scale.test(rc, r, owned, result.scaleChecked, result.scaleFailed);
-          if (failed != null) {
-            if (owned) {
-              int cut = failed.indexOf('\u0000');
-              result.rejected.add(new Rejected(new RowRef(rc, r), failed.substring(0, cut), failed.substring(cut + 1)));
-            }
-            continue;
-          }
-        }
-        int p = (int) (step - lo);
-        if (slotChunk[p] == MISSING) {
-          slotChunk[p] = ci;
-          slotRow[p] = r;
-          continue;
-        }
-        int first = p;
-        collided.computeIfAbsent(p, k -> new ArrayList<>(List.of(new RowRef(rows.get(slotChunk[first]), slotRow[first]))))
-            .add(new RowRef(rc, r));
-        slotChunk[p] = DUPLICATE;
-      }
-    }
-    var unified = plan.config().quality() == null ? null : plan.config().quality().unified();
-    java.util.Map<Integer, double[]> combined = new java.util.HashMap<>(); // slot -> values a policy computed
-    for (java.util.Map.Entry<Integer, List<RowRef>> e : collided.entrySet()) {
-      int p = e.getKey();
-      ConflictResolver.Resolution res = ConflictResolver.resolve(e.getValue(),
-          unified == null ? null : unified.onConflict(), unified == null ? null : unified.prefer(),
-          plan.config().input().duplicates());
-      if (res.kept() != null) {
-        slotChunk[p] = indexOf(rows, res.kept().chunk());
-        slotRow[p] = res.kept().row();
-        if (res.keptValues() != null) {
-          combined.put(p, res.keptValues());
-        }
-      }
-      long step = lo + p;
-      if (step >= ownLo && step < ownHi) {
-        result.rejected.addAll(res.rejected());
-        for (RowRef m : res.merged()) {
-          result.rowsMerged++;
-          result.usedByOrigin.merge(m.chunk().originOf(m.row()), 1L, Long::sum);
-        }
-        if (!res.merged().isEmpty()) {
-          result.stepsMerged++;
-        }
-      }
-    }
-
-    // 2. Values and times per grid point; NaN where the row or the cell is missing.
-    double[][] values = new double[width][n];
-    for (double[] col : values) {
-      Arrays.fill(col, Double.NaN);
-    }
-    long[] times = new long[n];
-    String[] slotOrigin = plan.sources().size() > 1 ? new String[n] : null;
-    for (int p = 0; p < n; p++) {
-      if (slotChunk[p] >= 0) {
-        RowChunk rc = rows.get(slotChunk[p]);
-        if (slotOrigin != null) {
-          slotOrigin[p] = rc.originOf(slotRow[p]);
-        }
-        int r = slotRow[p];
-        double[] folded = combined.get(p);
-        for (int j = 0; j < width; j++) {
-          values[j][p] = folded != null ? folded[j] : rc.values[r * width + j];
-        }
-        times[p] = rc.times[r];
-      } else {
-        times[p] = plan.frequency().isRegular() ? plan.frequency().timeOf(lo + p) : Long.MIN_VALUE;
-      }
-    }
-    boolean[][] filled = plan.fillsGaps() ? fill(values, plan.config().gaps().policy(), plan.maxFill()) : null;
+    result.stepsMerged = grid.stepsMerged;
+    result.scaleChecked = grid.scaleChecked;
+    result.scaleFailed = grid.scaleFailed;
+    double[][] values = grid.values;
+    long[] times = grid.times;
+    String[] slotOrigin = grid.origins;
+    boolean[][] filled = grid.filled;
 
     // 3. Valid windows: no missing point among the past inputs or the future targets.
     int[] badPast = missingPrefix(values, plan.inputIndex(), n);
@@ -214,13 +135,14 @@ public final class ChunkWindower {
     for (int p = 0; p < n; p++) {
       covered += coverage[p];
       long step = lo + p;
-      if (step < ownLo || step >= ownHi || slotChunk[p] < 0) {
+      if (step < ownLo || step >= ownHi || !grid.hasRow(p)) {
         continue;
       }
+      RowRef row = grid.row(p);
       result.rowsOwned++;
-      result.usedByOrigin.merge(rows.get(slotChunk[p]).originOf(slotRow[p]), 1L, Long::sum);
+      result.usedByOrigin.merge(row.chunk().originOf(row.row()), 1L, Long::sum);
       if (kept != null) {
-        kept.row(rows.get(slotChunk[p]), slotRow[p]);
+        kept.row(row.chunk(), row.row());
       }
       if (covered > 0) {
         result.rowsWindowed++;
@@ -228,10 +150,7 @@ public final class ChunkWindower {
         result.rowsUnused++;
       }
       if (times[p] < plan.trainEnd()) {
-        RowChunk rc = rows.get(slotChunk[p]);
-        double[] folded = combined.get(p);
-        System.arraycopy(folded != null ? folded : rc.values, folded != null ? 0 : slotRow[p] * width, rowValues, 0, width);
-        sample.offer(SeededHash.of(plan.seed(), series, step), rowValues, 0);
+        sample.offer(SeededHash.of(plan.seed(), series, step), grid.rowValues(p, rowValues), 0);
       }
     }
     result.rowsOwned += result.rejected.size() + result.rowsMerged;
@@ -257,34 +176,9 @@ public final class ChunkWindower {
     return String.join("+", names);
   }
 
-  private static int indexOf(List<RowChunk> rows, RowChunk chunk) {
-    for (int i = 0; i < rows.size(); i++) {
-      if (rows.get(i) == chunk) {
-        return i;
-      }
-    }
-    throw new IllegalStateException("row chunk not in this group");
-  }
-
   /** Pandas-style limited fill: at most maxFill points after the last observation of a column. */
   public static boolean[][] fill(double[][] values, GapPolicy policy, int maxFill) {
-    boolean[][] filled = new boolean[values.length][];
-    for (int j = 0; j < values.length; j++) {
-      double[] col = values[j];
-      filled[j] = new boolean[col.length];
-      int lastObs = -1;
-      double lastValue = 0;
-      for (int p = 0; p < col.length; p++) {
-        if (!Double.isNaN(col[p])) {
-          lastObs = p;
-          lastValue = col[p];
-        } else if (lastObs >= 0 && p - lastObs <= maxFill) {
-          col[p] = policy == GapPolicy.FFILL ? lastValue : 0.0;
-          filled[j][p] = true;
-        }
-      }
-    }
-    return filled;
+    return SeriesGrid.fill(values, policy, maxFill);
   }
 
   private static int[] missingPrefix(double[][] values, int[] columns, int n) {
