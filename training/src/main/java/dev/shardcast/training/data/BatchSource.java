@@ -8,8 +8,8 @@ public interface BatchSource extends AutoCloseable {
   int shardCount(String split);
 
   /**
-   * Batches of {@code split} for {@code epoch}, in the order shuffled from {@code seed + epoch},
-   * starting at position {@code fromShard} of that order (0 for a whole epoch; more when resuming).
+   * Batches of {@code split} for {@code epoch}, in the order {@link ShardOrder} draws from (seed,
+   * epoch), starting at position {@code fromShard} of that order (0 for a whole epoch; more when resuming).
    * The caller closes each batch.
    */
   Iterator<Batch> epoch(String split, long seed, int epoch, int fromShard);

@@ -4,8 +4,9 @@ import dev.shardcast.transforms.core.SeededHash;
 
 /**
  * The shard order of one epoch: a Fisher-Yates shuffle of the positions {@code 0..n-1} (the order
- * of the manifest's shard list) driven by a SplitMix64 generator whose state starts at
- * {@code seed + epoch}.
+ * of the manifest's shard list) driven by a SplitMix64 generator whose start state mixes the seed
+ * and the epoch. Not {@code seed + epoch}: then (seed s, epoch e+1) would read exactly the order of
+ * (seed s+1, epoch e), so runs with neighbouring seeds would share all but one epoch's orders.
  *
  * <p>Why not {@code java.util.Random} or {@code Collections.shuffle}: their algorithms are not part
  * of any contract we control, and a resumed run must see exactly the order the interrupted run saw,
@@ -13,15 +14,19 @@ import dev.shardcast.transforms.core.SeededHash;
  * (n, seed, epoch):
  *
  * <pre>
- *   state = seed + epoch
+ *   state = mix(seed * 0x9e3779b97f4a7c15L + mix(epoch + 0x632be59bd9b4e019L))   // mix = SeededHash.mix
  *   next() = SeededHash.mix(state += 0x9e3779b97f4a7c15L)          // SplitMix64
  *   for i = n-1 down to 1:
  *     j = uniform integer in [0, i] from next() (rejection sampling, no modulo bias)
  *     swap(order[i], order[j])
  * </pre>
+ *
+ * <p>For a fixed epoch, distinct seeds give distinct start states (both steps are bijections), and
+ * for a fixed seed so do distinct epochs; across seeds and epochs states meet only by chance.
  */
 public final class ShardOrder {
   private static final long GOLDEN_GAMMA = 0x9e3779b97f4a7c15L;
+  private static final long EPOCH_OFFSET = 0x632be59bd9b4e019L;
 
   private ShardOrder() {}
 
@@ -34,7 +39,7 @@ public final class ShardOrder {
     for (int i = 0; i < n; i++) {
       order[i] = i;
     }
-    long[] state = {seed + epoch};
+    long[] state = {start(seed, epoch)};
     for (int i = n - 1; i > 0; i--) {
       int j = uniform(state, i + 1);
       int t = order[i];
@@ -42,6 +47,11 @@ public final class ShardOrder {
       order[j] = t;
     }
     return order;
+  }
+
+  /** The generator's start state for (seed, epoch); see the class comment. */
+  static long start(long seed, int epoch) {
+    return SeededHash.mix(seed * GOLDEN_GAMMA + SeededHash.mix(epoch + EPOCH_OFFSET));
   }
 
   /**

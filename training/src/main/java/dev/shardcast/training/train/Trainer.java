@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * and exact resume.
  *
  * <p>Exactness: every source of randomness derives from {@code train.seed} and the global step
- * (init from the seed, each epoch's shard order from seed + epoch, each step's dropout masks from
+ * (init from the seed, each epoch's shard order from (seed, epoch), each step's dropout masks from
  * re-seeding the engine with (seed, step)), and a checkpoint holds all other state, so a run
  * resumed from step k performs the very same float operations as one that never stopped.
  *

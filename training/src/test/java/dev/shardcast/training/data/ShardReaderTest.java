@@ -180,9 +180,11 @@ class ShardReaderTest {
       assertEquals(expected, paths, "batches come in the shard order");
     }
     // Pinned: the order is a documented function of (n, seed, epoch), the same on every JVM. If this
-    // changes, resumed runs would read a different order than the run they resume.
-    assertArrayEquals(new int[] {3, 8, 4, 2, 9, 5, 7, 1, 0, 6}, ShardOrder.of(10, 42, 0));
-    assertArrayEquals(new int[] {2, 5, 4, 9, 6, 1, 7, 8, 3, 0}, ShardOrder.of(10, 42, 1));
+    // changes, resumed runs would read a different order than the run they resume. Values from an
+    // independent implementation of the class comment's pseudo-code (Python, 64-bit masked ints).
+    assertArrayEquals(new int[] {5, 6, 3, 7, 2, 4, 1, 0, 8, 9}, ShardOrder.of(10, 42, 0));
+    assertArrayEquals(new int[] {8, 3, 1, 7, 4, 5, 6, 9, 2, 0}, ShardOrder.of(10, 42, 1));
+    assertArrayEquals(new int[] {2, 7, 4, 5, 6, 0, 3, 8, 1, 9}, ShardOrder.of(10, 43, 0));
     assertArrayEquals(new int[0], ShardOrder.of(0, 1, 0));
     assertArrayEquals(new int[] {0}, ShardOrder.of(1, 1, 0));
   }

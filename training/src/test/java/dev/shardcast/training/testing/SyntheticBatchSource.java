@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.shardcast.training.data.Batch;
 import dev.shardcast.training.data.BatchSource;
+import dev.shardcast.training.data.ShardOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -130,17 +131,14 @@ public final class SyntheticBatchSource implements BatchSource {
   public Iterator<Batch> epoch(String split, long seed, int epoch, int fromShard) {
     calls.add(split + ":" + epoch + ":" + fromShard);
     List<float[][]> shards = splits.getOrDefault(split, List.of());
-    List<Integer> order = new ArrayList<>();
-    for (int i = 0; i < shards.size(); i++) {
-      order.add(i);
-    }
-    Collections.shuffle(order, new Random(seed * 1_000_003L + epoch));
+    // The reader's own order (seed and epoch mixed in ShardOrder), not a shuffle of its own.
+    int[] order = ShardOrder.of(shards.size(), seed, epoch);
     return new Iterator<>() {
       int pos = fromShard;
 
       @Override
       public boolean hasNext() {
-        return pos < order.size();
+        return pos < order.length;
       }
 
       @Override
@@ -148,7 +146,7 @@ public final class SyntheticBatchSource implements BatchSource {
         if (!hasNext()) {
           throw new NoSuchElementException();
         }
-        int idx = order.get(pos);
+        int idx = order[pos];
         float[][] data = shards.get(idx);
         NDManager m = NDManager.newBaseManager();
         NDArray x = m.create(data[0], new Shape(batchSize, inputs, past));

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.shardcast.transforms.config.Check;
 import dev.shardcast.transforms.config.QualityConfig.ColumnRules;
+import dev.shardcast.transforms.core.NumberText;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -87,23 +88,13 @@ final class InferredColumn {
   }
 
   private void addDouble(String cell) {
-    // The same test CsvSource applies, so a column inferred double is one the reader can parse.
-    char last = cell.charAt(cell.length() - 1);
-    if (!(Character.isDigit(last) || last == '.') || cell.indexOf('x') >= 0 || cell.indexOf('X') >= 0) {
+    double v = NumberText.parse(cell); // the readers' rule, so a column inferred double is one they accept
+    if (Double.isNaN(v)) {
       couldDouble = false;
       return;
     }
-    try {
-      double v = Double.parseDouble(cell);
-      if (Double.isNaN(v) || Double.isInfinite(v)) {
-        couldDouble = false;
-        return;
-      }
-      minDouble = Math.min(minDouble, v);
-      maxDouble = Math.max(maxDouble, v);
-    } catch (NumberFormatException e) {
-      couldDouble = false;
-    }
+    minDouble = Math.min(minDouble, v);
+    maxDouble = Math.max(maxDouble, v);
   }
 
   private void addTimestamp(String cell) {

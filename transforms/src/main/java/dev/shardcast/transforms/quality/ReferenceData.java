@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import dev.shardcast.transforms.core.NumberText;
 import dev.shardcast.transforms.read.ParquetSource;
 import org.apache.beam.sdk.io.FileSystems;
 import org.apache.commons.csv.CSVParser;
@@ -32,12 +33,16 @@ public final class ReferenceData {
   public static Set<String> keys(String path, String column) {
     return (Set<String>) CACHE.computeIfAbsent("keys\u0000" + version(path) + "\u0000" + column, k -> {
       Set<String> out = new HashSet<>();
-      read(path, List.of(column), rec -> out.add(rec[0]));
+      read(path, List.of(column), (rec, where) -> out.add(rec[0]));
       return out;
     });
   }
 
-  /** {@code keyColumns} joined with U+0000 → the number in {@code valueColumn} (rows with an empty value skipped). */
+  /**
+   * {@code keyColumns} joined with U+0000 → the number in {@code valueColumn}. Rows with an empty (or
+   * {@code NA}) value are skipped, as a numeric rule column reads them; any other value must be a
+   * number by {@link NumberText}, or the table is refused, naming the file, line and value.
+   */
   @SuppressWarnings("unchecked")
   public static Map<String, Double> values(String path, List<String> keyColumns, String valueColumn) {
     return (Map<String, Double>) CACHE.computeIfAbsent(
@@ -45,11 +50,17 @@ public final class ReferenceData {
           Map<String, Double> out = new HashMap<>();
           List<String> cols = new java.util.ArrayList<>(keyColumns);
           cols.add(valueColumn);
-          read(path, cols, rec -> {
+          read(path, cols, (rec, where) -> {
             String v = rec[rec.length - 1];
-            if (!v.isEmpty()) {
-              out.put(String.join("\u0000", java.util.Arrays.copyOf(rec, rec.length - 1)), Double.parseDouble(v));
+            if (v.isEmpty() || v.equals("NA")) {
+              return;
             }
+            double number = NumberText.parse(v);
+            if (Double.isNaN(number)) {
+              throw new IllegalArgumentException("reference file " + path + ", " + where + ", column '" + valueColumn
+                  + "': '" + v + "' is " + NumberText.problem(v));
+            }
+            out.put(String.join("\u0000", java.util.Arrays.copyOf(rec, rec.length - 1)), number);
           });
           return out;
         });
@@ -72,11 +83,18 @@ public final class ReferenceData {
     }
   }
 
-  private static void read(String path, List<String> columns, java.util.function.Consumer<String[]> row) {
+  /** One row of a reference table, and where it is in the file ("line 3" in CSV, "row 2" in Parquet). */
+  private interface RowConsumer {
+    void accept(String[] row, String where);
+  }
+
+  private static void read(String path, List<String> columns, RowConsumer row) {
     if (path.toLowerCase(java.util.Locale.ROOT).endsWith(".parquet")) {
       try {
         var id = FileSystems.matchSingleFileSpec(path).resourceId();
-        ParquetSource.readTexts(path, () -> (java.nio.channels.SeekableByteChannel) FileSystems.open(id), columns, row);
+        long[] at = {0};
+        ParquetSource.readTexts(path, () -> (java.nio.channels.SeekableByteChannel) FileSystems.open(id), columns,
+            rec -> row.accept(rec, "row " + ++at[0]));
         return;
       } catch (java.io.FileNotFoundException e) {
         throw new IllegalArgumentException("reference file not found: " + path);
@@ -96,12 +114,15 @@ public final class ReferenceData {
               + "'; its header is " + header);
         }
       }
+      long lineBefore = parser.getCurrentLineNumber();
       for (CSVRecord rec : parser) {
+        long line = lineBefore + 1; // the record's first physical line, as CsvSource counts them
+        lineBefore = parser.getCurrentLineNumber();
         String[] out = new String[idx.length];
         for (int i = 0; i < idx.length; i++) {
           out[i] = idx[i] < rec.size() ? rec.get(idx[i]) : "";
         }
-        row.accept(out);
+        row.accept(out, "line " + line);
       }
     } catch (java.io.FileNotFoundException e) {
       throw new IllegalArgumentException("reference file not found: " + path);

@@ -3,6 +3,7 @@ package dev.shardcast.transforms.quality;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.config.Severity;
+import dev.shardcast.transforms.core.NumberText;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -162,15 +163,7 @@ public final class RowChecks {
     if (t != null && (t.isEmpty() || (numeric && t.equals("NA")))) {
       t = null; // as for value columns, "NA" is empty in a numeric column (in a text column it is text)
     }
-    double number = Double.NaN;
-    if (t != null && numeric) {
-      try {
-        number = Double.parseDouble(t);
-      } catch (NumberFormatException e) {
-        number = Double.NaN;
-      }
-    }
-    return new RowRule.Cell(t, number);
+    return new RowRule.Cell(t, t != null && numeric ? NumberText.parse(t) : Double.NaN);
   }
 
   /** Passes the per-rule counts on as {@code rule.<id>.checked} / {@code rule.<id>.failed}. */

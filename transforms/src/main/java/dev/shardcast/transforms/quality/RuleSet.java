@@ -8,6 +8,7 @@ import dev.shardcast.transforms.config.QualityConfig;
 import dev.shardcast.transforms.config.QualityConfig.ColumnRules;
 import dev.shardcast.transforms.config.Severity;
 import dev.shardcast.transforms.config.TimestampParser;
+import dev.shardcast.transforms.core.NumberText;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -157,10 +158,6 @@ public final class RuleSet implements Serializable {
         });
   }
 
-  /**
-   * @param valueColumn a value column's number comes from the reader (already checked as a number);
-   *     another column's text must itself be a plain number (not Infinity, NaN or 1f)
-   */
   /** Loads a reference table (in the form a rule needs). */
   interface TableLoader<T> extends Serializable {
     T load();
@@ -202,6 +199,10 @@ public final class RuleSet implements Serializable {
     }
   }
 
+  /**
+   * @param valueColumn a value column's number comes from the reader (already checked as a number);
+   *     another column's text must itself be a number ({@link NumberText}: not Infinity, NaN, 1f or 0x1p3)
+   */
   private static RowRule typeRule(RuleInfo info, String type, TimestampParser times, boolean valueColumn) {
     return new RowRule(info) {
       @Override
@@ -211,7 +212,7 @@ public final class RuleSet implements Serializable {
           case "string" -> true;
           case "long", "int" -> t.matches("[+-]?\\d{1,18}")
               && ("long".equals(type) || Long.parseLong(t) == (int) Long.parseLong(t));
-          case "double" -> valueColumn ? !Double.isNaN(c.number()) : parses(t);
+          case "double" -> valueColumn ? !Double.isNaN(c.number()) : NumberText.isNumber(t);
           case "boolean" -> t.equalsIgnoreCase("true") || t.equalsIgnoreCase("false");
           case "timestamp" -> !Double.isNaN(c.number()) || parsesTime(times, t); // the time column arrives parsed
           default -> throw new IllegalArgumentException("unknown type " + type);
@@ -219,15 +220,6 @@ public final class RuleSet implements Serializable {
         return ok ? null : "not a " + type;
       }
     };
-  }
-
-  private static boolean parses(String t) {
-    try {
-      double d = Double.parseDouble(t);
-      return !Double.isNaN(d) && !Double.isInfinite(d) && Character.isDigit(t.charAt(t.length() - 1));
-    } catch (NumberFormatException e) {
-      return false;
-    }
   }
 
   private static boolean parsesTime(TimestampParser times, String t) {

@@ -3,6 +3,7 @@ package dev.shardcast.transforms.read;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.config.TimestampParser;
+import dev.shardcast.transforms.core.NumberText;
 import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.quality.RowChecks;
 import dev.shardcast.transforms.quality.RuleSet;
@@ -91,8 +92,9 @@ public final class CsvSource {
         int badColumn = parseValues(rec, valueIdx, values);
         if (badColumn >= 0) {
           String col = header.get(valueIdx[badColumn]);
-          sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, col, rec.get(valueIdx[badColumn]),
-              "not a number", header, rec));
+          String text = rec.get(valueIdx[badColumn]);
+          sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, col, text, NumberText.problem(text), header,
+              rec));
           continue;
         }
         if (plan.frequency().isRegular() && plan.frequency().step(time) == Long.MIN_VALUE) {
@@ -126,6 +128,7 @@ public final class CsvSource {
     return names.stream().map(n -> src.columns().getOrDefault(n, n)).toList();
   }
 
+  /** Fills {@code out} (NaN for an empty or NA cell); returns the first column that is not a number, or -1. */
   private static int parseValues(CSVRecord rec, int[] idx, double[] out) {
     for (int i = 0; i < idx.length; i++) {
       String text = rec.get(idx[i]);
@@ -133,28 +136,12 @@ public final class CsvSource {
         out[i] = Double.NaN;
         continue;
       }
-      if (!plainDecimal(text)) {
-        return i;
-      }
-      try {
-        out[i] = Double.parseDouble(text);
-      } catch (NumberFormatException e) {
-        return i;
-      }
-      if (Double.isNaN(out[i]) || Double.isInfinite(out[i])) {
+      out[i] = NumberText.parse(text);
+      if (Double.isNaN(out[i])) {
         return i;
       }
     }
     return -1;
-  }
-
-  /**
-   * Double.parseDouble also takes Java literal forms that are not numbers in a CSV file: a type suffix
-   * ({@code 5d}, {@code 2.5f}) and hex floats ({@code 0x1p3}). Those must be bad numbers, not 5, 2.5, 8.
-   */
-  private static boolean plainDecimal(String text) {
-    char last = text.charAt(text.length() - 1);
-    return (Character.isDigit(last) || last == '.') && text.indexOf('x') < 0 && text.indexOf('X') < 0;
   }
 
   static String seriesKey(CSVRecord rec, int[] keyIdx) {

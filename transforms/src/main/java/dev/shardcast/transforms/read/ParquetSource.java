@@ -2,6 +2,7 @@ package dev.shardcast.transforms.read;
 
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.NumberText;
 import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.quality.RowChecks;
 import dev.shardcast.transforms.quality.RuleSet;
@@ -10,6 +11,7 @@ import java.io.InputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.SeekableByteChannel;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -101,8 +103,11 @@ public final class ParquetSource {
         ColumnDescriptor tsCol = cols.get(keys);
         TimeColumn times = TimeColumn.read(store.getColumnReader(tsCol), tsCol, n, plan);
         double[][] vals = new double[width][];
+        BitSet[] notFinite = new BitSet[width];
         for (int c = 0; c < width; c++) {
-          vals[c] = doubles(store.getColumnReader(cols.get(keys + 1 + c)), cols.get(keys + 1 + c), n, source);
+          notFinite[c] = new BitSet();
+          vals[c] = doubles(store.getColumnReader(cols.get(keys + 1 + c)), cols.get(keys + 1 + c), n, source,
+              notFinite[c]);
         }
         Map<String, String[]> extra = new java.util.HashMap<>();
         for (int e = fixed; e < datasetNames.size(); e++) {
@@ -111,16 +116,22 @@ public final class ParquetSource {
         for (int r = 0; r < n; r++) {
           long line = rowBase + r + 1;
           String series = key(keyText, r);
+          int badColumn = firstSet(notFinite, r);
           if (series == null) {
             sink.quarantine(bad(source, line, QuarantineRecord.MISSING_KEY, in.seriesKey().get(0), null,
-                "series key is empty", wanted, keyText, times, vals, r));
+                "series key is empty", wanted, keyText, times, vals, notFinite, r));
           } else if (times.error[r] != null) {
             String reason = times.text[r] == null ? QuarantineRecord.MISSING_TIMESTAMP : QuarantineRecord.BAD_TIMESTAMP;
             sink.quarantine(bad(source, line, reason, tsCol.getPath()[0], times.text[r], times.error[r], wanted,
-                keyText, times, vals, r));
+                keyText, times, vals, notFinite, r));
+          } else if (badColumn >= 0) {
+            // As CsvSource rejects "NaN" or "1e309": a stored NaN or infinity is a bad number, not a value.
+            String column = cols.get(keys + 1 + badColumn).getPath()[0];
+            sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, column, Double.toString(vals[badColumn][r]),
+                NumberText.NOT_FINITE, wanted, keyText, times, vals, notFinite, r));
           } else if (plan.frequency().isRegular() && plan.frequency().step(times.millis[r]) == Long.MIN_VALUE) {
             sink.quarantine(bad(source, line, QuarantineRecord.OFF_FREQUENCY, tsCol.getPath()[0], times.text[r],
-                plan.frequency().describeOffGrid(times.millis[r]), wanted, keyText, times, vals, r));
+                plan.frequency().describeOffGrid(times.millis[r]), wanted, keyText, times, vals, notFinite, r));
           } else {
             for (int c = 0; c < width; c++) {
               values[c] = vals[c][r];
@@ -137,7 +148,7 @@ public final class ParquetSource {
             }, times.millis[r], values);
             if (failure != null) {
               QuarantineRecord q = bad(source, line, failure.ruleId(), failure.column(), failure.value(),
-                  failure.message(), wanted, keyText, times, vals, r);
+                  failure.message(), wanted, keyText, times, vals, notFinite, r);
               for (Map.Entry<String, String[]> e : extra.entrySet()) {
                 q.row().put(e.getKey(), e.getValue()[r]);
               }
@@ -278,7 +289,11 @@ public final class ParquetSource {
     return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
-  static double[] doubles(ColumnReader cr, ColumnDescriptor d, int n, String source) {
+  /**
+   * A value column as doubles, NaN where the cell is null. A stored value that is not finite (NaN,
+   * ±Infinity in FLOAT or DOUBLE) is kept as is and marked in {@code notFinite}: it is a bad number.
+   */
+  static double[] doubles(ColumnReader cr, ColumnDescriptor d, int n, String source, BitSet notFinite) {
     double[] out = new double[n];
     PrimitiveType type = d.getPrimitiveType();
     double unscale = 1.0;
@@ -297,21 +312,37 @@ public final class ParquetSource {
           default -> throw new IllegalArgumentException("input file " + source + ": value column '" + d.getPath()[0]
               + "' has type " + type + "; numeric types are supported");
         };
+        if (!NumberText.finite(out[r])) {
+          notFinite.set(r);
+        }
       }
       cr.consume();
     }
     return out;
   }
 
+  /** The first value column whose value at row {@code r} is not finite, or -1. */
+  private static int firstSet(BitSet[] notFinite, int r) {
+    for (int c = 0; c < notFinite.length; c++) {
+      if (notFinite[c].get(r)) {
+        return c;
+      }
+    }
+    return -1;
+  }
+
   private static QuarantineRecord bad(String source, long line, String reason, String column, String value,
-      String message, List<String> names, String[][] keys, TimeColumn times, double[][] vals, int r) {
+      String message, List<String> names, String[][] keys, TimeColumn times, double[][] vals, BitSet[] notFinite,
+      int r) {
     Map<String, String> row = new LinkedHashMap<>();
     for (int k = 0; k < keys.length; k++) {
       row.put(names.get(k), keys[k][r]);
     }
     row.put(names.get(keys.length), times.text[r]);
     for (int c = 0; c < vals.length; c++) {
-      row.put(names.get(keys.length + 1 + c), Double.isNaN(vals[c][r]) ? null : Double.toString(vals[c][r]));
+      // NaN is a null cell unless the file stored a NaN
+      boolean empty = Double.isNaN(vals[c][r]) && !notFinite[c].get(r);
+      row.put(names.get(keys.length + 1 + c), empty ? null : Double.toString(vals[c][r]));
     }
     return new QuarantineRecord(source, line, reason, column, value, message, row);
   }

@@ -27,6 +27,28 @@ class ReferenceDataTest {
   }
 
   @Test
+  void referenceValuesAreNumbersAsTheReadersReadThem() throws Exception {
+    Path ref = dir.resolve("pop.csv");
+    Files.write(ref, List.of("city,pop", "Austin,5.", "Waco,.5", "Tyler,NA", "Dallas,", "Katy,1e308"));
+    assertEquals(Map.of("Austin", 5.0, "Waco", 0.5, "Katy", 1e308), ReferenceData.values(ref.toString(), List.of("city"), "pop"));
+  }
+
+  /** A bad reference value names the file, line and value (not a bare NumberFormatException, nor 0x1p3 = 8). */
+  @Test
+  void aBadReferenceValueIsAClearError() throws Exception {
+    String[][] cases = {{"1,5", "not a number"}, {"0x1p3", "not a number"}, {"Infinity", "not a number"},
+        {"1e309", "not a finite number"}};
+    for (int i = 0; i < cases.length; i++) {
+      Path ref = dir.resolve("bad" + i + ".csv");
+      Files.write(ref, List.of("city,pop", "Austin,10", "\"Waco\",\"" + cases[i][0] + "\""));
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> ReferenceData.values(ref.toString(), List.of("city"), "pop"), cases[i][0]);
+      assertEquals("reference file " + ref + ", line 3, column 'pop': '" + cases[i][0] + "' is " + cases[i][1],
+          e.getMessage());
+    }
+  }
+
+  @Test
   void aMissingColumnNamesTheHeader() throws Exception {
     Path ref = dir.resolve("r.csv");
     Files.write(ref, List.of("a,b", "1,2"));

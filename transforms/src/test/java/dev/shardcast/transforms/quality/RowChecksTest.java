@@ -87,6 +87,15 @@ class RowChecksTest {
     assertCounts(c, "ratio.type", 7, 4);
   }
 
+  /** The readers' number grammar (NumberText), not Double.parseDouble's: 5. is a number, 0x1p3 is not. */
+  @Test
+  void typeDoubleOnARuleColumnReadsNumbersAsTheReadersDo() {
+    RowChecks c = checks("    ratio: {type: double}\n");
+    assertEquals(ids(null, null, null, "ratio.type", "ratio.type", "ratio.type", "ratio.type", "ratio.type"),
+        run(c, "ratio", "5.", ".5", "1e308", "1e309", "0x1p3", "5d", "-Infinity", "inf"));
+    assertCounts(c, "ratio.type", 8, 5);
+  }
+
   @Test
   void typeBoolean() {
     RowChecks c = checks("    flag: {type: boolean}\n");

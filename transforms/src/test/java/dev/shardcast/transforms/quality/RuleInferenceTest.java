@@ -155,6 +155,18 @@ class RuleInferenceTest {
     assertEquals("\"string\"", json(c.get("e").type()));
   }
 
+  /** The readers' number grammar: 5. and .5 are doubles; an overflow (1e309) or a NaN makes a column text. */
+  @Test
+  void doublesAreWhatTheReadersAccept() throws IOException {
+    String csv = "a,b,c\n5.,1e309,1\n.5,1,NaN\n1e308,2,3\n";
+    Map<String, ColumnRules> c = infer(csv, 20, 0).quality().columns();
+    assertEquals("\"double\"", json(c.get("a").type()));
+    assertEquals(0.5, c.get("a").min().value().doubleValue());
+    assertEquals(1e308, c.get("a").max().value().doubleValue());
+    assertEquals("\"string\"", json(c.get("b").type()));
+    assertEquals("\"string\"", json(c.get("c").type()));
+  }
+
   @Test
   void numericAndKeywordLikeTextStaysTextInTheYaml() throws IOException {
     String csv = "code\n1\nx\n007\nnull\ntrue\n-2.5\n";

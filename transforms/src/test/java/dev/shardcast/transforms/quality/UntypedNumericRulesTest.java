@@ -34,6 +34,19 @@ class UntypedNumericRulesTest {
     assertNull(c.check(text("pressure", "950"), new double[] {1, 1, 1}));
   }
 
+  /** Java literal forms and overflows are not numbers in a rule column either (0x1p10 is not 1024). */
+  @Test
+  void numericRulesUseTheReadersNumberGrammar() {
+    RowChecks c = checks("    pressure: {min: 900}\n");
+    for (String t : new String[] {"0x1p10", "950d", "1000f", "1e309", "Infinity"}) {
+      RowChecks.Failure f = c.check(text("pressure", t), new double[] {1, 1, 1});
+      assertNotNull(f, t + " passed min 900");
+      assertEquals("not a number", f.message(), t);
+    }
+    assertNull(c.check(text("pressure", "950."), new double[] {1, 1, 1}));
+    assertNull(c.check(text("pressure", "1e308"), new double[] {1, 1, 1}));
+  }
+
   /** "NA" is empty in a numeric column, as in value columns; in a text column it is text. */
   @Test
   void naIsEmptyInANumericColumnOnly() {
