@@ -311,4 +311,56 @@ class TxhousingPipelineTest {
     assertEquals(0, Files.size(out.resolve("quarantine/rows.jsonl")));
     assertFalse(manifest.path("started_at").asText().isEmpty());
   }
+
+  /**
+   * predict and prepare share one windowing core: cut the demo CSV right after a shard window's last
+   * past month, and predict's latest window for that city is that window, value for value.
+   */
+  @Test
+  void predictsLatestWindowIsPreparesWindow() throws Exception {
+    dev.shardcast.transforms.config.JobConfig job = dev.shardcast.transforms.config.ConfigLoader.load(
+        ItSupport.demoJob(), List.of("input.path=" + ItSupport.demoCsv(), "shards.output=" + out, "scaler.scope=global",
+            "quality.columns.series_id.reference.path=" + ItSupport.repoRoot().resolve("examples/txhousing/cities.csv")));
+    dev.shardcast.transforms.config.JobPlan plan = new dev.shardcast.transforms.config.JobPlan(job);
+    dev.shardcast.transforms.shard.ShardManifest m =
+        dev.shardcast.transforms.shard.ShardManifest.fromJson(Files.readAllBytes(out.resolve("manifest.json")));
+    List<String> lines = Files.readAllLines(ItSupport.demoCsv());
+    StringBuilder past = new StringBuilder();
+    for (String c : TxhousingOracle.COLUMNS) {
+      past.append(", past_").append(c);
+    }
+    List<List<Object>> windows = duck.rows("SELECT series_key, epoch_ms(window_start)" + past + " FROM "
+        + ItSupport.parquetOf(ItSupport.shardFiles(out, "test")) + " ORDER BY series_key, window_start LIMIT 40");
+    int checked = 0;
+    for (int i = 0; i < windows.size(); i += 7) {
+      List<Object> w = windows.get(i);
+      String city = (String) w.get(0);
+      int lastMonth = TxhousingOracle.monthOfMillis(((Number) w.get(1)).longValue()) + TxhousingOracle.PAST - 1;
+      StringBuilder csv = new StringBuilder(lines.get(0)).append('\n');
+      for (String line : lines.subList(1, lines.size())) {
+        String[] f = line.split(",", -1);
+        if (f[0].equals(city) && TxhousingOracle.month(f[1]) <= lastMonth) {
+          csv.append(line).append('\n');
+        }
+      }
+      dev.shardcast.training.predict.LatestWindows latest = new dev.shardcast.training.predict.LatestWindows(plan, null);
+      latest.source("cut.csv", plan.sources().get(0).name());
+      dev.shardcast.transforms.quality.RowChecks checks = new dev.shardcast.transforms.quality.RowChecks(plan,
+          dev.shardcast.transforms.quality.RuleSet.compile(plan), plan.sources().get(0));
+      dev.shardcast.transforms.read.CsvSource.read(plan, plan.sources().get(0), checks, "cut.csv",
+          new java.io.BufferedReader(new java.io.StringReader(csv.toString())), latest);
+      List<dev.shardcast.training.predict.LatestWindows.Window> got = new ArrayList<>();
+      latest.build(new dev.shardcast.training.eval.ScaleLookup(m), got, new ArrayList<>());
+      assertEquals(1, got.size(), city);
+      float[] x = got.get(0).past();
+      for (int c = 0; c < TxhousingOracle.COLUMNS.length; c++) {
+        double[] want = ItSupport.floats(w.get(2 + c));
+        for (int t = 0; t < TxhousingOracle.PAST; t++) {
+          assertEquals((float) want[t], x[c * TxhousingOracle.PAST + t], 0f, city + " " + TxhousingOracle.COLUMNS[c] + " t=" + t);
+        }
+      }
+      checked++;
+    }
+    assertTrue(checked >= 5, "windows compared: " + checked);
+  }
 }

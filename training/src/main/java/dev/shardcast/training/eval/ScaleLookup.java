@@ -10,8 +10,12 @@ public final class ScaleLookup {
   private final Map<String, Map<String, ColumnScale>> perSeries;
 
   public ScaleLookup(ShardManifest manifest) {
-    this.global = manifest.scaler().global();
-    this.perSeries = manifest.scaler().perSeries() == null ? Map.of() : manifest.scaler().perSeries();
+    this(manifest.scaler().global(), manifest.scaler().perSeries());
+  }
+
+  public ScaleLookup(Map<String, ColumnScale> global, Map<String, Map<String, ColumnScale>> perSeries) {
+    this.global = global;
+    this.perSeries = perSeries == null ? Map.of() : perSeries;
   }
 
   public ColumnScale of(String series, String column) {

@@ -12,6 +12,7 @@ import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.quality.QualityReport;
 import dev.shardcast.transforms.quality.RowChecks;
 import dev.shardcast.transforms.quality.RuleSet;
+import dev.shardcast.transforms.quality.ScaleCheck;
 import dev.shardcast.transforms.read.CsvSource;
 import dev.shardcast.transforms.read.ParquetSource;
 import dev.shardcast.transforms.shard.ShardManifest;
@@ -64,15 +65,15 @@ public final class PredictJob {
       throw new IllegalArgumentException("the job's inputs " + inputs + " / past " + plan.window().past()
           + " do not match the model's " + schema.inputs() + " / " + schema.past());
     }
-    LatestWindows latest = new LatestWindows(plan);
+    RuleSet rules = RuleSet.compile(plan);
+    LatestWindows latest = new LatestWindows(plan, ScaleCheck.of(plan, rules, trainingMedians(modelDir)));
     FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
     MatchResult match = FileSystems.match(plan.sources().get(0).path(), EmptyMatchTreatment.DISALLOW);
-    RuleSet rules = RuleSet.compile(plan);
     JobConfig.Source src = plan.sources().get(0);
     ServingRules.Tally tally = new ServingRules.Tally();
     for (MatchResult.Metadata file : match.metadata()) {
       String source = file.resourceId().toString();
-      latest.source(source);
+      latest.source(source, src.name());
       RowChecks checks = new RowChecks(plan, rules, src);
       if (src.format() == JobConfig.Format.PARQUET) {
         tally.rowsRead += ParquetSource.read(plan, src, checks, source, () -> seekable(file), latest);
@@ -126,6 +127,23 @@ public final class PredictJob {
     }
     QualityReport quality = ServingRules.report(plan, tally, bad, modelDir, outCsv);
     return new Outcome(outCsv, windows.size(), rows, skipped, bad.size(), quality);
+  }
+
+  /**
+   * Per column, the typical magnitude (median |x|) of the data the model was trained on, from the
+   * training run's quality report in the model folder; NaN where unknown (that column is then not
+   * scale-checked).
+   */
+  static java.util.function.ToDoubleFunction<String> trainingMedians(Path modelDir) throws IOException {
+    Path report = modelDir.resolve(QualityReport.FILE_NAME);
+    if (!Files.isRegularFile(report)) {
+      return column -> Double.NaN;
+    }
+    QualityReport training = QualityReport.fromJson(Files.readString(report, StandardCharsets.UTF_8));
+    return column -> {
+      QualityReport.ColumnStats stats = training.columns() == null ? null : training.columns().get(column);
+      return stats == null || stats.medianAbs() == null ? Double.NaN : stats.medianAbs();
+    };
   }
 
   private static SeekableByteChannel seekable(MatchResult.Metadata file) throws IOException {

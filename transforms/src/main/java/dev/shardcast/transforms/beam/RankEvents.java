@@ -98,41 +98,23 @@ public final class RankEvents
           rows.add(new ChunkWindower.RowRef(rc, r));
         }
       }
-      rows.sort(Comparator.<ChunkWindower.RowRef>comparingLong(r -> r.chunk().times[r.row()])
-          .thenComparing(r -> r.chunk().sourceOf(r.row()))
-          .thenComparingLong(r -> r.chunk().lines[r.row()]));
-      RowChunk.Builder kept = null;
-      long tied = 0;
-      double[] values = new double[plan.valueColumns().size()];
-      int i = 0;
-      while (i < rows.size()) {
-        int j = i + 1;
-        long t = time(rows.get(i));
-        while (j < rows.size() && time(rows.get(j)) == t) {
-          j++;
-        }
-        List<ChunkWindower.RowRef> atTime = rows.subList(i, j);
-        if (j - i > 1) {
-          var unified = plan.config().quality() == null ? null : plan.config().quality().unified();
-          ConflictResolver.EventTie tie = ConflictResolver.resolveEvents(atTime,
-              unified == null ? null : unified.onConflict(), unified == null ? null : unified.prefer());
-          for (ChunkWindower.Rejected d : tie.rejected()) {
-            QuarantineRecord q = WindowSeries.rejected(plan, d);
-            out.get(QUARANTINE).output(KV.of(q.sortKey(), q.toJson()));
-          }
-          atTime = tie.kept();
-          tied += atTime.size() > 1 ? atTime.size() : 0;
-        }
-        for (ChunkWindower.RowRef r : atTime) {
-          if (kept == null) {
-            kept = new RowChunk.Builder(series, r.chunk().sourceOf(r.row()), r.chunk().originOf(r.row()), values.length);
-          }
-          System.arraycopy(r.chunk().values, r.row() * values.length, values, 0, values.length);
-          // A bucket mixes files and sources: each row keeps its own, for lineage and per-source counts.
-          kept.add(kept.size(), t, r.chunk().lines[r.row()], values, r.chunk().sourceOf(r.row()), r.chunk().originOf(r.row()));
-        }
-        i = j;
+      ConflictResolver.EventOrder order = ConflictResolver.orderEvents(rows, plan);
+      for (ChunkWindower.Rejected d : order.rejected()) {
+        QuarantineRecord q = d.toRecord(plan);
+        out.get(QUARANTINE).output(KV.of(q.sortKey(), q.toJson()));
       }
+      RowChunk.Builder kept = null;
+      double[] values = new double[plan.valueColumns().size()];
+      for (ChunkWindower.RowRef r : order.kept()) {
+        if (kept == null) {
+          kept = new RowChunk.Builder(series, r.chunk().sourceOf(r.row()), r.chunk().originOf(r.row()), values.length);
+        }
+        System.arraycopy(r.chunk().values, r.row() * values.length, values, 0, values.length);
+        // A bucket mixes files and sources: each row keeps its own, for lineage and per-source counts.
+        kept.add(kept.size(), r.chunk().times[r.row()], r.chunk().lines[r.row()], values, r.chunk().sourceOf(r.row()),
+            r.chunk().originOf(r.row()));
+      }
+      long tied = order.tied();
       out.get(COUNTS).output(KV.of("events_sharing_timestamp", tied));
       long size = kept == null ? 0 : kept.size();
       out.get(BUCKET_SIZES).output(KV.of(series, KV.of(bucket, size)));
@@ -141,9 +123,6 @@ public final class RankEvents
       }
     }
 
-    private static long time(ChunkWindower.RowRef r) {
-      return r.chunk().times[r.row()];
-    }
   }
 
   /** Each bucket's first rank is the number of events in the series' earlier buckets. */

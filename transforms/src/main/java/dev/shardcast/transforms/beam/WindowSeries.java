@@ -213,22 +213,6 @@ public final class WindowSeries
   }
 
   static QuarantineRecord rejected(JobPlan plan, ChunkWindower.Rejected rej) {
-    RowChunk c = rej.ref().chunk();
-    int r = rej.ref().row();
-    Map<String, String> row = new LinkedHashMap<>();
-    row.put("series_key", c.series);
-    row.put("timestamp", java.time.Instant.ofEpochMilli(c.times[r]).toString());
-    for (int j = 0; j < c.width; j++) {
-      double v = c.value(r, j);
-      row.put(plan.valueColumns().get(j), Double.isNaN(v) ? null : Double.toString(v));
-    }
-    String column = plan.config().input().timestamp().column();
-    String value = row.get("timestamp");
-    if (rej.reason().endsWith(".scale_check")) {
-      column = rej.reason().substring(0, rej.reason().length() - ".scale_check".length());
-      value = row.get(column);
-    }
-    return new QuarantineRecord(c.sourceOf(r), c.lines[r], rej.reason(), column, value, rej.message(), row,
-        c.originOf(r));
+    return rej.toRecord(plan);
   }
 }

@@ -21,7 +21,30 @@ public final class ChunkWindower {
   public record RowRef(RowChunk chunk, int row) {}
 
   /** A row this chunk owns and rejects: a duplicate, a cross-source conflict, a failed scale check. */
-  public record Rejected(RowRef ref, String reason, String message) {}
+  public record Rejected(RowRef ref, String reason, String message) {
+    /**
+     * The quarantine record: the row as the grid saw it (parsed values; the file's own text is
+     * restored later by {@code QuarantineOriginals} where the file can be read again).
+     */
+    public QuarantineRecord toRecord(JobPlan plan) {
+      RowChunk c = ref.chunk();
+      int r = ref.row();
+      java.util.Map<String, String> row = new java.util.LinkedHashMap<>();
+      row.put("series_key", c.series);
+      row.put("timestamp", java.time.Instant.ofEpochMilli(c.times[r]).toString());
+      for (int j = 0; j < c.width; j++) {
+        double v = c.value(r, j);
+        row.put(plan.valueColumns().get(j), Double.isNaN(v) ? null : Double.toString(v));
+      }
+      String column = plan.config().input().timestamp().column();
+      String value = row.get("timestamp");
+      if (reason.endsWith(".scale_check")) {
+        column = reason.substring(0, reason.length() - ".scale_check".length());
+        value = row.get(column);
+      }
+      return new QuarantineRecord(c.sourceOf(r), c.lines[r], reason, column, value, message, row, c.originOf(r));
+    }
+  }
 
   public static final class Result {
     public final WindowBlock[] windows = new WindowBlock[JobPlan.SPLITS.length]; // null when none

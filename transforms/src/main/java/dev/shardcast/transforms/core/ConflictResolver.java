@@ -134,6 +134,41 @@ public final class ConflictResolver {
     return sum;
   }
 
+  /** One series' events in rank order, what was rejected, and how many kept events share a timestamp. */
+  public record EventOrder(List<RowRef> kept, List<Rejected> rejected, long tied) {}
+
+  /**
+   * Ranks events ({@code frequency: none}): sorted by (time, source file, line), ties settled by
+   * {@link #resolveEvents}. Prepare ranks each time bucket with it, predict a series' latest events.
+   */
+  public static EventOrder orderEvents(List<RowRef> events, dev.shardcast.transforms.config.JobPlan plan) {
+    List<RowRef> rows = new ArrayList<>(events);
+    rows.sort(Comparator.<RowRef>comparingLong(r -> r.chunk().times[r.row()]).thenComparing(FILE_ORDER));
+    var unified = plan.config().quality() == null ? null : plan.config().quality().unified();
+    List<RowRef> kept = new ArrayList<>(rows.size());
+    List<Rejected> rejected = new ArrayList<>();
+    long tied = 0;
+    int i = 0;
+    while (i < rows.size()) {
+      int j = i + 1;
+      long t = rows.get(i).chunk().times[rows.get(i).row()];
+      while (j < rows.size() && rows.get(j).chunk().times[rows.get(j).row()] == t) {
+        j++;
+      }
+      if (j - i == 1) {
+        kept.add(rows.get(i));
+      } else {
+        EventTie tie = resolveEvents(rows.subList(i, j), unified == null ? null : unified.onConflict(),
+            unified == null ? null : unified.prefer());
+        kept.addAll(tie.kept());
+        rejected.addAll(tie.rejected());
+        tied += tie.kept().size() > 1 ? tie.kept().size() : 0;
+      }
+      i = j;
+    }
+    return new EventOrder(kept, rejected, tied);
+  }
+
   /** What happens to events of one series that share a timestamp ({@code frequency: none}). */
   public record EventTie(List<RowRef> kept, List<Rejected> rejected) {}
 

@@ -27,6 +27,21 @@ public final class ScaleCheck implements Serializable {
 
   /** @return null when the job has no scale check */
   public static ScaleCheck of(JobPlan plan, RuleSet rules, DatasetProfile profile) {
+    return of(plan, rules, column -> {
+      ColumnProfile p = profile.column(column);
+      return p == null ? Double.NaN : p.medianAbs();
+    });
+  }
+
+  /**
+   * The check against known typical magnitudes: predict tests its input against the training
+   * data's ({@code median_abs} in the training run's quality report), so a serving input of a few
+   * rows is judged by the same yardstick as the data the model learnt from.
+   *
+   * @param medianAbs per column, the median |x| (NaN when unknown: that column is not checked)
+   * @return null when the job has no scale check
+   */
+  public static ScaleCheck of(JobPlan plan, RuleSet rules, java.util.function.ToDoubleFunction<String> medianAbs) {
     if (rules.scaleRules().isEmpty()) {
       return null;
     }
@@ -35,8 +50,7 @@ public final class ScaleCheck implements Serializable {
       RuleInfo info = rules.scaleRules().get(i);
       s.rules.add(info);
       s.column[i] = plan.valueColumns().indexOf(info.column());
-      ColumnProfile p = profile.column(info.column());
-      double median = p == null ? Double.NaN : p.medianAbs();
+      double median = medianAbs.applyAsDouble(info.column());
       s.center[i] = median > 0 ? Math.log10(median) : Double.NaN;
       s.orders[i] = rules.scaleOrders(i);
     }
