@@ -78,7 +78,7 @@ public final class PrepareJob {
       if (report.quarantine() != null && report.quarantine().rows() > 0) {
         try (var r = OutputFiles.reader(out, WriteQuarantine.PATH)) {
           QuarantineSample sample = QuarantineSample.of(report.quarantine().byReason(), r);
-          reasons.add("most rows quarantined as " + sample.describe() + "; see "
+          reasons.add("most quarantined rows: " + sample.describe() + "; see "
               + OutputFiles.resolve(out, WriteQuarantine.PATH));
         }
       }

@@ -93,7 +93,7 @@ class NoWindowsTest {
     Result r = cli("prepare", job.toString());
     assertEquals(QualityGateException.EXIT_CODE, r.exit(), r.err());
     assertTrue(r.err().contains("120 of 120 rows quarantined (1.0000) > max_quarantined_fraction 0.5 (error)"), r.err());
-    assertTrue(r.err().contains("most rows quarantined as bad_timestamp (column date, line 2 of monthly.csv, value "
+    assertTrue(r.err().contains("most quarantined rows: bad_timestamp (column date, line 2 of monthly.csv, value "
         + "\"2000-01\": not a timestamp in format 'yyyy-MM-dd'); see "), r.err());
     assertNothingPublished();
   }
