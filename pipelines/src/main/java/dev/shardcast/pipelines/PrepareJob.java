@@ -7,8 +7,10 @@ import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.GitCommit;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.NoWindowsException;
 import dev.shardcast.transforms.quality.QualityReport;
 import dev.shardcast.transforms.quality.QuarantineParquet;
+import dev.shardcast.transforms.quality.QuarantineSample;
 import dev.shardcast.transforms.shard.ShardManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -43,10 +45,7 @@ public final class PrepareJob {
     OutputFiles.deleteMatching(out, QualityReport.FILE_NAME);
     OutputFiles.deleteMatching(out, QualityReport.HTML_FILE_NAME);
     OutputFiles.deleteMatching(out, QuarantineParquet.PATH);
-    int removed = 0;
-    for (String split : JobPlan.SPLITS) {
-      removed += OutputFiles.deleteMatching(out, split + "/batch-*.parquet");
-    }
+    int removed = deleteShards(out);
     OutputFiles.deleteMatching(out, WriteQuarantine.PATH);
     if (removed > 0) {
       LOG.info("removed {} shard files of an earlier run in {}", removed, out);
@@ -55,8 +54,19 @@ public final class PrepareJob {
 
     Pipeline p = Pipeline.create(options(config, extraBeamArgs));
     PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started), baseline);
-    PipelineResult result = p.run();
-    PipelineResult.State state = result.waitUntilFinish();
+    PipelineResult.State state;
+    try {
+      state = p.run().waitUntilFinish();
+    } catch (RuntimeException e) {
+      NoWindowsException noWindows = find(e, NoWindowsException.class);
+      if (noWindows == null) {
+        throw e;
+      }
+      // The manifest writer refused: the shards written of the splits that had windows are no
+      // output of a finished run, so they go, as after a failed gate.
+      deleteShards(out);
+      throw noWindows;
+    }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("pipeline ended in state " + state);
     }
@@ -64,7 +74,15 @@ public final class PrepareJob {
     QualityReport report = QualityReport.fromJson(new String(reportJson, StandardCharsets.UTF_8));
     String reportPath = OutputFiles.resolve(out, QualityReport.HTML_FILE_NAME).toString();
     if (QualityReport.FAIL.equals(report.verdict())) {
-      throw new QualityGateException(reportPath, report.reasons());
+      List<String> reasons = new ArrayList<>(report.reasons());
+      if (report.quarantine() != null && report.quarantine().rows() > 0) {
+        try (var r = OutputFiles.reader(out, WriteQuarantine.PATH)) {
+          QuarantineSample sample = QuarantineSample.of(report.quarantine().byReason(), r);
+          reasons.add("most quarantined rows: " + sample.describe() + "; see "
+              + OutputFiles.resolve(out, WriteQuarantine.PATH));
+        }
+      }
+      throw new QualityGateException(reportPath, reasons);
     }
     if (config.input().sampleSeries() == null) {
       // This run passed the gate: its report is the next run's drift baseline (a smoke run is no baseline).
@@ -72,6 +90,24 @@ public final class PrepareJob {
     }
     LOG.info("data quality: {} (report {})", report.verdict(), reportPath);
     return ShardManifest.fromJson(OutputFiles.read(out, ShardManifest.FILE_NAME));
+  }
+
+  private static int deleteShards(String out) throws IOException {
+    int removed = 0;
+    for (String split : JobPlan.SPLITS) {
+      removed += OutputFiles.deleteMatching(out, split + "/batch-*.parquet");
+    }
+    return removed;
+  }
+
+  /** The first exception of a type in a cause chain (Beam wraps a DoFn's exception in its own). */
+  static <T extends Throwable> T find(Throwable e, Class<T> type) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (type.isInstance(t)) {
+        return type.cast(t);
+      }
+    }
+    return null;
   }
 
   /** A missing reference table is a config error now, not a crash on the first row that needs it. */

@@ -1,6 +1,7 @@
 package dev.shardcast.pipelines;
 
 import dev.shardcast.transforms.config.ConfigException;
+import dev.shardcast.transforms.core.NoWindowsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -27,7 +28,10 @@ public final class ShardcastCli implements Runnable {
     System.exit(commandLine().execute(args));
   }
 
-  /** The CLI with its exit codes: 1 crash, 2 bad config or usage, 3 data-quality gate failed. */
+  /**
+   * The CLI with its exit codes: 1 crash, 2 bad config or usage, 3 data-quality gate failed, 4 no
+   * train or no val windows (nothing to train on).
+   */
   public static CommandLine commandLine() {
     CommandLine cli = new CommandLine(new ShardcastCli());
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -39,6 +43,9 @@ public final class ShardcastCli implements Runnable {
       if (root instanceof QualityGateException) {
         return QualityGateException.EXIT_CODE;
       }
+      if (root instanceof NoWindowsException) {
+        return NoWindowsException.EXIT_CODE;
+      }
       return root instanceof ConfigException ? 2 : 1;
     });
     return cli;
@@ -49,7 +56,7 @@ public final class ShardcastCli implements Runnable {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
-      if (t instanceof ConfigException || t instanceof QualityGateException) {
+      if (t instanceof ConfigException || t instanceof QualityGateException || t instanceof NoWindowsException) {
         return t;
       }
     }

@@ -1,6 +1,7 @@
 package dev.shardcast.pipelines;
 
 import dev.shardcast.training.TrainJob;
+import dev.shardcast.training.eval.MetricText;
 import dev.shardcast.transforms.config.JobConfig;
 import java.util.Locale;
 import java.util.Map;
@@ -33,10 +34,14 @@ public final class TrainCommand implements Callable<Integer> {
     StringBuilder sb = new StringBuilder("\nshardcast train: ");
     sb.append(o.result().epochs().size()).append(" epochs").append(o.result().earlyStopped() ? " (early stop)" : "")
         .append(", best epoch ").append(o.result().bestEpoch()).append(" on ").append(o.result().device()).append('\n');
-    sb.append(String.format(Locale.ROOT, "  test (%s windows, original units): MAE %.4g  RMSE %.4g%n", test.get("windows"),
-        (Double) all.get("mae"), (Double) all.get("rmse")));
-    sb.append(String.format(Locale.ROOT, "  MASE vs seasonal-naive (season %s): %.3f   MASE vs last-value: %.3f%n",
-        all.get("season"), (Double) all.get("mase_seasonal_naive"), (Double) all.get("mase_last_value")));
+    if (((Number) test.get("windows")).longValue() == 0) {
+      sb.append("  test: n/a (no test windows)\n");
+    } else {
+      sb.append(String.format(Locale.ROOT, "  test (%s windows, original units): MAE %s  RMSE %s%n", test.get("windows"),
+          MetricText.of(all.get("mae"), "%.4g"), MetricText.of(all.get("rmse"), "%.4g")));
+      sb.append(String.format(Locale.ROOT, "  MASE vs seasonal-naive (season %s): %s   MASE vs last-value: %s%n",
+          all.get("season"), MetricText.of(all.get("mase_seasonal_naive"), "%.3f"), MetricText.of(all.get("mase_last_value"), "%.3f")));
+    }
     sb.append("  model    ").append(o.modelDir()).append('\n');
     sb.append("  metrics  ").append(o.outputDir().resolve(TrainJob.METRICS_FILE)).append('\n');
     sb.append("  run log  ").append(o.runLog());

@@ -12,6 +12,10 @@ import dev.shardcast.training.train.TrainResult;
 import dev.shardcast.training.train.Trainer;
 import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.NoWindowsDiagnosis;
+import dev.shardcast.transforms.core.NoWindowsException;
+import dev.shardcast.transforms.quality.QuarantineSample;
 import dev.shardcast.transforms.shard.ShardManifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,12 +47,37 @@ public final class TrainJob {
     return Path.of(configured != null ? configured : job.shards().output() + "/model");
   }
 
+  /**
+   * A manifest without train or val windows (prepare refuses to write one now; an older version did)
+   * gives nothing to train on, or nothing to stop on: fail with prepare's message, not "MAE NaN".
+   */
+  static void checkWindows(JobConfig job, Path shards, ShardManifest manifest) throws IOException {
+    Map<String, Long> counts = new LinkedHashMap<>(manifest.counts());
+    for (String split : new String[] {"train", "val"}) {
+      ShardManifest.Split s = manifest.splits().get(split);
+      counts.put("windows_" + split, s == null ? 0L : s.windows());
+    }
+    if (counts.get("windows_train") > 0 && counts.get("windows_val") > 0) {
+      return;
+    }
+    Path quarantine = shards.resolve(manifest.quarantine() == null ? "quarantine/rows.jsonl" : manifest.quarantine().path());
+    QuarantineSample sample = null;
+    if (manifest.quarantine() != null && manifest.quarantine().rows() > 0 && Files.isRegularFile(quarantine)) {
+      try (var r = Files.newBufferedReader(quarantine)) {
+        sample = QuarantineSample.of(manifest.quarantine().byReason(), r);
+      }
+    }
+    throw new NoWindowsException(NoWindowsDiagnosis.diagnose(new JobPlan(job), counts, sample, quarantine.toString())
+        + " (manifest " + shards.resolve(ShardManifest.FILE_NAME) + "; nothing to train on)");
+  }
+
   public static Outcome run(JobConfig job, boolean resume, String gitCommit) throws IOException {
     Path shards = Path.of(job.shards().output());
     if (!Files.isRegularFile(shards.resolve(ShardManifest.FILE_NAME))) {
       throw new IllegalStateException("no " + ShardManifest.FILE_NAME + " in " + shards
           + ": run prepare first (a folder without a manifest is not a finished output)");
     }
+    checkWindows(job, shards, ShardManifest.fromJson(Files.readAllBytes(shards.resolve(ShardManifest.FILE_NAME))));
     Path out = outputDir(job);
     Files.createDirectories(out);
     try (NDManager manager = NDManager.newBaseManager();
@@ -73,7 +102,7 @@ public final class TrainJob {
           metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", job.train().season()));
         }
         metrics.put("best_epoch", result.bestEpoch());
-        metrics.put("best_val_loss", result.bestValLoss());
+        metrics.put("best_val_loss", Double.isFinite(result.bestValLoss()) ? result.bestValLoss() : null);
         metrics.put("device", result.device());
         trainer.finish(metrics);
         byte[] metricsJson = ShardManifest.json().writeValueAsBytes(metrics);

@@ -114,17 +114,25 @@ public final class ForecastMetrics {
     return absError / absLast;
   }
 
+  /**
+   * The metrics by name. A metric with no defined value is null, never NaN or Infinity (JSON has
+   * neither): every metric of a split with no windows, and a MASE whose naive forecast is exact.
+   */
   public Map<String, Object> toMap() {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("points", points);
     m.put("points_excluded_filled", excluded);
-    m.put("mae", mae());
-    m.put("rmse", rmse());
-    m.put("mase_seasonal_naive", maseSeasonalNaive());
-    m.put("mase_last_value", maseLastValue());
-    m.put("mae_seasonal_naive", maeSeasonalNaive());
-    m.put("mae_last_value", maeLastValue());
+    m.put("mae", finite(mae()));
+    m.put("rmse", finite(rmse()));
+    m.put("mase_seasonal_naive", finite(maseSeasonalNaive()));
+    m.put("mase_last_value", finite(maseLastValue()));
+    m.put("mae_seasonal_naive", finite(maeSeasonalNaive()));
+    m.put("mae_last_value", finite(maeLastValue()));
     m.put("season", season);
     return m;
+  }
+
+  private static Double finite(double v) {
+    return Double.isFinite(v) ? v : null;
   }
 }

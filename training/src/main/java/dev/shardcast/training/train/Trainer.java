@@ -14,6 +14,7 @@ import ai.djl.training.ParameterStore;
 import dev.shardcast.training.data.Batch;
 import dev.shardcast.training.data.BatchSource;
 import dev.shardcast.training.device.DeviceSelector;
+import dev.shardcast.training.eval.MetricText;
 import dev.shardcast.training.model.ModelFactory;
 import dev.shardcast.training.model.ModelSpec;
 import dev.shardcast.training.model.SavedModel;
@@ -169,12 +170,12 @@ public final class Trainer implements AutoCloseable {
               seconds);
       history.add(m);
       log.epoch(m);
-      LOG.info("epoch {}: train {} val {} ({} windows/s, data wait {})", epoch, trainLoss, valLoss,
-          String.format("%.0f", m.windowsPerS()), String.format("%.2f", m.dataWaitFraction()));
+      LOG.info("epoch {}: train {} val {} ({} windows/s, data wait {})", epoch, MetricText.of(trainLoss, "%.6g"),
+          MetricText.of(valLoss, "%.6g"), MetricText.of(m.windowsPerS(), "%.0f"), MetricText.of(m.dataWaitFraction(), "%.2f"));
       if (epochsWithoutImprovement >= patience) {
         earlyStopped = true;
         log.earlyStop(epoch, bestLoss, bestEpoch, patience);
-        LOG.info("early stop after epoch {}: best {} at epoch {}", epoch, bestLoss, bestEpoch);
+        LOG.info("early stop after epoch {}: best {} at epoch {}", epoch, MetricText.of(bestLoss, "%.6g"), bestEpoch);
       }
       epoch++;
       nextShard = 0;

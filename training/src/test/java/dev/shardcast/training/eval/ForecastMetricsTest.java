@@ -56,6 +56,31 @@ class ForecastMetricsTest {
   }
 
   @Test
+  void metricsWithoutAValueAreNullNeverNaN() {
+    // No windows at all (an empty test split): every error metric is undefined.
+    java.util.Map<String, Object> empty = new ForecastMetrics(4, 0, 2).toMap();
+    assertEquals(0L, empty.get("points"));
+    for (String k : java.util.List.of("mae", "rmse", "mase_seasonal_naive", "mase_last_value", "mae_seasonal_naive",
+        "mae_last_value")) {
+      assertTrue(empty.containsKey(k) && empty.get(k) == null, k + " = " + empty.get(k));
+    }
+    // A constant series: the naive forecasts are exact, so MASE (model error / naive error) has no value.
+    ForecastMetrics flat = new ForecastMetrics(4, 0, 2);
+    flat.add(new double[] {3, 3, 3, 3}, new double[] {3, 3}, new double[] {3.5, 3});
+    assertEquals(0.25, (Double) flat.toMap().get("mae"), 1e-12);
+    assertEquals(null, flat.toMap().get("mase_seasonal_naive"), "0.25 / 0 is no number");
+    assertEquals(null, flat.toMap().get("mase_last_value"));
+  }
+
+  @Test
+  void metricTextIsNeverNaN() {
+    assertEquals("39.64", MetricText.of(39.6412, "%.4g"));
+    assertEquals("n/a", MetricText.of(null, "%.4g"));
+    assertEquals("n/a", MetricText.of(Double.NaN, "%.3f"));
+    assertEquals("n/a", MetricText.of(Double.POSITIVE_INFINITY, "%.3f"));
+  }
+
+  @Test
   void seasonLongerThanThePastIsRefused() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ForecastMetrics(6, 0, 12));
     assertTrue(e.getMessage().contains("train.season"));

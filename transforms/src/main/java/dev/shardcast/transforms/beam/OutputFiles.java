@@ -52,6 +52,12 @@ public final class OutputFiles {
     }
   }
 
+  /** A text file under the output location, read line by line (a quarantine file may be large). */
+  public static java.io.BufferedReader reader(String outputDir, String relativePath) throws IOException {
+    return new java.io.BufferedReader(Channels.newReader(FileSystems.open(resolve(outputDir, relativePath)),
+        java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   public static boolean exists(String outputDir, String relativePath) throws IOException {
     MatchResult m = FileSystems.match(resolve(outputDir, relativePath).toString(), EmptyMatchTreatment.ALLOW);
     return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();

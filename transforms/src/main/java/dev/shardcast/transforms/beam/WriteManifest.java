@@ -3,7 +3,10 @@ package dev.shardcast.transforms.beam;
 import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.core.NoWindowsDiagnosis;
+import dev.shardcast.transforms.core.NoWindowsException;
 import dev.shardcast.transforms.core.ScalerParams;
+import dev.shardcast.transforms.quality.QuarantineSample;
 import dev.shardcast.transforms.quality.QualityReport;
 import dev.shardcast.transforms.core.SeriesExtent;
 import dev.shardcast.transforms.shard.ShardManifest;
@@ -30,7 +33,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * Writes {@code manifest.json} last, atomically, once every shard and the quarantine file exist
  * (its side inputs are complete only then). It refuses to write when the row counts do not
- * reconcile: rows read = rows in windows + rows unused + rows quarantined.
+ * reconcile: rows read = rows in windows + rows unused + rows quarantined, and when the train or the
+ * val split has no window ({@link NoWindowsException}).
  */
 public final class WriteManifest extends PTransform<PBegin, PCollection<String>> {
 
@@ -118,15 +122,20 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
         counts.put("data_first_time_ms", range.firstTime());
         counts.put("data_last_time_ms", range.lastTime());
       }
-      JobConfig cfg = plan.config();
-      ShardSchema schema = ShardSchema.of(plan);
-      ScalerParams scaler = c.sideInput(in.scaler());
       Map<String, Long> byReason = new TreeMap<>();
       counts.forEach((k, v) -> {
         if (k.startsWith("quarantined.")) {
           byReason.put(k.substring("quarantined.".length()), v);
         }
       });
+      // The no-windows check lives here, not in the quality gate and not in train: this is the first
+      // place the final window count per split exists (windows are counted as their shards are
+      // written), and the only place a manifest is published. Failing here means no manifest ever
+      // claims success for a run with nothing to train on, and `prepare` alone fails as `run` does.
+      checkWindows(counts, byReason);
+      JobConfig cfg = plan.config();
+      ShardSchema schema = ShardSchema.of(plan);
+      ScalerParams scaler = c.sideInput(in.scaler());
       ShardManifest manifest = new ShardManifest(
           ShardSchema.FORMAT_VERSION,
           cfg.name(),
@@ -149,6 +158,24 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
       OutputFiles.writeAtomically(outputDir, ShardManifest.FILE_NAME, manifest.toJson());
       LOG.info("manifest written; counts: {}", counts);
       c.output(OutputFiles.resolve(outputDir, ShardManifest.FILE_NAME).toString());
+    }
+
+    /** @throws NoWindowsException naming the cause when the train or the val split has no window */
+    private void checkWindows(Map<String, Long> counts, Map<String, Long> byReason) throws IOException {
+      if (counts.getOrDefault("windows_train", 0L) > 0 && counts.getOrDefault("windows_val", 0L) > 0) {
+        return;
+      }
+      QuarantineSample sample = null;
+      if (counts.getOrDefault("rows_quarantined", 0L) > 0) {
+        // Written before the counts side input was complete: the quarantine counts come from its writer.
+        try (java.io.BufferedReader r = OutputFiles.reader(outputDir, WriteQuarantine.PATH)) {
+          sample = QuarantineSample.of(byReason, r);
+        }
+      }
+      String message = NoWindowsDiagnosis.diagnose(plan, counts, sample,
+          OutputFiles.resolve(outputDir, WriteQuarantine.PATH).toString());
+      LOG.error("no manifest written: {}", message);
+      throw new NoWindowsException(message);
     }
 
     private Map<String, ShardManifest.Split> splits(List<KV<String, ShardFile>> shards, Map<String, Long> counts) {

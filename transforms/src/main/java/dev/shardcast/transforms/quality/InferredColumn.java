@@ -5,12 +5,10 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.shardcast.transforms.config.Check;
 import dev.shardcast.transforms.config.QualityConfig.ColumnRules;
+import dev.shardcast.transforms.config.TimestampParser;
 import dev.shardcast.transforms.core.NumberText;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
@@ -22,6 +20,14 @@ import java.util.regex.Pattern;
 final class InferredColumn {
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final Pattern INTEGER = Pattern.compile("[+-]?\\d+");
+  /**
+   * Period shapes statistics offices publish (1992-01, 1992Q1, 1992-Q1), as the patterns the job's
+   * reader takes for them. Tried with the reader's own parser, so a pattern proposed here reads the
+   * column. Not {@code yyyy}: a column of years is a long column, like any other integers.
+   */
+  static final List<String> PERIOD_PATTERNS = List.of("yyyy-MM", "yyyy'Q'Q", "yyyy-'Q'Q");
+  private static final List<TimestampParser> PERIOD_PARSERS =
+      PERIOD_PATTERNS.stream().map(TimestampParser::new).toList();
 
   private final int maxCategories;
   private boolean nullSeen;
@@ -30,6 +36,8 @@ final class InferredColumn {
   private boolean couldDouble = true;
   private boolean couldBoolean = true;
   private boolean couldTimestamp = true;
+  /** Index in PERIOD_PATTERNS of the one shape every value so far had; -1 before the first, -2 when none fits. */
+  private int period = -1;
   private long minLong = Long.MAX_VALUE;
   private long maxLong = Long.MIN_VALUE;
   private double minDouble = Double.POSITIVE_INFINITY;
@@ -71,6 +79,24 @@ final class InferredColumn {
     if (couldTimestamp) {
       addTimestamp(cell);
     }
+    if (period != -2) {
+      addPeriod(cell);
+    }
+  }
+
+  private void addPeriod(String cell) {
+    for (int i = 0; i < PERIOD_PARSERS.size(); i++) {
+      if (period == -1 || period == i) {
+        try {
+          PERIOD_PARSERS.get(i).parse(cell);
+          period = i;
+          return;
+        } catch (RuntimeException e) {
+          // not this shape
+        }
+      }
+    }
+    period = -2;
   }
 
   private void addLong(String cell) {
@@ -116,23 +142,15 @@ final class InferredColumn {
     }
   }
 
-  /** The forms the job's {@code timestamp.format: iso} reads (TimestampParser.parseIso), but strictly ISO dates. */
+  /**
+   * The job's {@code timestamp.format: iso} parser itself (TimestampParser.parseIso), on the shapes
+   * {@link #isoPattern} can name: a date, or a date and time with T or one space between them.
+   */
   static long isoMillis(String t) {
-    if (t.length() == 10) {
-      return LocalDate.parse(t).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
-    }
-    if (t.length() < 16 || (t.charAt(10) != 'T' && t.charAt(10) != ' ')) {
+    if (t.length() != 10 && (t.length() < 16 || (t.charAt(10) != 'T' && t.charAt(10) != ' '))) {
       throw new DateTimeParseException("not an ISO date or date-time", t, 0);
     }
-    String iso = t.substring(0, 10) + 'T' + t.substring(11);
-    if (hasOffset(iso)) {
-      return OffsetDateTime.parse(iso).toInstant().toEpochMilli();
-    }
-    return LocalDateTime.parse(iso).toInstant(ZoneOffset.UTC).toEpochMilli();
-  }
-
-  private static boolean hasOffset(String iso) {
-    return iso.endsWith("Z") || iso.lastIndexOf('+') > 10 || iso.lastIndexOf('-') > 10;
+    return TimestampParser.parseIso(t);
   }
 
   /** A valid ISO text's shape as a java.time pattern, e.g. 1975-06-27T00:00 is yyyy-MM-dd'T'HH:mm. */
@@ -182,6 +200,15 @@ final class InferredColumn {
 
   boolean noValues() {
     return values == 0;
+  }
+
+  /**
+   * @return the period pattern (yyyy-MM, yyyy'Q'Q, yyyy-'Q'Q) all of a text column's values have, or
+   *     null. Such a column stays type string: a {@code type: timestamp} rule reads ISO text on any
+   *     column but the job's time column, so it would reject every value there.
+   */
+  String periodPattern() {
+    return period >= 0 && type().equals("string") ? PERIOD_PATTERNS.get(period) : null;
   }
 
   /** @return the ISO shapes of a timestamp column, empty for other types */

@@ -22,6 +22,8 @@ import java.util.stream.Collectors;
  * @param nullColumns columns where a null (empty or NA) was seen
  * @param emptyColumns columns with no value at all: their type is a guess
  * @param timestampFormats per timestamp column, the ISO shapes seen as java.time patterns
+ * @param periodFormats per text column whose every value is a month or quarter (1992-01, 1992Q1), the
+ *     {@code input.timestamp.format} pattern that reads it
  */
 public record InferredRules(
     QualityConfig quality,
@@ -31,7 +33,8 @@ public record InferredRules(
     long skippedRows,
     List<String> nullColumns,
     List<String> emptyColumns,
-    Map<String, Set<String>> timestampFormats) {
+    Map<String, Set<String>> timestampFormats,
+    Map<String, String> periodFormats) {
 
   // ConfigLoader's YAML style, plus: no nulls (the loader's defaults fill them), and numeric-looking
   // text quoted, so an allowed value "1" reads back as the text it is, not the number 1.
@@ -74,6 +77,8 @@ public record InferredRules(
     timestampFormats.forEach((column, patterns) -> line(sb, "Timestamp column " + column + ": "
         + patterns.stream().collect(Collectors.joining(", ")) + " (timestamp.format: iso reads "
         + (patterns.size() == 1 ? "it" : "all of them") + ")."));
+    periodFormats.forEach((column, pattern) -> line(sb, "Column " + column + " holds periods (" + pattern
+        + ", not ISO dates): as the time column, set input.timestamp.format: \"" + pattern + "\"."));
     if (skippedRows > 0) {
       line(sb, skippedRows + " rows with a field count other than the header's were left out.");
     }

@@ -88,6 +88,7 @@ public final class RuleInference {
     List<String> nullable = new ArrayList<>();
     List<String> empty = new ArrayList<>();
     Map<String, Set<String>> timestampFormats = new LinkedHashMap<>();
+    Map<String, String> periodFormats = new LinkedHashMap<>();
     for (int i = 0; i < header.size(); i++) {
       String name = header.get(i);
       InferredColumn p = profiles.get(i);
@@ -101,6 +102,9 @@ public final class RuleInference {
       if (!p.timestampPatterns().isEmpty()) {
         timestampFormats.put(name, p.timestampPatterns());
       }
+      if (p.periodPattern() != null) {
+        periodFormats.put(name, p.periodPattern());
+      }
     }
     LOG.info("inferred rules for {} columns from {} rows of {}{}", header.size(), rows, source,
         truncated ? " (first rows only)" : "");
@@ -108,7 +112,8 @@ public final class RuleInference {
       LOG.warn("{}: {} rows have a field count other than the header's and were left out", source, skipped);
     }
     QualityConfig quality = new QualityConfig(null, null, columns, null, null, null);
-    return new InferredRules(quality, source, rows, truncated, skipped, nullable, empty, timestampFormats);
+    return new InferredRules(quality, source, rows, truncated, skipped, nullable, empty, timestampFormats,
+        periodFormats);
   }
 
   private static boolean hasNext(String source, Iterator<CSVRecord> it) {

@@ -11,7 +11,8 @@ import org.apache.parquet.schema.PrimitiveType;
 
 /**
  * A Parquet timestamp column as epoch milliseconds: TIMESTAMP (any unit), DATE, a plain INT64 read
- * with the job's epoch format, or text parsed with the job's timestamp format.
+ * with the job's epoch format, text parsed with the job's timestamp format, or a plain INT32/INT64
+ * whose decimal digits the job's java.time pattern reads (a year column 1992 with {@code format: yyyy}).
  */
 final class TimeColumn {
   final long[] millis;
@@ -30,6 +31,10 @@ final class TimeColumn {
     LogicalTypeAnnotation logical = type.getLogicalTypeAnnotation();
     long divisor = 1;
     long multiplier = 1;
+    // An integer column without a time annotation is an epoch count only under iso/epoch_*; with a
+    // pattern such as yyyy its digits are the text the pattern was written for (1992, not 1992 ms).
+    boolean digitsAsText = plan.timestampParser().isPattern()
+        && (logical == null || logical instanceof LogicalTypeAnnotation.IntLogicalTypeAnnotation);
     if (logical instanceof TimestampLogicalTypeAnnotation ts) {
       switch (ts.getUnit()) {
         case MICROS -> divisor = 1_000;
@@ -45,6 +50,11 @@ final class TimeColumn {
     for (int r = 0; r < n; r++) {
       if (cr.getCurrentDefinitionLevel() != d.getMaxDefinitionLevel()) {
         out.error[r] = "timestamp is empty";
+      } else if (digitsAsText && (type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+          || type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT32)) {
+        out.text[r] = type.getPrimitiveTypeName() == PrimitiveType.PrimitiveTypeName.INT64
+            ? Long.toString(cr.getLong()) : Integer.toString(cr.getInteger());
+        parseText(out, r, plan);
       } else {
         switch (type.getPrimitiveTypeName()) {
           case INT64 -> {
@@ -57,11 +67,7 @@ final class TimeColumn {
           }
           case BINARY -> {
             out.text[r] = cr.getBinary().toStringUsingUTF8();
-            try {
-              out.millis[r] = plan.timestampParser().parse(out.text[r]);
-            } catch (RuntimeException e) {
-              out.error[r] = "not a timestamp in format '" + plan.timestampParser().format() + "'";
-            }
+            parseText(out, r, plan);
           }
           default -> throw new IllegalArgumentException(
               "timestamp column '" + d.getPath()[0] + "' has unsupported type " + type);
@@ -70,5 +76,13 @@ final class TimeColumn {
       cr.consume();
     }
     return out;
+  }
+
+  private static void parseText(TimeColumn out, int r, JobPlan plan) {
+    try {
+      out.millis[r] = plan.timestampParser().parse(out.text[r]);
+    } catch (RuntimeException e) {
+      out.error[r] = "not a timestamp in format '" + plan.timestampParser().format() + "'";
+    }
   }
 }

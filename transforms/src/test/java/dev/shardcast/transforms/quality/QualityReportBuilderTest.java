@@ -87,6 +87,26 @@ class QualityReportBuilderTest {
   }
 
   @Test
+  void withoutAThresholdMoreThanHalfTheRowsQuarantinedFails() {
+    // No quality: section at all: the default limit 0.5 applies.
+    Map<String, Long> six = counts("rows_read", 10, "rows_used", 4, "rows_quarantined", 6, "quarantined.bad_timestamp", 6);
+    QualityReport r = build(plan(""), six, new DatasetProfile(), null);
+    assertEquals(QualityReport.FAIL, r.verdict());
+    assertEquals(List.of("6 of 10 rows quarantined (0.6000) > max_quarantined_fraction 0.5 (error)"), r.reasons());
+    QualityReport half = build(plan(""), counts("rows_read", 10, "rows_used", 5, "rows_quarantined", 5,
+        "quarantined.bad_timestamp", 5), new DatasetProfile(), null);
+    assertEquals(QualityReport.WARN, half.verdict(), "exactly half is not more than half");
+    // The job's own limit replaces the default, and null or 1.0 turns it off.
+    assertEquals(QualityReport.WARN, build(plan("quality:\n  thresholds: {max_quarantined_fraction: 0.7}\n"), six,
+        new DatasetProfile(), null).verdict());
+    assertEquals(QualityReport.WARN, build(plan("quality:\n  thresholds: {max_quarantined_fraction: null}\n"), six,
+        new DatasetProfile(), null).verdict());
+    Map<String, Long> all = counts("rows_read", 10, "rows_used", 0, "rows_quarantined", 10, "quarantined.bad_timestamp", 10);
+    assertEquals(QualityReport.WARN, build(plan("quality:\n  thresholds: {max_quarantined_fraction: {value: 1.0}}\n"),
+        all, new DatasetProfile(), null).verdict());
+  }
+
+  @Test
   void maxQuarantinedFractionWarnOnlyWarns() {
     String yaml = X_MIN + "  thresholds: {max_quarantined_fraction: {value: 0.1, severity: warn}}\n";
     QualityReport r = build(plan(yaml), counts("rows_read", 10, "rows_used", 5, "rows_quarantined", 5,

@@ -120,6 +120,19 @@ class RowChecksTest {
   }
 
   @Test
+  void typeAndBoundsOnAPeriodTimestampColumnReadTheJobsPattern() {
+    // The rules parse the time column with the reader's parser: what the reader accepts, they accept.
+    RowChecks monthly = checks("    ts: {type: timestamp, min: '1992-01', max: '1999-12'}\n",
+        "input.timestamp.format=yyyy-MM");
+    assertEquals(ids(null, "ts.min", "ts.max", "ts.type"), run(monthly, "ts", "1995-06", "1991-12", "2000-01", "1995-13"));
+    RowChecks quarterly = checks("    ts: {type: timestamp, min: 1992Q2}\n", "input.timestamp.format=yyyy'Q'Q");
+    assertEquals(ids(null, "ts.min", "ts.type"), run(quarterly, "ts", "1992Q2", "1992Q1", "1992Q5"));
+    // A year column as infer-rules describes it (a long with its range), read with format yyyy.
+    RowChecks yearly = checks("    ts: {type: long, min: 1990, max: 2020}\n", "input.timestamp.format=yyyy");
+    assertEquals(ids(null, "ts.min", "ts.max"), run(yearly, "ts", "1992", "1989", "2021"));
+  }
+
+  @Test
   void typeStringAcceptsAnyTextAndSkipsNulls() {
     RowChecks c = checks("    name: {type: string}\n");
     assertEquals(ids(null, null, null, null), run(c, "name", "a", "12", null, "  x "));

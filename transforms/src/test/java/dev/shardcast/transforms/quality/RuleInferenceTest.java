@@ -144,6 +144,37 @@ class RuleInferenceTest {
   }
 
   @Test
+  void monthsAndQuartersAreNamedWithThePatternThatReadsThem() throws IOException {
+    String csv = String.join("\n", "month,quarter,dashed,year,mixed",
+        "1992-01,1992Q1,1992-Q1,1992,1992-01",
+        "1992-02,1992Q2,1992-Q2,1993,1992Q1",
+        "1999-12,2000Q4,2000-Q4,2021,1992-03", "");
+    InferredRules r = infer(csv, 20, 0);
+    assertEquals(Map.of("month", "yyyy-MM", "quarter", "yyyy'Q'Q", "dashed", "yyyy-'Q'Q"), r.periodFormats());
+    // Still text: a type: timestamp rule reads ISO on any column but the job's time column.
+    assertEquals("\"string\"", json(r.quality().columns().get("month").type()));
+    assertEquals("\"long\"", json(r.quality().columns().get("year").type()));
+    assertEquals(Map.of(), r.timestampFormats());
+    String header = r.toYaml();
+    assertTrue(header.contains("# Column month holds periods (yyyy-MM, not ISO dates): as the time column, set "
+        + "input.timestamp.format: \"yyyy-MM\"."), header);
+    assertTrue(header.contains("set input.timestamp.format: \"yyyy'Q'Q\"."), header);
+    // Each proposed pattern reads every value of its column with the job's own parser.
+    for (Map.Entry<String, String> e : r.periodFormats().entrySet()) {
+      var parser = new dev.shardcast.transforms.config.TimestampParser(e.getValue());
+      int col = List.of(csv.split("\n")[0].split(",")).indexOf(e.getKey());
+      csv.lines().skip(1).forEach(line -> parser.parse(line.split(",")[col]));
+    }
+  }
+
+  @Test
+  void anIsoDateColumnIsNoPeriodColumn() throws IOException {
+    InferredRules r = infer("day,text\n2021-01-01,1992-01\n2021-02-01,hello\n", 20, 0);
+    assertEquals(Map.of(), r.periodFormats(), "one value of text is no month");
+    assertEquals(Map.of("day", Set.of("yyyy-MM-dd")), r.timestampFormats());
+  }
+
+  @Test
   void notQuiteNumbersOrDatesAreStrings() throws IOException {
     // 5d and 0x1p3 are Java literals CsvSource rejects; 2021-02-30 is no date; 99999999999999999999 > Long.MAX.
     String csv = "a,b,c,d,e\n1,0x1p3,2021-02-30,99999999999999999999,yes\n5d,1,2021-01-01,1,no\n";
