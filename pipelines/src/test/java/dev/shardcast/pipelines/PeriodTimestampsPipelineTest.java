@@ -57,10 +57,12 @@ class PeriodTimestampsPipelineTest {
     ShardManifest m = run(parquet, "parquet", "yyyy", "1y", "{train_end: \"2005-01-01\", val_end: \"2012-01-01\"}");
     assertEquals(120, m.counts().get("rows_read"));
     assertEquals(0, m.counts().get("rows_quarantined"), m.quarantine().byReason().toString());
-    // Forecasts start 1985 (after 5 past years) .. 2018 (2 future years): train 1985..2004, val 2005..2011, test 2012..2018.
-    assertEquals(3 * 20, m.splits().get("train").windows());
-    assertEquals(3 * 7, m.splits().get("val").windows());
+    // Forecasts (2 years) start 1985 (after 5 past years) .. 2018. The whole forecast in one split: train
+    // starts 1985..2003, val 2005..2010, test 2012..2018; those starting 2004 and 2011 straddle a cut-off.
+    assertEquals(3 * 19, m.splits().get("train").windows());
+    assertEquals(3 * 6, m.splits().get("val").windows());
     assertEquals(3 * 7, m.splits().get("test").windows());
+    assertEquals(3 * 2, m.counts().get("windows_straddling"));
     assertEquals(java.time.Instant.parse("1980-01-01T00:00:00Z").toEpochMilli(), m.counts().get("data_first_time_ms"));
   }
 
@@ -75,10 +77,12 @@ class PeriodTimestampsPipelineTest {
     Path csv = Files.write(tmp.resolve("gdp.csv"), lines);
     ShardManifest m = run(csv, "csv", "yyyy'Q'Q", "3M", "{train_end: \"1995-01-01\", val_end: \"1997-07-01\"}");
     assertEquals(0, m.counts().get("rows_quarantined"), m.quarantine().byReason().toString());
-    // Forecast starts 1991Q2 .. 1999Q3: train up to 1994Q4 (15), val 1995Q1 .. 1997Q2 (10), test 1997Q3 .. 1999Q3 (9).
-    assertEquals(2 * 15, m.splits().get("train").windows());
-    assertEquals(2 * 10, m.splits().get("val").windows());
+    // Forecasts (2 quarters) start 1991Q2 .. 1999Q3: train starts up to 1994Q3 (14), val 1995Q1 .. 1997Q1 (9),
+    // test 1997Q3 .. 1999Q3 (9); those starting 1994Q4 and 1997Q2 straddle a cut-off.
+    assertEquals(2 * 14, m.splits().get("train").windows());
+    assertEquals(2 * 9, m.splits().get("val").windows());
     assertEquals(2 * 9, m.splits().get("test").windows());
+    assertEquals(2 * 2, m.counts().get("windows_straddling"));
     assertEquals(java.time.Instant.parse("1999-10-01T00:00:00Z").toEpochMilli(), m.counts().get("data_last_time_ms"));
   }
 }
