@@ -122,9 +122,14 @@ public final class ConfigLoader {
 
   /** A rules file holds a quality: section, or just its contents. */
   private static ObjectNode rulesFile(String path) {
+    if (!InputPaths.isLocal(path)) {
+      throw new ConfigException("config key 'quality.rules_file' must be a local file, got " + path);
+    }
     JsonNode tree;
     try {
-      tree = YAML.readTree(Files.readString(Path.of(path), StandardCharsets.UTF_8));
+      // InputPaths, not Files.readString alone: a folder or a glob gets a message naming the key.
+      tree = YAML.readTree(Files.readString(Path.of(InputPaths.requireFile("quality.rules_file", path)),
+          StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       throw new ConfigException("config key 'quality.rules_file': file not found: " + path);
     } catch (JsonProcessingException e) {
