@@ -12,6 +12,7 @@ import dev.shardcast.training.train.TrainResult;
 import dev.shardcast.training.train.Trainer;
 import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.TrainChecks;
 import dev.shardcast.transforms.shard.ShardManifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,6 +45,7 @@ public final class TrainJob {
   }
 
   public static Outcome run(JobConfig job, boolean resume, String gitCommit) throws IOException {
+    TrainChecks.check(job); // the commands check at load already; this covers other callers
     Path shards = Path.of(job.shards().output());
     if (!Files.isRegularFile(shards.resolve(ShardManifest.FILE_NAME))) {
       throw new IllegalStateException("no " + ShardManifest.FILE_NAME + " in " + shards

@@ -46,6 +46,26 @@ public final class PrepareChecks {
     return files;
   }
 
+  /** Whether every path {@link #check} looks at is local (no Beam FileSystems options needed). */
+  public static boolean allLocal(JobConfig c) {
+    List<String> paths = new ArrayList<>(inputs(c).values());
+    paths.add(c.shards().output());
+    QualityConfig q = c.quality();
+    if (q != null && q.columns() != null) {
+      for (QualityConfig.ColumnRules r : q.columns().values()) {
+        for (Check check : java.util.Arrays.asList(r == null ? null : r.reference(), r == null ? null : r.matchesReference())) {
+          if (check != null) {
+            paths.add(check.value().path("path").asText());
+          }
+        }
+      }
+    }
+    if (q != null && q.drift() != null && q.drift().baseline() != null) {
+      paths.add(q.drift().baseline());
+    }
+    return paths.stream().allMatch(p -> p == null || InputPaths.isLocal(p));
+  }
+
   /** Config key → path or glob of every data input: {@code input.path}, or each {@code input.sources[i].path}. */
   public static Map<String, String> inputs(JobConfig c) {
     Map<String, String> out = new java.util.LinkedHashMap<>();
