@@ -2,6 +2,7 @@ package dev.shardcast.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.shardcast.training.data.LocalShardStore;
+import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.TestEvaluator;
 import dev.shardcast.training.io.AtomicFiles;
@@ -53,6 +54,7 @@ public final class TrainJob {
     }
     Path out = outputDir(job);
     Files.createDirectories(out);
+    DeviceSelector.beforeEngineLoads(job.train().device());
     try (NDManager manager = NDManager.newBaseManager();
         ShardReader reader = new ShardReader(new LocalShardStore(shards), job.train().prefetch(), manager)) {
       ShardManifest manifest = reader.manifest();

@@ -3,6 +3,7 @@ package dev.shardcast.training.predict;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.eval.ScaleLookup;
 import dev.shardcast.training.model.SavedModel;
 import dev.shardcast.training.TrainJob;
@@ -45,6 +46,7 @@ public final class PredictJob {
       QualityReport quality) {}
 
   public static Outcome run(JobConfig given, Path modelDir, Path outCsv) throws IOException {
+    DeviceSelector.beforeEngineLoads(given.train().device());
     ShardManifest manifest = ShardManifest.fromJson(Files.readAllBytes(modelDir.resolve(TrainJob.MANIFEST_COPY)));
     // Consistent: the rules the training data passed are the ones in the manifest, not whatever the
     // job file says today; serving rejects exactly the rows training would have rejected.
