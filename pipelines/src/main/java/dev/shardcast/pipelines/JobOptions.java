@@ -1,6 +1,7 @@
 package dev.shardcast.pipelines;
 
 import dev.shardcast.transforms.config.JobConfig;
+import dev.shardcast.transforms.config.TrainChecks;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,5 +27,12 @@ public final class JobOptions {
       all.add("input.sample_series=" + sample);
     }
     return PrepareJob.load(jobFile, all);
+  }
+
+  /** For the commands that train: also the train cross-checks, before any shard is prepared. */
+  JobConfig loadForTraining() {
+    JobConfig config = load();
+    TrainChecks.check(config);
+    return config;
   }
 }

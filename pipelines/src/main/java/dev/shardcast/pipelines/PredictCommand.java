@@ -52,6 +52,12 @@ public final class PredictCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     JobConfig config = job.load();
     if (input != null) {
+      // Checked here too, so the message names the option the user gave rather than the job's input key.
+      if (!dev.shardcast.transforms.config.InputPaths.isLocal(input)) {
+        org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(
+            org.apache.beam.sdk.options.PipelineOptionsFactory.create());
+      }
+      dev.shardcast.transforms.config.InputPaths.match("--input", input);
       config = withInput(config, input);
     }
     Path modelDir = model != null ? model : TrainJob.outputDir(config).resolve("best");

@@ -5,9 +5,11 @@ import dev.shardcast.transforms.beam.WriteManifest;
 import dev.shardcast.transforms.beam.WriteQuarantine;
 import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.GitCommit;
+import dev.shardcast.transforms.config.InputPaths;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.NoWindowsException;
+import dev.shardcast.transforms.config.PrepareChecks;
 import dev.shardcast.transforms.quality.QualityReport;
 import dev.shardcast.transforms.quality.QuarantineParquet;
 import dev.shardcast.transforms.quality.QuarantineSample;
@@ -20,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
+import org.apache.beam.sdk.io.FileSystems;
 import org.apache.beam.sdk.options.PipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 import org.slf4j.Logger;
@@ -36,9 +39,20 @@ public final class PrepareJob {
     JobPlan plan = new JobPlan(config);
     String out = config.shards().output();
     String started = Instant.now().toString();
+    // Every path the job reads is checked before anything is printed, deleted or built (exit 2 on a wrong
+    // one). Local paths need nothing from Beam, so a typo costs no Beam start-up (seconds on a cold JVM);
+    // remote ones are listed through Beam's FileSystems, which needs this run's options (credentials, region).
+    PipelineOptions options = null;
+    if (!PrepareChecks.allLocal(config)) {
+      options = options(config, extraBeamArgs);
+      FileSystems.setDefaultPipelineOptions(options);
+    }
+    PrepareChecks.check(config);
+    if (options == null) {
+      options = options(config, extraBeamArgs);
+      FileSystems.setDefaultPipelineOptions(options);
+    }
     LOG.info("resolved config:\n{}", ConfigLoader.toYaml(config));
-
-    checkReferences(config);
     PreparePipeline.Baseline baseline = baseline(config);
     // The manifest goes first: a folder without one is unfinished, whatever else it holds.
     OutputFiles.deleteMatching(out, ShardManifest.FILE_NAME);
@@ -52,7 +66,7 @@ public final class PrepareJob {
     }
     OutputFiles.write(out, RESOLVED_CONFIG, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
 
-    Pipeline p = Pipeline.create(options(config, extraBeamArgs));
+    Pipeline p = Pipeline.create(options);
     PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started), baseline);
     PipelineResult.State state;
     try {
@@ -110,26 +124,6 @@ public final class PrepareJob {
     return null;
   }
 
-  /** A missing reference table is a config error now, not a crash on the first row that needs it. */
-  static void checkReferences(JobConfig config) throws IOException {
-    if (config.quality() == null || config.quality().columns() == null) {
-      return;
-    }
-    for (var e : config.quality().columns().entrySet()) {
-      for (var check : java.util.Arrays.asList(e.getValue().reference(), e.getValue().matchesReference())) {
-        if (check == null) {
-          continue;
-        }
-        String path = check.value().path("path").asText();
-        var match = org.apache.beam.sdk.io.FileSystems.match(path);
-        if (match.status() != org.apache.beam.sdk.io.fs.MatchResult.Status.OK || match.metadata().isEmpty()) {
-          throw new dev.shardcast.transforms.config.ConfigException("config key 'quality.columns." + e.getKey()
-              + "': reference file not found: " + path);
-        }
-      }
-    }
-  }
-
   /** Where a successful run keeps its report for the next run's drift check. */
   public static final String BASELINE = "quality/baseline-report.json";
 
@@ -139,11 +133,9 @@ public final class PrepareJob {
     String explicit = config.quality() == null || config.quality().drift() == null ? null
         : config.quality().drift().baseline();
     if (explicit != null) {
-      try (var in = java.nio.channels.Channels.newInputStream(org.apache.beam.sdk.io.FileSystems.open(
-          org.apache.beam.sdk.io.FileSystems.matchSingleFileSpec(explicit).resourceId()))) {
+      String file = InputPaths.requireFile("quality.drift.baseline", explicit);
+      try (var in = java.nio.channels.Channels.newInputStream(FileSystems.open(FileSystems.matchNewResource(file, false)))) {
         return new PreparePipeline.Baseline(new String(in.readAllBytes(), StandardCharsets.UTF_8), explicit);
-      } catch (java.io.FileNotFoundException e) {
-        throw new dev.shardcast.transforms.config.ConfigException("quality.drift.baseline: no report at " + explicit);
       }
     }
     if (!OutputFiles.exists(out, BASELINE)) {
@@ -167,6 +159,12 @@ public final class PrepareJob {
         args.add("--runner=FlinkRunner");
         args.add("--flinkMaster=" + r.flinkMaster());
         args.add("--parallelism=" + r.parallelism());
+        // The runner asks for it: without it Flink deep-copies every element between chained operators,
+        // which only protects DoFns that mutate their input or an element after emitting it. Beam forbids
+        // that, and the Direct runner enforces it (immutability checks) in every test of this pipeline.
+        if (extraBeamArgs.stream().noneMatch(a -> a.startsWith("--fasterCopy"))) {
+          args.add("--fasterCopy=true");
+        }
       }
       default -> throw new IllegalArgumentException(r.name().toString());
     }

@@ -21,7 +21,7 @@ public final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     long started = System.nanoTime();
-    JobConfig config = job.load();
+    JobConfig config = job.loadForTraining();
     java.nio.file.Path manifest = java.nio.file.Path.of(config.shards().output(), ShardManifest.FILE_NAME);
     if (!(resume && java.nio.file.Files.isRegularFile(manifest))) {
       ShardManifest m = PrepareJob.run(config, List.of());

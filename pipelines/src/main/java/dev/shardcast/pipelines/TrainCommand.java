@@ -21,7 +21,7 @@ public final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    JobConfig config = job.load();
+    JobConfig config = job.loadForTraining();
     TrainJob.Outcome o = TrainJob.run(config, resume, dev.shardcast.transforms.config.GitCommit.current());
     System.out.println(summary(o));
     return 0;

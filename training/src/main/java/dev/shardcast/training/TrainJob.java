@@ -2,6 +2,7 @@ package dev.shardcast.training;
 
 import ai.djl.ndarray.NDManager;
 import dev.shardcast.training.data.LocalShardStore;
+import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.TestEvaluator;
 import dev.shardcast.training.io.AtomicFiles;
@@ -16,6 +17,7 @@ import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.NoWindowsDiagnosis;
 import dev.shardcast.transforms.core.NoWindowsException;
 import dev.shardcast.transforms.quality.QuarantineSample;
+import dev.shardcast.transforms.config.TrainChecks;
 import dev.shardcast.transforms.shard.ShardManifest;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +74,7 @@ public final class TrainJob {
   }
 
   public static Outcome run(JobConfig job, boolean resume, String gitCommit) throws IOException {
+    TrainChecks.check(job); // the commands check at load already; this covers other callers
     Path shards = Path.of(job.shards().output());
     if (!Files.isRegularFile(shards.resolve(ShardManifest.FILE_NAME))) {
       throw new IllegalStateException("no " + ShardManifest.FILE_NAME + " in " + shards
@@ -80,6 +83,7 @@ public final class TrainJob {
     checkWindows(job, shards, ShardManifest.fromJson(Files.readAllBytes(shards.resolve(ShardManifest.FILE_NAME))));
     Path out = outputDir(job);
     Files.createDirectories(out);
+    DeviceSelector.beforeEngineLoads(job.train().device());
     try (NDManager manager = NDManager.newBaseManager();
         ShardReader reader = new ShardReader(new LocalShardStore(shards), job.train().prefetch(), manager)) {
       ShardManifest manifest = reader.manifest();

@@ -3,9 +3,11 @@ package dev.shardcast.training.predict;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.eval.ScaleLookup;
 import dev.shardcast.training.model.SavedModel;
 import dev.shardcast.training.TrainJob;
+import dev.shardcast.transforms.config.InputPaths;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.QuarantineRecord;
@@ -28,8 +30,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.beam.sdk.io.FileSystems;
-import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
-import org.apache.beam.sdk.io.fs.MatchResult;
+import org.apache.beam.sdk.io.fs.ResourceId;
 import org.apache.beam.sdk.options.PipelineOptionsFactory;
 
 /**
@@ -46,6 +47,7 @@ public final class PredictJob {
       QualityReport quality) {}
 
   public static Outcome run(JobConfig given, Path modelDir, Path outCsv) throws IOException {
+    DeviceSelector.beforeEngineLoads(given.train().device());
     ShardManifest manifest = ShardManifest.fromJson(Files.readAllBytes(modelDir.resolve(TrainJob.MANIFEST_COPY)));
     // Consistent: the rules the training data passed are the ones in the manifest, not whatever the
     // job file says today; serving rejects exactly the rows training would have rejected.
@@ -68,17 +70,20 @@ public final class PredictJob {
     RuleSet rules = RuleSet.compile(plan);
     LatestWindows latest = new LatestWindows(plan, ScaleCheck.of(plan, rules, trainingMedians(modelDir)));
     FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
-    MatchResult match = FileSystems.match(plan.sources().get(0).path(), EmptyMatchTreatment.DISALLOW);
+    // Not FileSystems.match: for a local path that does not exist it walks the disk from the path's parent.
+    List<String> files = InputPaths.match(given.input().path() != null ? "input.path" : "input.sources[0].path",
+        plan.sources().get(0).path());
     JobConfig.Source src = plan.sources().get(0);
     ServingRules.Tally tally = new ServingRules.Tally();
-    for (MatchResult.Metadata file : match.metadata()) {
-      String source = file.resourceId().toString();
+    for (String path : files) {
+      ResourceId file = FileSystems.matchNewResource(path, false);
+      String source = file.toString();
       latest.source(source, src.name());
       RowChecks checks = new RowChecks(plan, rules, src);
       if (src.format() == JobConfig.Format.PARQUET) {
         tally.rowsRead += ParquetSource.read(plan, src, checks, source, () -> seekable(file), latest);
       } else {
-        try (BufferedReader r = new BufferedReader(Channels.newReader(FileSystems.open(file.resourceId()), StandardCharsets.UTF_8))) {
+        try (BufferedReader r = new BufferedReader(Channels.newReader(FileSystems.open(file), StandardCharsets.UTF_8))) {
           tally.rowsRead += CsvSource.read(plan, src, checks, source, r, latest);
         }
       }
@@ -146,12 +151,12 @@ public final class PredictJob {
     };
   }
 
-  private static SeekableByteChannel seekable(MatchResult.Metadata file) throws IOException {
-    ReadableByteChannel ch = FileSystems.open(file.resourceId());
+  private static SeekableByteChannel seekable(ResourceId file) throws IOException {
+    ReadableByteChannel ch = FileSystems.open(file);
     if (ch instanceof SeekableByteChannel s) {
       return s;
     }
     ch.close();
-    throw new IOException(file.resourceId() + " cannot be read at random positions, which Parquet needs");
+    throw new IOException(file + " cannot be read at random positions, which Parquet needs");
   }
 }

@@ -4,11 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
 import dev.shardcast.transforms.config.JobConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class DeviceSelectorTest {
@@ -58,5 +63,51 @@ class DeviceSelectorTest {
     assertEquals("cpu", DeviceSelector.flavour("/root/.djl.ai/pytorch/2.5.1-20241113-cpu-linux-x86_64"));
     assertEquals("cu124", DeviceSelector.flavour("/root/.djl.ai/pytorch/2.5.1-20241113-cu124-linux-x86_64/libtorch.so"));
     assertEquals("cu124-precxx11", DeviceSelector.flavour("/d/2.5.1-cu124-precxx11-linux-x86_64"));
+  }
+
+  @Test
+  void theDriverIsFoundFromItsFiles() {
+    assertTrue(DeviceSelector.nvidiaDriverPresent("Linux", "/proc/driver/nvidia/version"::equals, null));
+    assertTrue(DeviceSelector.nvidiaDriverPresent("Linux", "/dev/dxg"::equals, null), "WSL 2");
+    assertFalse(DeviceSelector.nvidiaDriverPresent("Linux", p -> p.startsWith("/usr/local/cuda"), null),
+        "a CUDA toolkit is no driver");
+    assertFalse(DeviceSelector.nvidiaDriverPresent("Mac OS X", p -> true, null));
+    assertTrue(DeviceSelector.nvidiaDriverPresent("Windows 11", "D:\\Win\\System32\\nvcuda.dll"::equals, "D:\\Win"));
+    assertFalse(DeviceSelector.nvidiaDriverPresent("Windows 11", p -> false, "C:\\Windows"));
+  }
+
+  @Test
+  void autoSaysWhyItTrainsOnTheCpu() {
+    assertEquals("no GPU found, training on CPU", DeviceSelector.cpuNotice(false, "cpu"));
+    assertEquals("an NVIDIA driver is present but DJL finds no GPU (PyTorch native flavour cpu): training on CPU; "
+        + "build with -Pcuda to train on the GPU, or set train.device: cpu", DeviceSelector.cpuNotice(true, "cpu"));
+    assertTrue(DeviceSelector.cpuNotice(true, "cu124").contains("check the driver with nvidia-smi"));
+  }
+
+  /** Runs {@link EngineProbeMain} in a fresh JVM (DJL's logger levels are fixed once per JVM): its stdout + stderr. */
+  private static String probe(String device) throws Exception {
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Dai.djl.offline=true", "-cp", System.getProperty("java.class.path"), EngineProbeMain.class.getName(), device)
+        .redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(120, TimeUnit.SECONDS), out);
+    assertEquals(0, p.exitValue(), out);
+    return out;
+  }
+
+  @Test
+  void autoWithoutADriverSaysOneInfoLineAndGpuKeepsDjlsWarning() throws Exception {
+    assumeFalse(DeviceSelector.nvidiaDriverPresent(), "this machine has an NVIDIA driver");
+    String gpu = probe("gpu");
+    assertTrue(gpu.contains("no gpu: train.device is gpu but DJL finds no GPU"), gpu);
+    // DJL warns only where a CUDA runtime is installed without a driver (as on the machine this was written on).
+    assumeTrue(gpu.contains("WARN ai.djl.util.cuda.CudaUtils - Failed to detect GPU count"), "no CUDA runtime here: " + gpu);
+
+    String auto = probe("auto");
+    assertFalse(auto.contains("CudaUtils"), auto);
+    assertEquals(1, auto.split("INFO dev.shardcast.training.device.DeviceSelector - no GPU found, training on CPU", -1).length - 1,
+        auto);
+    assertTrue(auto.contains("selected [cpu()]"), auto);
+    assertFalse(probe("cpu").contains("CudaUtils"));
   }
 }

@@ -71,21 +71,31 @@ public final class ConfigLoader {
     if (user == null || !user.isObject()) {
       throw new ConfigException("job file must be a YAML mapping of keys (name, input, windowing, ...)");
     }
-    ObjectNode merged = defaults();
-    JsonNode rulesFile = user.path("quality").path("rules_file");
+    ObjectNode merged = layers((ObjectNode) user, overrides, null);
+    // Read from the merged tree, so --set quality.rules_file=... names one too.
+    JsonNode rulesFile = merged.path("quality").path("rules_file");
     if (rulesFile.isTextual()) {
-      // A shared rules file sits under the job's own quality: keys, which win where both set one.
-      ObjectNode layer = YAML.createObjectNode();
-      layer.set("quality", rulesFile(rulesFile.asText()));
-      merge(merged, layer);
-    }
-    merge(merged, (ObjectNode) user);
-    for (String override : overrides) {
-      applyOverride(merged, override);
+      // A shared rules file sits under the job's own quality: keys (and the overrides), which win where both set one.
+      merged = layers((ObjectNode) user, overrides, rulesFile(rulesFile.asText()));
     }
     JobConfig config = bind(merged);
     ConfigValidator.validate(config);
     return config;
+  }
+
+  /** Defaults, then the rules file's quality: section (if any), then the job file, then the overrides. */
+  private static ObjectNode layers(ObjectNode user, List<String> overrides, ObjectNode rules) {
+    ObjectNode merged = defaults();
+    if (rules != null) {
+      ObjectNode layer = YAML.createObjectNode();
+      layer.set("quality", rules);
+      merge(merged, layer);
+    }
+    merge(merged, user.deepCopy()); // a copy: the overrides change nodes merge() puts in place
+    for (String override : overrides) {
+      applyOverride(merged, override);
+    }
+    return merged;
   }
 
   /** Resolved config as YAML, printed at start and saved beside the output. */
@@ -122,9 +132,14 @@ public final class ConfigLoader {
 
   /** A rules file holds a quality: section, or just its contents. */
   private static ObjectNode rulesFile(String path) {
+    if (!InputPaths.isLocal(path)) {
+      throw new ConfigException("config key 'quality.rules_file' must be a local file, got " + path);
+    }
     JsonNode tree;
     try {
-      tree = YAML.readTree(Files.readString(Path.of(path), StandardCharsets.UTF_8));
+      // InputPaths, not Files.readString alone: a folder or a glob gets a message naming the key.
+      tree = YAML.readTree(Files.readString(Path.of(InputPaths.requireFile("quality.rules_file", path)),
+          StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       throw new ConfigException("config key 'quality.rules_file': file not found: " + path);
     } catch (JsonProcessingException e) {

@@ -138,4 +138,20 @@ class QualityValidatorTest {
         () -> load("quality:\n  rules_file: '" + dir.resolve("nope.yaml") + "'\n"));
     assertTrue(missing.getMessage().contains("'quality.rules_file'"), missing.getMessage());
   }
+
+  @Test
+  void rulesFileGivenAsAnOverrideIsReadToo(@TempDir Path dir) throws IOException {
+    Path rules = dir.resolve("rules.yaml");
+    Files.writeString(rules, "columns:\n  y: {max: 7}\n");
+    JobConfig c = ConfigLoader.loadYaml(TestJobs.BASE_YAML, List.of("quality.rules_file=" + rules));
+    assertEquals(7, c.quality().columns().get("y").max().value().asDouble());
+    JobConfig o = ConfigLoader.loadYaml(TestJobs.BASE_YAML, List.of("quality.rules_file=" + rules,
+        "quality.columns.y.max=8"));
+    assertEquals(8, o.quality().columns().get("y").max().value().asDouble(), "an override wins over the file");
+
+    ConfigException folder = assertThrows(ConfigException.class,
+        () -> ConfigLoader.loadYaml(TestJobs.BASE_YAML, List.of("quality.rules_file=" + dir)));
+    assertEquals("config key 'quality.rules_file': " + dir + " is a folder; name a file, or the files in it with a "
+        + "glob such as " + dir + "/*.csv", folder.getMessage());
+  }
 }
