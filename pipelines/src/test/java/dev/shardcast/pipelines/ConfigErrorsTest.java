@@ -183,7 +183,7 @@ class ConfigErrorsTest {
         + "/*.csv): the job would write its shards, manifest and reports among its input files; write them to "
         + "another folder", cli("prepare", "input.path=" + data + "/*.csv", "shards.output=" + data));
     assertConfigError("config key 'shards.output' (" + data + "/out) lies inside a folder that config key 'input.path' ("
-        + data + "/**.csv) reads: the next run would read this run's output as input; write it to a folder outside "
+        + data + "/**.csv) reads: a later run would find this run's output among its inputs; write it to a folder outside "
         + data, cli("prepare", "input.path=" + data + "/**.csv", "shards.output=" + data + "/out"));
     assertEquals(List.of("tx.csv"), ItSupport.allFiles(data));
   }

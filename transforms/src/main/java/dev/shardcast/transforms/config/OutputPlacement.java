@@ -12,11 +12,12 @@ import java.util.List;
 /**
  * Keeps the output folder out of the inputs. An output that is an input's folder would write its
  * manifest, reports and shard folders among the data (and delete the previous run's files there);
- * an output inside a folder that an input glob reads ({@code data/**}, {@code data/*}{@code /x.csv})
- * would be read back as input by the next run. Both are refused before any work starts.
+ * an output inside the folder an input glob lists ({@code data/*.csv}, {@code data/**}) lies among
+ * data that arrives there, and a later glob ({@code data/**}, a new partition pattern) reads it back.
+ * Both are refused before any work starts.
  *
- * <p>An output beside a named file or below a glob that cannot reach it ({@code data/*.csv} with
- * output {@code data/shards}: {@code *} does not cross a {@code /}) is fine: nothing of it is read.
+ * <p>A named input file has no input folder: an output beside it ({@code data/sales.csv} with output
+ * {@code data/shards}) is fine, only the file's own folder is refused.
  *
  * <p>Local paths are compared after normalization, with symbolic links resolved as far as the path
  * exists; URIs (s3://, gs://) by their text, segment by segment.
@@ -52,11 +53,12 @@ public final class OutputPlacement {
           + inputKey + "' (" + input + "): the job would write its shards, manifest and reports among its input "
           + "files; write them to another folder");
     }
+    boolean globbed = glob.stream().anyMatch(InputPaths::isGlob);
     if (out.size() > folder.size() && out.subList(0, folder.size()).equals(folder)
-        && reaches(glob, out.subList(folder.size(), out.size()))) {
+        && (globbed || reaches(glob, out.subList(folder.size(), out.size())))) {
       throw new ConfigException("config key '" + outputKey + "' (" + output + ") lies inside a folder that config key '"
-          + inputKey + "' (" + input + ") reads: the next run would read this run's output as input; write it "
-          + "to a folder outside " + display(folder, InputPaths.isLocal(input)));
+          + inputKey + "' (" + input + ") reads: a later run would find this run's output among its inputs; write "
+          + "it to a folder outside " + display(folder, InputPaths.isLocal(input)));
     }
   }
 

@@ -48,21 +48,22 @@ class OutputPlacementTest {
   }
 
   @Test
-  void aFolderAGlobReadsIsRefused() {
+  void aFolderInsideTheFolderAGlobListsIsRefused() {
     assertEquals("config key 'shards.output' (" + data + "/out) lies inside a folder that config key 'input.path' ("
-        + data + "/**.parquet) reads: the next run would read this run's output as input; write it to a folder "
-        + "outside " + data, refused(data + "/out", data + "/**.parquet"));
+        + data + "/**.parquet) reads: a later run would find this run's output among its inputs; write it to a "
+        + "folder outside " + data, refused(data + "/out", data + "/**.parquet"));
     refused(data + "/out/shards", data + "/*/*/x.csv");
     refused(data + "/out", data + "/o*/x.csv");
+    refused(data + "/shards", data + "/*.csv");
+    refused(data + "/shards", data + "/in*/*.csv");
+    refused(data + "/out/shards", data + "/*/x.csv");
   }
 
   @Test
-  void aFolderNoGlobCanReachIsFine() {
+  void besideANamedFileOrOutsideTheGlobsFolderIsFine() {
     allowed(data + "/shards", data + "/x.csv");
-    allowed(data + "/shards", data + "/*.csv");
-    allowed(data + "/shards", data + "/in*/*.csv");
-    allowed(data + "/out/shards", data + "/*/x.csv");
     allowed(tmp + "/out", data + "/**/*.csv");
+    allowed(tmp + "/out", data + "/*.csv");
     allowed(tmp.toString(), data + "/x.csv"); // the input's parent folder
   }
 
@@ -70,7 +71,8 @@ class OutputPlacementTest {
   void urisCompareByText() {
     refused("s3://b/data/", "s3://b/data/*.parquet");
     refused("s3://b/data/out", "s3://b/data/**.parquet");
-    allowed("s3://b/data/out", "s3://b/data/*.parquet");
+    refused("s3://b/data/out", "s3://b/data/*.parquet");
+    allowed("s3://b/out", "s3://b/data/*.parquet");
     allowed("s3://b/other", "s3://b/data/**.parquet");
     allowed("s3://c/data", "s3://b/data/*.parquet");
     allowed(data.toString(), "s3://b" + data + "/*.csv"); // a local folder and a bucket never overlap
