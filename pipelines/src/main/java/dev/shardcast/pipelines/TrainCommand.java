@@ -37,8 +37,13 @@ public final class TrainCommand implements Callable<Integer> {
     if (((Number) test.get("windows")).longValue() == 0) {
       sb.append("  test: n/a (no test windows)\n");
     } else {
-      sb.append(String.format(Locale.ROOT, "  test (%s windows, original units): MAE %s  RMSE %s%n", test.get("windows"),
-          MetricText.of(all.get("mae"), "%.4g"), MetricText.of(all.get("rmse"), "%.4g")));
+      Object excluded = test.get("points_excluded_filled");
+      String observed = excluded instanceof Number n && n.longValue() > 0
+          ? String.format(Locale.ROOT, ", %,d observed points; %,d filled ones not scored", ((Number) all.get("points")).longValue(),
+              n.longValue())
+          : "";
+      sb.append(String.format(Locale.ROOT, "  test (%s windows%s, original units): MAE %s  RMSE %s%n", test.get("windows"),
+          observed, MetricText.of(all.get("mae"), "%.4g"), MetricText.of(all.get("rmse"), "%.4g")));
       sb.append(String.format(Locale.ROOT, "  MASE vs seasonal-naive (season %s): %s   MASE vs last-value: %s%n",
           all.get("season"), MetricText.of(all.get("mase_seasonal_naive"), "%.3f"), MetricText.of(all.get("mase_last_value"), "%.3f")));
     }

@@ -18,6 +18,7 @@ class TrainSummaryTest {
     Map<String, Object> test = new LinkedHashMap<>();
     test.put("split", "test");
     test.put("windows", windows);
+    test.put("points_excluded_filled", all.excluded());
     test.put("all", all.toMap());
     TrainResult result = new TrainResult(Path.of("m/best"), Path.of("m/final"), List.of(), 10, 0.5, 2, false, false,
         Path.of("m/ckpt"), "cpu()");
@@ -41,5 +42,13 @@ class TrainSummaryTest {
     assertTrue(s.contains("test (1 windows, original units): MAE 0.2500  RMSE 0.3536"), s);
     assertTrue(s.contains("MASE vs seasonal-naive (season 2): n/a   MASE vs last-value: n/a"), s);
     assertFalse(s.contains("NaN") || s.contains("Infinity"), s);
+  }
+
+  @Test
+  void filledTargetPointsLeftOutAreCounted() {
+    ForecastMetrics m = new ForecastMetrics(4, 0, 2);
+    m.add(new double[] {1, 2, 3, 4}, new double[] {5, 4}, new double[] {5.5, 100}, new boolean[] {true, false});
+    String s = summary(m, 1);
+    assertTrue(s.contains("test (1 windows, 1 observed points; 1 filled ones not scored, original units): MAE 0.5000"), s);
   }
 }
