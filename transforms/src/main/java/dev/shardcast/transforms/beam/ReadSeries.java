@@ -23,6 +23,7 @@ import java.nio.charset.StandardCharsets;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
+import dev.shardcast.transforms.config.InputPaths;
 import org.apache.beam.sdk.io.FileIO;
 import org.apache.beam.sdk.io.fs.EmptyMatchTreatment;
 import org.apache.beam.sdk.transforms.DoFn;
@@ -64,9 +65,8 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
     List<JobConfig.Source> sources = plan.sources();
     for (int i = 0; i < sources.size(); i++) {
       String name = sources.size() == 1 ? "" : "[" + sources.get(i).name() + "]";
-      perSource.add(begin
-          .apply("MatchInputs" + name, FileIO.match().filepattern(sources.get(i).path())
-              .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW))
+      perSource.add(match(begin, sources.get(i).path(), sources.size() == 1 && plan.config().input().path() != null
+              ? "input.path" : "input.sources[" + i + "].path", name)
           .apply("OpenInputs" + name, FileIO.readMatches())
           .apply("ParseRows" + name, ParDo.of(new ReadFileFn(plan, i))
               .withOutputTags(CHUNKS, TupleTagList.of(QUARANTINE).and(COUNTS).and(FILES).and(PROFILES))));
@@ -79,6 +79,29 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
     out = out.and(FILES, flatten(perSource, FILES, "Files", KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of())));
     out = out.and(PROFILES, flatten(perSource, PROFILES, "Profiles", new DatasetProfileCoder()));
     return out;
+  }
+
+  /**
+   * The input's files. A local glob is matched here by {@link InputPaths} (it lists only the
+   * folders the glob can reach) and the pipeline gets the file names: Beam's own matcher walks the
+   * whole tree below the glob's parent, which for {@code /*.csv} is the whole disk. Remote globs
+   * (S3 lists by prefix) are matched by Beam.
+   */
+  private static PCollection<org.apache.beam.sdk.io.fs.MatchResult.Metadata> match(PBegin begin, String spec, String key,
+      String name) {
+    if (!InputPaths.isLocal(spec)) {
+      return begin.apply("MatchInputs" + name, FileIO.match().filepattern(spec)
+          .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+    }
+    List<String> files;
+    try {
+      files = InputPaths.match(key, spec);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+    return begin
+        .apply("ListInputs" + name, org.apache.beam.sdk.transforms.Create.of(files).withCoder(StringUtf8Coder.of()))
+        .apply("MatchInputs" + name, FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
   }
 
   private static <T> PCollection<T> flatten(List<PCollectionTuple> parts, TupleTag<T> tag, String name,
