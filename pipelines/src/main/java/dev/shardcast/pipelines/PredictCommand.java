@@ -44,8 +44,7 @@ public final class PredictCommand implements Callable<Integer> {
       serving = new JobConfig.Input(path, in.format(), in.seriesKey(), in.timestamp(), in.frequency(), in.columns(),
           in.chunkPoints(), in.eventBucket(), in.sampleSeries(), in.sources(), in.duplicates());
     }
-    return new JobConfig(c.name(), serving, c.windowing(), c.gaps(), c.split(), c.scaler(), c.shards(), c.runner(),
-        c.train(), c.quality());
+    return c.withInput(serving);
   }
 
   @Override

@@ -10,6 +10,8 @@ import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.NoWindowsException;
 import dev.shardcast.transforms.config.PrepareChecks;
+import dev.shardcast.transforms.store.S3Clients;
+import dev.shardcast.transforms.store.ShardcastS3Options;
 import dev.shardcast.transforms.quality.QualityReport;
 import dev.shardcast.transforms.quality.QuarantineParquet;
 import dev.shardcast.transforms.quality.QuarantineSample;
@@ -169,6 +171,11 @@ public final class PrepareJob {
       default -> throw new IllegalArgumentException(r.name().toString());
     }
     args.add("--jobName=shardcast-" + config.name().replaceAll("[^A-Za-z0-9-]", "-").toLowerCase());
+    // s3:// through Beam's S3 file system, with the clients shardcast builds itself (S3Clients). A
+    // multipart upload holds one part in memory per open file: 16 MiB, not Beam's 64 MiB, since
+    // shards are written many at a time (at most 160 GB an object, far above any shard or report).
+    args.addAll(ShardcastS3Options.args(S3Clients.settings(config)));
+    args.add("--s3UploadBufferSizeBytes=" + (16 << 20));
     args.addAll(extraBeamArgs);
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
   }

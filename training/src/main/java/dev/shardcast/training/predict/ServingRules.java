@@ -49,8 +49,7 @@ final class ServingRules {
     if (tree == null || tree.isNull()) {
       return job;
     }
-    return new JobConfig(job.name(), job.input(), job.windowing(), job.gaps(), job.split(), job.scaler(), job.shards(),
-        job.runner(), job.train(), ConfigLoader.qualityFromTree(tree));
+    return job.withQuality(ConfigLoader.qualityFromTree(tree));
   }
 
   /** Writes {@code <forecasts>.quality-report.json/.html} and returns the report. */

@@ -32,8 +32,10 @@ public final class OutputFiles {
   }
 
   public static void write(String outputDir, String relativePath, byte[] bytes) throws IOException {
-    try (WritableByteChannel ch = FileSystems.create(resolve(outputDir, relativePath), MimeTypes.BINARY);
-        OutputStream out = Channels.newOutputStream(ch)) {
+    // Closed once, through the stream: S3's channel completes its multipart upload on close, and a
+    // second close would upload again into the finished upload.
+    WritableByteChannel ch = FileSystems.create(resolve(outputDir, relativePath), MimeTypes.BINARY);
+    try (OutputStream out = Channels.newOutputStream(ch)) {
       out.write(bytes);
     }
   }

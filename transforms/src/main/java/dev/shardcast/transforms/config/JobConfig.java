@@ -18,8 +18,35 @@ public record JobConfig(
     Shards shards,
     Runner runner,
     Train train,
-    QualityConfig quality)
+    QualityConfig quality,
+    S3 s3)
     implements Serializable {
+
+  /** The same job with other quality rules (predict applies the training run's). */
+  public JobConfig withQuality(QualityConfig q) {
+    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, runner, train, q, s3);
+  }
+
+  /** The same job with another input section (predict's --input). */
+  public JobConfig withInput(Input in) {
+    return new JobConfig(name, in, windowing, gaps, split, scaler, shards, runner, train, quality, s3);
+  }
+
+  /**
+   * How to reach {@code s3://} locations. Credentials never come from here: only from the AWS
+   * default provider chain (environment, profile, instance role).
+   *
+   * @param region the bucket's region; null: {@code AWS_REGION} / the profile
+   * @param endpoint an S3-compatible server's URL; null: {@code AWS_ENDPOINT_URL_S3} /
+   *     {@code AWS_ENDPOINT_URL}, else AWS
+   * @param pathStyle {@code http://host/bucket/key} instead of {@code http://bucket.host/key}, as
+   *     most S3-compatible servers want
+   */
+  public record S3(String region, String endpoint, Boolean pathStyle) implements Serializable {
+    public boolean isPathStyle() {
+      return pathStyle != null && pathStyle;
+    }
+  }
 
   public record Input(
       String path,

@@ -1,0 +1,50 @@
+package dev.shardcast.transforms.store;
+
+import dev.shardcast.transforms.config.JobConfig;
+import org.apache.beam.sdk.io.aws2.options.S3Options;
+import org.apache.beam.sdk.options.Default;
+import org.apache.beam.sdk.options.Description;
+
+/**
+ * The job's {@code s3:} section as pipeline options, so every worker (also on a Flink cluster)
+ * builds its S3 clients from the same settings through {@link ShardcastS3ClientBuilderFactory}.
+ */
+public interface ShardcastS3Options extends S3Options {
+  @Description("S3 region (job file s3.region); empty: the AWS default region chain")
+  @Default.String("")
+  String getShardcastS3Region();
+
+  void setShardcastS3Region(String value);
+
+  @Description("S3-compatible endpoint URL (job file s3.endpoint); empty: AWS_ENDPOINT_URL(_S3), else AWS")
+  @Default.String("")
+  String getShardcastS3Endpoint();
+
+  void setShardcastS3Endpoint(String value);
+
+  @Description("Path-style S3 requests (job file s3.path_style)")
+  @Default.Boolean(false)
+  boolean getShardcastS3PathStyle();
+
+  void setShardcastS3PathStyle(boolean value);
+
+  /** The settings these options carry. */
+  static JobConfig.S3 settings(ShardcastS3Options o) {
+    return new JobConfig.S3(o.getShardcastS3Region().isEmpty() ? null : o.getShardcastS3Region(),
+        o.getShardcastS3Endpoint().isEmpty() ? null : o.getShardcastS3Endpoint(), o.getShardcastS3PathStyle());
+  }
+
+  /** Command-line arguments for {@code settings}, with the factory that reads them. */
+  static java.util.List<String> args(JobConfig.S3 settings) {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    out.add("--s3ClientFactoryClass=" + ShardcastS3ClientBuilderFactory.class.getName());
+    if (settings.region() != null && !settings.region().isBlank()) {
+      out.add("--shardcastS3Region=" + settings.region());
+    }
+    if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
+      out.add("--shardcastS3Endpoint=" + settings.endpoint());
+    }
+    out.add("--shardcastS3PathStyle=" + settings.isPathStyle());
+    return out;
+  }
+}
