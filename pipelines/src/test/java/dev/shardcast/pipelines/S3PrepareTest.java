@@ -42,6 +42,64 @@ class S3PrepareTest {
     assertTrue(shards > 50, "shards compared: " + shards);
   }
 
+  /** 46 objects, one per city, under a glob: the same shards as the demo's single local file. */
+  @Test
+  void aGlobOverManyObjectsReadsThemAll() throws Exception {
+    String bucket = s3.newBucket("raw");
+    List<String> lines = Files.readAllLines(ItSupport.demoCsv());
+    java.util.Map<String, List<String>> byCity = new java.util.TreeMap<>();
+    for (String line : lines.subList(1, lines.size())) {
+      byCity.computeIfAbsent(line.substring(0, line.indexOf(',')), k -> new ArrayList<>(List.of(lines.get(0)))).add(line);
+    }
+    int i = 0;
+    for (List<String> city : byCity.values()) {
+      s3.put(bucket, String.format("raw/part-%03d.csv", i++), (String.join("\n", city) + "\n").getBytes());
+    }
+    s3.put(bucket, "raw/readme.txt", "not data".getBytes());
+    Path out = Files.createTempDirectory("s3-glob-");
+    JobConfig job = dev.shardcast.transforms.config.ConfigLoader.load(ItSupport.demoJob(), withAll(s3.overrides(),
+        "input.path=s3://" + bucket + "/raw/*.csv", "shards.output=" + out));
+    PrepareJob.run(job, List.of());
+    com.fasterxml.jackson.databind.JsonNode m = ItSupport.manifest(out);
+    assertEquals(46, ItSupport.count(m, "files_read"));
+    assertEquals(8602, ItSupport.count(m, "rows_read"));
+    Path local = ItSupport.demoBaseline();
+    for (Path f : ItSupport.allShardFiles(local)) {
+      assertEquals(-1L, Files.mismatch(f, out.resolve(local.relativize(f))), local.relativize(f).toString());
+    }
+  }
+
+  /**
+   * A wide Parquet object: only the configured columns' chunks are fetched (ranged GETs), and the
+   * shards are those of the same file read locally.
+   */
+  @Test
+  void parquetInS3IsReadByRangesOfTheUsedColumns(@TempDir Path tmp) throws Exception {
+    Path parquet = tmp.resolve("wide.parquet");
+    StringBuilder pads = new StringBuilder();
+    for (int c = 0; c < 30; c++) {
+      pads.append(", repeat(md5(series_id || date || '").append(c).append("'), 8) AS pad_").append(c);
+    }
+    try (ItSupport.Duck duck = new ItSupport.Duck()) {
+      duck.execute("COPY (SELECT series_id, CAST(date AS DATE) AS date, sales, volume, median, listings, inventory"
+          + pads + " FROM read_csv(" + ItSupport.sqlPath(ItSupport.demoCsv()) + ")) TO " + ItSupport.sqlPath(parquet)
+          + " (FORMAT parquet, ROW_GROUP_SIZE 2048)");
+    }
+    String bucket = s3.newBucket("wide");
+    s3.put(bucket, "in/wide.parquet", Files.readAllBytes(parquet));
+    Path fromS3 = tmp.resolve("from-s3");
+    Path fromLocal = tmp.resolve("from-local");
+    PrepareJob.run(dev.shardcast.transforms.config.ConfigLoader.load(ItSupport.demoJob(), withAll(s3.overrides(),
+        "input.format=parquet", "input.path=s3://" + bucket + "/in/wide.parquet", "shards.output=" + fromS3)), List.of());
+    PrepareJob.run(ItSupport.demoConfig(fromLocal, "input.format=parquet", "input.path=" + parquet), List.of());
+    long size = Files.size(parquet);
+    long fetched = ItSupport.count(ItSupport.manifest(fromS3), "input_bytes_fetched");
+    assertTrue(fetched > 0 && fetched < size / 5, "fetched " + fetched + " of " + size + " bytes");
+    for (Path f : ItSupport.allShardFiles(fromLocal)) {
+      assertEquals(-1L, Files.mismatch(f, fromS3.resolve(fromLocal.relativize(f))), fromLocal.relativize(f).toString());
+    }
+  }
+
   private static List<String> withAll(List<String> base, String... more) {
     List<String> all = new ArrayList<>(List.of("input.path=" + ItSupport.demoCsv(), "scaler.scope=global",
         "quality.columns.series_id.reference.path=" + ItSupport.repoRoot().resolve("examples/txhousing/cities.csv")));

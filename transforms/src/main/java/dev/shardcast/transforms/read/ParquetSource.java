@@ -51,8 +51,22 @@ public final class ParquetSource {
   /** @return the number of rows read (good and quarantined) */
   public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, ChannelOpener opener,
       RowSink sink) throws IOException {
+    return read(plan, src, checks, source, new ChannelInputFile(opener), sink);
+  }
+
+  /** A Beam channel as Parquet's InputFile (local files, or any file system Beam knows). */
+  public static InputFile inputFile(ChannelOpener opener) {
+    return new ChannelInputFile(opener);
+  }
+
+  /**
+   * As above from any InputFile (an S3 object read by exact ranges: {@code S3InputFile}). Only the
+   * configured columns' chunks are read: the reader is given the projection before the first row group.
+   */
+  public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, InputFile file,
+      RowSink sink) throws IOException {
     JobConfig.Input in = plan.config().input();
-    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener), ParquetReadOptions.builder().build())) {
+    try (ParquetFileReader reader = ParquetFileReader.open(file, ParquetReadOptions.builder().build())) {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
       List<String> datasetNames = new ArrayList<>(in.seriesKey());
       datasetNames.add(in.timestamp().column());
