@@ -100,6 +100,64 @@ class S3PrepareTest {
     }
   }
 
+  private record Exit(int code, String err) {}
+
+  private static Exit cli(String... args) {
+    java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+    picocli.CommandLine cli = ShardcastCli.commandLine();
+    cli.setErr(new java.io.PrintWriter(err, true));
+    int code = cli.execute(args);
+    return new Exit(code, err.toString().trim());
+  }
+
+  private static String[] prepare(String... sets) {
+    List<String> args = new ArrayList<>(List.of("prepare", ItSupport.demoJob().toString()));
+    for (String set : withAll(s3.overrides(), sets)) {
+      args.add("--set");
+      args.add(set);
+    }
+    return args.toArray(String[]::new);
+  }
+
+  @Test
+  void refusedCredentialsNameTheBucketAndWriteNothing() {
+    String bucket = s3.newBucket("locked");
+    String key = System.getProperty("aws.accessKeyId");
+    System.setProperty("aws.accessKeyId", "not-the-key");
+    Exit e;
+    try {
+      e = cli(prepare("shards.output=s3://" + bucket + "/out"));
+    } finally {
+      System.setProperty("aws.accessKeyId", key);
+    }
+    assertEquals(2, e.code(), e.err());
+    assertTrue(e.err().startsWith("error: config key 'shards.output' (s3://" + bucket + "/out): access to bucket '"
+        + bucket + "' was refused (HTTP 403"), e.err());
+    assertTrue(e.err().contains("check the credentials"), e.err());
+    assertEquals(List.of(), s3.keys(bucket, ""), "nothing written");
+  }
+
+  @Test
+  void aMissingBucketIsNamed() {
+    String missing = "no-such-bucket-" + Long.toHexString(System.nanoTime());
+    Exit out = cli(prepare("shards.output=s3://" + missing + "/out"));
+    assertEquals(2, out.code(), out.err());
+    assertEquals("error: config key 'shards.output' (s3://" + missing + "/out): bucket '" + missing
+        + "' does not exist at " + s3.endpoint(), out.err());
+    Exit in = cli(prepare("input.path=s3://" + missing + "/raw/*.csv", "shards.output=s3://" + s3.newBucket("x") + "/o"));
+    assertEquals(2, in.code(), in.err());
+    assertTrue(in.err().contains("config key 'input.path' (s3://" + missing + "/raw/*.csv): bucket '" + missing
+        + "' does not exist"), in.err());
+  }
+
+  @Test
+  void anInputGlobThatMatchesNoObjectIsAConfigError() {
+    String bucket = s3.newBucket("empty");
+    Exit e = cli(prepare("input.path=s3://" + bucket + "/raw/*.csv", "shards.output=s3://" + bucket + "/out"));
+    assertEquals(2, e.code(), e.err());
+    assertEquals("error: config key 'input.path': no file matches s3://" + bucket + "/raw/*.csv", e.err());
+  }
+
   private static List<String> withAll(List<String> base, String... more) {
     List<String> all = new ArrayList<>(List.of("input.path=" + ItSupport.demoCsv(), "scaler.scope=global",
         "quality.columns.series_id.reference.path=" + ItSupport.repoRoot().resolve("examples/txhousing/cities.csv")));

@@ -19,6 +19,7 @@ public final class PrepareChecks {
 
   /** @return the input files of each input key, in source order */
   public static Map<String, List<String>> check(JobConfig c) throws IOException {
+    dev.shardcast.transforms.store.S3Preflight.check(dev.shardcast.transforms.store.S3Clients.settings(c), locations(c));
     Map<String, List<String>> files = new java.util.LinkedHashMap<>();
     for (Map.Entry<String, String> in : inputs(c).entrySet()) {
       files.put(in.getKey(), InputPaths.match(in.getKey(), in.getValue()));
@@ -48,22 +49,30 @@ public final class PrepareChecks {
 
   /** Whether every path {@link #check} looks at is local (no Beam FileSystems options needed). */
   public static boolean allLocal(JobConfig c) {
-    List<String> paths = new ArrayList<>(inputs(c).values());
-    paths.add(c.shards().output());
+    return locations(c).values().stream().allMatch(p -> p == null || InputPaths.isLocal(p));
+  }
+
+  /** Config key → every location the job reads or writes: inputs, output, reference tables, baseline. */
+  public static Map<String, String> locations(JobConfig c) {
+    Map<String, String> out = new java.util.LinkedHashMap<>(inputs(c));
+    out.put("shards.output", c.shards().output());
     QualityConfig q = c.quality();
     if (q != null && q.columns() != null) {
-      for (QualityConfig.ColumnRules r : q.columns().values()) {
-        for (Check check : java.util.Arrays.asList(r == null ? null : r.reference(), r == null ? null : r.matchesReference())) {
-          if (check != null) {
-            paths.add(check.value().path("path").asText());
-          }
+      for (var e : q.columns().entrySet()) {
+        QualityConfig.ColumnRules r = e.getValue();
+        if (r != null && r.reference() != null) {
+          out.put("quality.columns." + e.getKey() + ".reference.path", r.reference().value().path("path").asText());
+        }
+        if (r != null && r.matchesReference() != null) {
+          out.put("quality.columns." + e.getKey() + ".matches_reference.path",
+              r.matchesReference().value().path("path").asText());
         }
       }
     }
     if (q != null && q.drift() != null && q.drift().baseline() != null) {
-      paths.add(q.drift().baseline());
+      out.put("quality.drift.baseline", q.drift().baseline());
     }
-    return paths.stream().allMatch(p -> p == null || InputPaths.isLocal(p));
+    return out;
   }
 
   /** Config key → path or glob of every data input: {@code input.path}, or each {@code input.sources[i].path}. */
