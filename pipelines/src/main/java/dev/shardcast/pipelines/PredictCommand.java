@@ -20,12 +20,12 @@ public final class PredictCommand implements Callable<Integer> {
       description = "raw data (file or glob, same format as input.path, or as the first of input.sources); default: the job's input")
   String input;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "model folder; default: the job's best model")
-  Path model;
+  @Option(names = "--model", paramLabel = "DIR", description = "model folder (path or s3://); default: the job's best model")
+  String model;
 
   @Option(names = "--output", paramLabel = "FILE",
-      description = "forecast file, CSV or (name ending in .parquet) Parquet; default: <model output>/predictions.csv")
-  Path output;
+      description = "forecast file (path or s3://), CSV or (name ending in .parquet) Parquet; default: <model output>/predictions.csv")
+  String output;
 
   /**
    * The job reading {@code path} instead of its input: for a job with several sources, as its first
@@ -53,22 +53,26 @@ public final class PredictCommand implements Callable<Integer> {
     if (input != null) {
       // Checked here too, so the message names the option the user gave rather than the job's input key.
       if (!dev.shardcast.transforms.config.InputPaths.isLocal(input)) {
-        org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(
-            org.apache.beam.sdk.options.PipelineOptionsFactory.create());
+        dev.shardcast.transforms.store.BeamFileSystems.configure(config);
       }
       dev.shardcast.transforms.config.InputPaths.match("--input", input);
       config = withInput(config, input);
     }
-    Path modelDir = model != null ? model : TrainJob.outputDir(config).resolve("best");
-    Path out = output != null ? output : TrainJob.outputDir(config).resolve("predictions.csv");
+    JobConfig.S3 s3 = dev.shardcast.transforms.store.S3Clients.settings(config);
+    String base = TrainJob.outputLocation(config);
+    String modelAt = model != null ? model : base + "/best";
+    String outAt = output != null ? output : base + "/predictions.csv";
+    Path modelDir = dev.shardcast.training.io.Locations.fetchFolder(modelAt, s3);
+    Path out = dev.shardcast.training.io.Locations.localFor(outAt);
     PredictJob.Outcome o = PredictJob.run(config, modelDir, out);
-    System.out.printf("%nshardcast predict: %d series forecast (%d rows) -> %s%n", o.series(), o.forecasts(), o.output());
+    dev.shardcast.training.io.Locations.publish(out, outAt, s3);
+    System.out.printf("%nshardcast predict: %d series forecast (%d rows) -> %s%n", o.series(), o.forecasts(), outAt);
     if (o.quarantined() > 0) {
-      System.out.printf("  %d input rows quarantined -> %s.quarantine.jsonl%n", o.quarantined(), o.output());
+      System.out.printf("  %d input rows quarantined -> %s.quarantine.jsonl%n", o.quarantined(), outAt);
     }
     if (o.quality() != null) {
       System.out.printf("  input quality: %s (training rules re-applied; skew vs training in %s.%s)%n",
-          o.quality().verdict(), o.output(), dev.shardcast.transforms.quality.QualityReport.HTML_FILE_NAME);
+          o.quality().verdict(), outAt, dev.shardcast.transforms.quality.QualityReport.HTML_FILE_NAME);
     }
     for (LatestWindows.Skipped s : o.skipped()) {
       System.out.printf("  skipped %s: %s%n", s.series(), s.reason());

@@ -47,9 +47,9 @@ public final class TrainCommand implements Callable<Integer> {
       sb.append(String.format(Locale.ROOT, "  MASE vs seasonal-naive (season %s): %s   MASE vs last-value: %s%n",
           all.get("season"), MetricText.of(all.get("mase_seasonal_naive"), "%.3f"), MetricText.of(all.get("mase_last_value"), "%.3f")));
     }
-    sb.append("  model    ").append(o.modelDir()).append('\n');
-    sb.append("  metrics  ").append(o.outputDir().resolve(TrainJob.METRICS_FILE)).append('\n');
-    sb.append("  run log  ").append(o.runLog());
+    sb.append("  model    ").append(o.where(o.modelDir())).append('\n');
+    sb.append("  metrics  ").append(o.where(o.outputDir().resolve(TrainJob.METRICS_FILE))).append('\n');
+    sb.append("  run log  ").append(o.where(o.runLog()));
     return sb.toString();
   }
 }

@@ -1,7 +1,8 @@
 package dev.shardcast.training;
 
 import ai.djl.ndarray.NDManager;
-import dev.shardcast.training.data.LocalShardStore;
+import dev.shardcast.training.data.ShardStore;
+import dev.shardcast.training.io.ModelOutput;
 import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.TestEvaluator;
@@ -40,20 +41,48 @@ public final class TrainJob {
   public static final String MANIFEST_COPY = "manifest.json";
 
   /** Where things went, and the test metrics. */
-  public record Outcome(Path outputDir, Path modelDir, Path runLog, Map<String, Object> testMetrics, TrainResult result) {}
+  /**
+   * @param outputDir the folder the model was written in (for an S3 output, its local working copy)
+   * @param location where the output lives: {@code outputDir}, or the S3 prefix it was pushed to
+   */
+  public record Outcome(Path outputDir, Path modelDir, Path runLog, Map<String, Object> testMetrics, TrainResult result,
+      String location) {
+    public Outcome(Path outputDir, Path modelDir, Path runLog, Map<String, Object> testMetrics, TrainResult result) {
+      this(outputDir, modelDir, runLog, testMetrics, result, outputDir.toString());
+    }
+
+    /** Where a file of the output is for the user: its local path, or its S3 URI. */
+    public String where(Path file) {
+      if (!dev.shardcast.transforms.store.S3Location.isS3(location)) {
+        return file.toString();
+      }
+      return dev.shardcast.transforms.store.S3Location.parse(location)
+          .resolve(outputDir.relativize(file).toString().replace('\\', '/')).toString();
+    }
+  }
 
   private TrainJob() {}
 
-  public static Path outputDir(JobConfig job) {
+  /** Where the model folder, checkpoints and run log go: {@code train.output}, else {@code <shards.output>/model}. */
+  public static String outputLocation(JobConfig job) {
     String configured = job.train().output();
-    return Path.of(configured != null ? configured : job.shards().output() + "/model");
+    if (configured != null) {
+      return configured;
+    }
+    String shards = job.shards().output();
+    return shards.endsWith("/") ? shards + "model" : shards + "/model";
+  }
+
+  /** The output as a local path (for a local output; an S3 output's working copy differs per run). */
+  public static Path outputDir(JobConfig job) {
+    return Path.of(outputLocation(job));
   }
 
   /**
    * A manifest without train or val windows (prepare refuses to write one now; an older version did)
    * gives nothing to train on, or nothing to stop on: fail with prepare's message, not "MAE NaN".
    */
-  static void checkWindows(JobConfig job, Path shards, ShardManifest manifest) throws IOException {
+  static void checkWindows(JobConfig job, ShardStore shards, ShardManifest manifest) throws IOException {
     Map<String, Long> counts = new LinkedHashMap<>(manifest.counts());
     for (String split : new String[] {"train", "val"}) {
       ShardManifest.Split s = manifest.splits().get(split);
@@ -62,36 +91,49 @@ public final class TrainJob {
     if (counts.get("windows_train") > 0 && counts.get("windows_val") > 0) {
       return;
     }
-    Path quarantine = shards.resolve(manifest.quarantine() == null ? "quarantine/rows.jsonl" : manifest.quarantine().path());
+    String quarantine = manifest.quarantine() == null ? "quarantine/rows.jsonl" : manifest.quarantine().path();
     QuarantineSample sample = null;
-    if (manifest.quarantine() != null && manifest.quarantine().rows() > 0 && Files.isRegularFile(quarantine)) {
-      try (var r = Files.newBufferedReader(quarantine)) {
+    if (manifest.quarantine() != null && manifest.quarantine().rows() > 0) {
+      try (var r = new java.io.BufferedReader(new java.io.InputStreamReader(shards.open(quarantine),
+          java.nio.charset.StandardCharsets.UTF_8))) {
         sample = QuarantineSample.of(manifest.quarantine().byReason(), r);
+      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+        sample = null;
       }
     }
-    throw new NoWindowsException(NoWindowsDiagnosis.diagnose(new JobPlan(job), counts, sample, quarantine.toString())
-        + " (manifest " + shards.resolve(ShardManifest.FILE_NAME) + "; nothing to train on)");
+    throw new NoWindowsException(NoWindowsDiagnosis.diagnose(new JobPlan(job), counts, sample,
+        shards.describe() + "/" + quarantine) + " (manifest " + shards.describe() + "/" + ShardManifest.FILE_NAME
+        + "; nothing to train on)");
   }
 
   public static Outcome run(JobConfig job, boolean resume, String gitCommit) throws IOException {
     TrainChecks.check(job); // the commands check at load already; this covers other callers
-    Path shards = Path.of(job.shards().output());
-    if (!Files.isRegularFile(shards.resolve(ShardManifest.FILE_NAME))) {
-      throw new IllegalStateException("no " + ShardManifest.FILE_NAME + " in " + shards
-          + ": run prepare first (a folder without a manifest is not a finished output)");
+    JobConfig.S3 s3 = dev.shardcast.transforms.store.S3Clients.settings(job);
+    try (ShardStore shards = ShardStore.of(job.shards().output(), s3)) {
+      if (!shards.hasManifest()) {
+        throw new IllegalStateException("no " + ShardManifest.FILE_NAME + " in " + shards.describe()
+            + ": incomplete output (prepare writes the manifest last; run prepare first, or let it finish)");
+      }
+      checkWindows(job, shards, ShardManifest.fromJson(shards.readAll(ShardManifest.FILE_NAME)));
+      try (ModelOutput output = ModelOutput.open(outputLocation(job), s3, resume)) {
+        return train(job, resume, gitCommit, shards, output);
+      }
     }
-    checkWindows(job, shards, ShardManifest.fromJson(Files.readAllBytes(shards.resolve(ShardManifest.FILE_NAME))));
-    Path out = outputDir(job);
-    Files.createDirectories(out);
+  }
+
+  private static Outcome train(JobConfig job, boolean resume, String gitCommit, ShardStore shards, ModelOutput output)
+      throws IOException {
+    Path out = output.local();
     DeviceSelector.beforeEngineLoads(job.train().device());
     try (NDManager manager = NDManager.newBaseManager();
-        ShardReader reader = new ShardReader(new LocalShardStore(shards), job.train().prefetch(), manager)) {
+        ShardReader reader = new ShardReader(shards, job.train().prefetch(), manager)) {
       ShardManifest manifest = reader.manifest();
       TrainOptions opts = TrainOptions.defaults()
           .resume(resume)
           .config(ConfigLoader.toTree(job))
           .configHash(ConfigLoader.hash(job))
-          .manifestHash(manifest.configHash());
+          .manifestHash(manifest.configHash())
+          .afterCheckpoint(output::push);
       if (gitCommit != null) {
         opts = opts.gitCommit(gitCommit);
       }
@@ -115,12 +157,16 @@ public final class TrainJob {
         AtomicFiles.write(modelDir.resolve(SCALER_FILE), ShardManifest.json().writeValueAsBytes(manifest.scaler()));
         AtomicFiles.write(modelDir.resolve(MANIFEST_COPY), manifest.toJson());
         // predict compares its input with the training data's profile (training/serving skew).
-        Path report = shards.resolve(dev.shardcast.transforms.quality.QualityReport.FILE_NAME);
-        if (Files.isRegularFile(report)) {
-          AtomicFiles.write(modelDir.resolve(report.getFileName().toString()), Files.readAllBytes(report));
+        String report = dev.shardcast.transforms.quality.QualityReport.FILE_NAME;
+        try {
+          AtomicFiles.write(modelDir.resolve(report), shards.readAll(report));
+        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+          LOG.info("no {} beside the shards: predict will not measure training/serving skew", report);
         }
-        LOG.info("model {}, metrics {}", modelDir, out.resolve(METRICS_FILE));
-        return new Outcome(out, modelDir, out.resolve(dev.shardcast.training.train.RunLog.FILE_NAME), metrics, result);
+        output.push();
+        LOG.info("model {}, metrics {}", output.describe(modelDir), output.describe(out.resolve(METRICS_FILE)));
+        return new Outcome(out, modelDir, out.resolve(dev.shardcast.training.train.RunLog.FILE_NAME), metrics, result,
+            output.location());
       }
     }
   }

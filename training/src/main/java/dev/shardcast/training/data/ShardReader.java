@@ -192,16 +192,43 @@ public final class ShardReader implements BatchSource {
       this.producer.setDaemon(true); // never keeps the JVM alive on its own
     }
 
+    /** The shard's bytes, read whole from the store. */
+    private byte[] fetch(ShardManifest.ShardFile file) {
+      try {
+        return store.readAll(file.path());
+      } catch (IOException e) {
+        throw new ShardReadException(file.path(), "shard " + file.path() + " could not be read from "
+            + store.describe() + ": " + e, e);
+      }
+    }
+
     private void produce(int from) {
+      // With an object store several whole-shard GETs run ahead (in order of need) while this thread
+      // decodes; a local folder reads one after the other (parallelFetches 1: no extra threads).
+      int ahead = Math.max(0, store.parallelFetches() - 1);
+      java.util.concurrent.ExecutorService fetchers = ahead == 0 ? null
+          : java.util.concurrent.Executors.newFixedThreadPool(ahead, r -> {
+            Thread t = new Thread(r, producer.getName() + "-fetch");
+            t.setDaemon(true);
+            return t;
+          });
+      java.util.Map<Integer, java.util.concurrent.Future<byte[]>> inFlight = new java.util.HashMap<>();
       try {
         for (int pos = from; pos < order.length && !done; pos++) {
+          for (int next = pos; fetchers != null && next < Math.min(order.length, pos + ahead + 1); next++) {
+            ShardManifest.ShardFile f = shards.get(order[next]);
+            inFlight.computeIfAbsent(next, k -> fetchers.submit(() -> fetch(f)));
+          }
           ShardManifest.ShardFile file = shards.get(order[pos]);
           byte[] bytes;
-          try {
-            bytes = store.readAll(file.path());
-          } catch (IOException e) {
-            throw new ShardReadException(file.path(), "shard " + file.path() + " could not be read from "
-                + store.describe() + ": " + e, e);
+          if (fetchers == null) {
+            bytes = fetch(file);
+          } else {
+            try {
+              bytes = inFlight.remove(pos).get();
+            } catch (java.util.concurrent.ExecutionException e) {
+              throw e.getCause();
+            }
           }
           Batch batch = decoder.decode(file, bytes, pos, parent);
           if (done) { // closed while decoding: close() may already have drained the queue
@@ -222,6 +249,10 @@ public final class ShardReader implements BatchSource {
           } catch (InterruptedException ignored) {
             // closed meanwhile: nobody is left to tell
           }
+        }
+      } finally {
+        if (fetchers != null) {
+          fetchers.shutdownNow();
         }
       }
     }

@@ -69,7 +69,7 @@ public final class PredictJob {
     }
     RuleSet rules = RuleSet.compile(plan);
     LatestWindows latest = new LatestWindows(plan, ScaleCheck.of(plan, rules, trainingMedians(modelDir)));
-    FileSystems.setDefaultPipelineOptions(PipelineOptionsFactory.create());
+    dev.shardcast.transforms.store.BeamFileSystems.configure(job);
     // Not FileSystems.match: for a local path that does not exist it walks the disk from the path's parent.
     List<String> files = InputPaths.match(given.input().path() != null ? "input.path" : "input.sources[0].path",
         plan.sources().get(0).path());

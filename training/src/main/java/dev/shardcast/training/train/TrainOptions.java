@@ -17,6 +17,19 @@ public final class TrainOptions {
   boolean gitCommitSet;
   String trainSplit = "train";
   String valSplit = "val";
+  CheckpointListener afterCheckpoint;
+
+  /** Told after each checkpoint is on disk (with the run log and best model it refers to). */
+  @FunctionalInterface
+  public interface CheckpointListener {
+    void written() throws java.io.IOException;
+  }
+
+  /** E.g. push the output folder to S3, so a killed run can resume elsewhere. */
+  public TrainOptions afterCheckpoint(CheckpointListener listener) {
+    this.afterCheckpoint = listener;
+    return this;
+  }
 
   public static TrainOptions defaults() {
     return new TrainOptions();

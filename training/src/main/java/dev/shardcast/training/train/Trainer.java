@@ -344,6 +344,9 @@ public final class Trainer implements AutoCloseable {
             trajectoryHash, opts.configHash, history);
     new Checkpoint(st, params, opt).write(file);
     log.checkpoint(epoch, nextShard, globalStep, file);
+    if (opts.afterCheckpoint != null) {
+      opts.afterCheckpoint.written();
+    }
   }
 
   /** Loads the latest checkpoint, if any; returns a description for run_start, or null. */

@@ -76,7 +76,7 @@ public final class ConfigLoader {
     JsonNode rulesFile = merged.path("quality").path("rules_file");
     if (rulesFile.isTextual()) {
       // A shared rules file sits under the job's own quality: keys (and the overrides), which win where both set one.
-      merged = layers((ObjectNode) user, overrides, rulesFile(rulesFile.asText()));
+      merged = layers((ObjectNode) user, overrides, rulesFile(rulesFile.asText(), merged.path("s3")));
     }
     JobConfig config = bind(merged);
     ConfigValidator.validate(config);
@@ -131,15 +131,13 @@ public final class ConfigLoader {
   }
 
   /** A rules file holds a quality: section, or just its contents. */
-  private static ObjectNode rulesFile(String path) {
-    if (!InputPaths.isLocal(path)) {
-      throw new ConfigException("config key 'quality.rules_file' must be a local file, got " + path);
-    }
+  private static ObjectNode rulesFile(String path, JsonNode s3) {
     JsonNode tree;
     try {
       // InputPaths, not Files.readString alone: a folder or a glob gets a message naming the key.
-      tree = YAML.readTree(Files.readString(Path.of(InputPaths.requireFile("quality.rules_file", path)),
-          StandardCharsets.UTF_8));
+      String text = dev.shardcast.transforms.store.S3Location.isS3(path) ? s3Text(path, s3)
+          : Files.readString(Path.of(InputPaths.requireFile("quality.rules_file", path)), StandardCharsets.UTF_8);
+      tree = YAML.readTree(text);
     } catch (NoSuchFileException e) {
       throw new ConfigException("config key 'quality.rules_file': file not found: " + path);
     } catch (JsonProcessingException e) {
@@ -154,6 +152,24 @@ public final class ConfigLoader {
       throw new ConfigException("quality rules file " + path + " must be a YAML mapping (columns:, thresholds:, ...)");
     }
     return (ObjectNode) tree;
+  }
+
+  /** A rules file in S3, read with the job's own s3 settings (the config is not bound yet). */
+  private static String s3Text(String path, JsonNode s3) throws IOException {
+    JobConfig.S3 settings = new JobConfig.S3(text(s3, "region"), text(s3, "endpoint"), s3.path("path_style").asBoolean(false));
+    try (var client = dev.shardcast.transforms.store.S3Clients.create(settings)) {
+      return new String(dev.shardcast.transforms.store.S3Objects.get(client,
+          dev.shardcast.transforms.store.S3Location.parse(path)), StandardCharsets.UTF_8);
+    } catch (software.amazon.awssdk.services.s3.model.NoSuchKeyException e) {
+      throw new NoSuchFileException(path);
+    } catch (software.amazon.awssdk.core.exception.SdkException | IllegalArgumentException e) {
+      throw new ConfigException("config key 'quality.rules_file': cannot read " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isTextual() && !v.asText().isBlank() ? v.asText() : null;
   }
 
   private static ObjectNode defaults() {
