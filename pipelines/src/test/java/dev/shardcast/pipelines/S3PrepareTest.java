@@ -100,6 +100,56 @@ class S3PrepareTest {
     }
   }
 
+  /**
+   * Listing the prefix while prepare runs: whenever manifest.json is there, every shard it lists is
+   * there whole (its size); before that, shards appear without one. The manifest is written last.
+   */
+  @Test
+  @org.junit.jupiter.api.Timeout(value = 3, unit = java.util.concurrent.TimeUnit.MINUTES)
+  void noManifestBeforeEveryShardIsComplete() throws Exception {
+    String bucket = s3.newBucket("live");
+    JobConfig job = dev.shardcast.transforms.config.ConfigLoader.load(ItSupport.demoJob(), withAll(s3.overrides(),
+        "shards.output=s3://" + bucket + "/live"));
+    java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+    Thread run = new Thread(() -> {
+      try {
+        PrepareJob.run(job, List.of());
+      } catch (Throwable t) {
+        failed.set(t);
+      }
+    });
+    run.start();
+    int withShardsNoManifest = 0;
+    int withManifest = 0;
+    try (var client = s3.client()) {
+      while (run.isAlive() || withManifest == 0) {
+        java.util.Map<String, Long> sizes = new java.util.HashMap<>();
+        for (var o : client.listObjectsV2Paginator(b -> b.bucket(bucket).prefix("live/")).contents()) {
+          sizes.put(o.key().substring("live/".length()), o.size());
+        }
+        if (sizes.containsKey("manifest.json")) {
+          withManifest++;
+          com.fasterxml.jackson.databind.JsonNode m = ItSupport.JSON.readTree(s3.get(bucket, "live/manifest.json"));
+          for (String split : ItSupport.SPLITS) {
+            for (com.fasterxml.jackson.databind.JsonNode shard : m.path("splits").path(split).path("shards")) {
+              String path = shard.path("path").asText();
+              assertEquals(shard.path("bytes").asLong(), sizes.getOrDefault(path, -1L), path + " when the manifest appeared");
+            }
+          }
+        } else if (sizes.keySet().stream().anyMatch(k -> k.endsWith(".parquet"))) {
+          withShardsNoManifest++;
+        }
+        if (!run.isAlive() && failed.get() != null) {
+          throw new AssertionError("prepare failed", failed.get());
+        }
+        Thread.sleep(50);
+      }
+    }
+    run.join();
+    assertTrue(withShardsNoManifest > 0, "the listing should have caught shards before the manifest");
+    assertTrue(withManifest > 0);
+  }
+
   private record Exit(int code, String err) {}
 
   private static Exit cli(String... args) {
