@@ -9,6 +9,19 @@ final class ConfigValidator {
   private ConfigValidator() {}
 
   static void validate(JobConfig c) {
+    if (c.s3() != null && c.s3().endpoint() != null && !c.s3().endpoint().isBlank()) {
+      String e = c.s3().endpoint();
+      java.net.URI uri;
+      try {
+        uri = java.net.URI.create(e);
+      } catch (IllegalArgumentException bad) {
+        uri = null;
+      }
+      if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
+        throw new ConfigException("config key 's3.endpoint' must be an http(s) URL such as http://127.0.0.1:9000, got '"
+            + e + "'");
+      }
+    }
     JobConfig.Input in = require(c.input(), "input");
     if (in.sources() == null || in.sources().isEmpty()) {
       require(in.path(), "input.path");

@@ -189,6 +189,16 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void s3SettingsAreCheckedAndBound() {
+    assertContains(fail("s3.endpoint=localhost:9000"), "config key 's3.endpoint' must be an http(s) URL");
+    assertContains(fail("s3.path_style=maybe"), "s3.path_style");
+    assertContains(fail("s3.secret_key=x"), "s3");
+    JobConfig c = TestJobs.config("s3.endpoint=http://127.0.0.1:9000", "s3.path_style=true", "s3.region=eu-west-1");
+    assertEquals(new JobConfig.S3("eu-west-1", "http://127.0.0.1:9000", true), c.s3());
+    assertEquals(new JobConfig.S3(null, null, false), TestJobs.config().s3(), "the defaults: AWS, the region chain");
+  }
+
+  @Test
   void outOfRangeIntegersNameTheKey() {
     assertContains(fail("windowing.past=99999999999"), "windowing.past");
     assertContains(fail("shards.seed=99999999999999999999999"), "shards.seed");
