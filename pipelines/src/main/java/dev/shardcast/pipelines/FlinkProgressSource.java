@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * <p>Why not the PipelineResult, as on the Direct runner: in attached mode (the default, and the
  * one that reports a failed job with its cause) the FlinkRunner's {@code run()} blocks until the job
  * has ended, so there is no result to poll while it runs. Detached mode returns a result whose
- * metrics are live, but is batch-only on a standing cluster and loses the failure's cause. So a
- * thread started before {@code run()} asks the JobManager: which job is ours (the new one with our
+ * metrics are live, but the embedded cluster has no detached batch mode, and a detached result says
+ * a job FAILED without its cause (prepare's exit codes 3 and 4 come from it). So a thread started
+ * before {@code run()} asks the JobManager: which job is ours (the new one with our
  * job name), then its accumulators, where Beam's Flink runner keeps every counter (its
  * {@code MetricsContainerStepMap}, the same object the finished job's result reads). TaskManagers
  * send accumulators to the JobManager with their heartbeat, so the numbers move every
