@@ -3,6 +3,7 @@ package dev.shardcast.pipelines;
 import dev.shardcast.transforms.beam.OutputFiles;
 import dev.shardcast.transforms.beam.WriteManifest;
 import dev.shardcast.transforms.beam.WriteQuarantine;
+import dev.shardcast.transforms.config.AbsolutePaths;
 import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.GitCommit;
 import dev.shardcast.transforms.config.InputPaths;
@@ -19,9 +20,11 @@ import dev.shardcast.transforms.shard.ShardManifest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 import org.apache.beam.sdk.Pipeline;
 import org.apache.beam.sdk.PipelineResult;
 import org.apache.beam.sdk.io.FileSystems;
@@ -38,6 +41,21 @@ public final class PrepareJob {
   private PrepareJob() {}
 
   public static ShardManifest run(JobConfig config, List<String> extraBeamArgs) throws IOException {
+    return run(config, extraBeamArgs, JobProgress.DEFAULT_INTERVAL, report -> {});
+  }
+
+  /**
+   * @param progressEvery how often a progress line is logged while the pipeline runs
+   * @param progressListener also gets each progress report (tests)
+   */
+  static ShardManifest run(JobConfig config, List<String> extraBeamArgs, Duration progressEvery,
+      Consumer<JobProgress.Report> progressListener) throws IOException {
+    FlinkMaster master = config.runner().name() == JobConfig.RunnerName.FLINK
+        ? FlinkMaster.parse(config.runner().flinkMaster()) : null;
+    if (master != null && !FlinkMaster.LOCAL.equals(master.text())) {
+      // A cluster's TaskManagers resolve paths in their own working directory: give them this one's.
+      config = AbsolutePaths.resolve(config, Path.of("").toAbsolutePath());
+    }
     JobPlan plan = new JobPlan(config);
     String out = config.shards().output();
     String started = Instant.now().toString();
@@ -50,6 +68,10 @@ public final class PrepareJob {
       FileSystems.setDefaultPipelineOptions(options);
     }
     PrepareChecks.check(config);
+    if (master != null && master.isRemote()) {
+      // A cluster that is down or too small is reported in seconds, before any output is touched.
+      master.checkReachable(config.runner().parallelism());
+    }
     if (options == null) {
       options = options(config, extraBeamArgs);
       FileSystems.setDefaultPipelineOptions(options);
@@ -71,8 +93,20 @@ public final class PrepareJob {
     Pipeline p = Pipeline.create(options);
     PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started), baseline);
     PipelineResult.State state;
-    try {
-      state = p.run().waitUntilFinish();
+    try (JobProgress progress = JobProgress.start(progressEvery, progressListener)) {
+      if (master != null) {
+        // The FlinkRunner's run() blocks until the job has ended: its counters are asked for elsewhere.
+        progress.watch(FlinkProgressSource.of(options));
+      }
+      PipelineResult result = p.run();
+      if (!result.getState().isTerminal()) {
+        // The Direct runner (blockOnRun=false) returns at once, with live counters.
+        progress.watch(() -> JobProgress.Counts.of(result.metrics()));
+      }
+      state = result.waitUntilFinish();
+      if (state == PipelineResult.State.DONE) {
+        progress.done(JobProgress.Counts.of(result.metrics()));
+      }
     } catch (RuntimeException e) {
       NoWindowsException noWindows = find(e, NoWindowsException.class);
       if (noWindows == null) {
@@ -151,22 +185,21 @@ public final class PrepareJob {
 
   static PipelineOptions options(JobConfig config, List<String> extraBeamArgs) {
     List<String> args = new ArrayList<>();
+    List<String> passOn = extraBeamArgs;
     JobConfig.Runner r = config.runner();
     switch (r.name()) {
       case DIRECT -> {
         args.add("--runner=DirectRunner");
         args.add("--targetParallelism=" + r.parallelism());
+        if (extraBeamArgs.stream().noneMatch(a -> a.startsWith("--blockOnRun"))) {
+          // run() returns at once and the progress lines read the live counters until waitUntilFinish().
+          args.add("--blockOnRun=false");
+        }
       }
       case FLINK -> {
-        args.add("--runner=FlinkRunner");
-        args.add("--flinkMaster=" + r.flinkMaster());
-        args.add("--parallelism=" + r.parallelism());
-        // The runner asks for it: without it Flink deep-copies every element between chained operators,
-        // which only protects DoFns that mutate their input or an element after emitting it. Beam forbids
-        // that, and the Direct runner enforces it (immutability checks) in every test of this pipeline.
-        if (extraBeamArgs.stream().noneMatch(a -> a.startsWith("--fasterCopy"))) {
-          args.add("--fasterCopy=true");
-        }
+        FlinkMaster master = FlinkMaster.parse(r.flinkMaster());
+        args.addAll(FlinkSubmission.args(r, master, extraBeamArgs));
+        passOn = FlinkSubmission.passOn(master, extraBeamArgs);
       }
       default -> throw new IllegalArgumentException(r.name().toString());
     }
@@ -176,7 +209,7 @@ public final class PrepareJob {
     // shards are written many at a time (at most 160 GB an object, far above any shard or report).
     args.addAll(ShardcastS3Options.args(S3Clients.settings(config)));
     args.add("--s3UploadBufferSizeBytes=" + (16 << 20));
-    args.addAll(extraBeamArgs);
+    args.addAll(passOn);
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
   }
 

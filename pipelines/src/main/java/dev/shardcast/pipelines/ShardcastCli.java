@@ -33,7 +33,11 @@ public final class ShardcastCli implements Runnable {
    * train or no val windows (nothing to train on).
    */
   public static CommandLine commandLine() {
-    CommandLine cli = new CommandLine(new ShardcastCli());
+    return withExitCodes(new CommandLine(new ShardcastCli()));
+  }
+
+  /** A command line that reports errors as one message and maps them to the exit codes above. */
+  static CommandLine withExitCodes(CommandLine cli) {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable root = rootCause(e);
       if (System.getenv("SHARDCAST_DEBUG") != null) {

@@ -124,8 +124,11 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
 
   static final class ReadFileFn extends DoFn<FileIO.ReadableFile, KV<KV<String, Long>, RowChunk>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadFileFn.class);
+    /** Rows a reader counts before it adds them to the progress counter (a counter update per row costs). */
+    static final int COUNT_EVERY = 10_000;
     private final JobPlan plan;
     private final int sourceIndex;
+    private final org.apache.beam.sdk.metrics.Counter rowsRead = ProgressCounters.counter(ProgressCounters.ROWS_READ);
     private transient RuleSet rules;
 
     ReadFileFn(JobPlan plan, int sourceIndex) {
@@ -175,23 +178,26 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
             }
           },
           MAX_BUFFERED_ROWS);
+      CountingSink sink = new CountingSink(router, rowsRead);
       long rows;
       if (src.format() == JobConfig.Format.PARQUET) {
         if (S3Location.isS3(source)) {
           // Exact ranged GETs of the footer and the projected column chunks only.
           S3InputFile in = new S3InputFile(s3(options), S3Location.parse(source), file.getMetadata().sizeBytes());
-          rows = ParquetSource.read(plan, src, checks, source, in, router);
+          rows = ParquetSource.read(plan, src, checks, source, in, sink);
           out.get(COUNTS).output(KV.of("input_bytes_fetched", in.bytesFetched()));
         } else {
-          rows = ParquetSource.read(plan, src, checks, source, file::openSeekable, router);
+          rows = ParquetSource.read(plan, src, checks, source, file::openSeekable, sink);
         }
       } else {
         try (BufferedReader reader =
             new BufferedReader(Channels.newReader(file.open(), StandardCharsets.UTF_8), 1 << 16)) {
-          rows = CsvSource.read(plan, src, checks, source, reader, router);
+          rows = CsvSource.read(plan, src, checks, source, reader, sink);
         }
       }
       router.flush();
+      // The reader's own count is the exact one: the counter ends equal to rows_read.
+      rowsRead.inc(rows - sink.counted);
       out.get(COUNTS).output(KV.of("rows_read", rows));
       out.get(COUNTS).output(KV.of("source." + src.name() + ".rows_read", rows));
       checks.counts((k, v) -> out.get(COUNTS).output(KV.of(k, v)));
@@ -200,6 +206,42 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
       out.get(FILES).output(KV.of(source, file.getMetadata().sizeBytes()));
       LOG.info("read {} rows ({} quarantined) from {} in {} ms", rows, router.quarantined(), source,
           (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
+  /**
+   * Passes every row on to the router and adds to the rows-read progress counter every
+   * {@link ReadFileFn#COUNT_EVERY} rows, so a large file shows progress while it is read.
+   */
+  static final class CountingSink implements dev.shardcast.transforms.read.RowSink {
+    private final dev.shardcast.transforms.read.RowSink next;
+    private final org.apache.beam.sdk.metrics.Counter counter;
+    private long pending;
+    long counted;
+
+    CountingSink(dev.shardcast.transforms.read.RowSink next, org.apache.beam.sdk.metrics.Counter counter) {
+      this.next = next;
+      this.counter = counter;
+    }
+
+    @Override
+    public void row(String series, long epochMillis, long line, double[] values) {
+      next.row(series, epochMillis, line, values);
+      count();
+    }
+
+    @Override
+    public void quarantine(QuarantineRecord record) {
+      next.quarantine(record);
+      count();
+    }
+
+    private void count() {
+      if (++pending == ReadFileFn.COUNT_EVERY) {
+        counter.inc(pending);
+        counted += pending;
+        pending = 0;
+      }
     }
   }
 }

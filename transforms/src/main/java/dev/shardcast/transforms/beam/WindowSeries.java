@@ -144,6 +144,7 @@ public final class WindowSeries
     private final JobPlan plan;
     private final ChunkLayout layout;
     private final PCollectionView<ScaleCheck> scaleView;
+    private final org.apache.beam.sdk.metrics.Counter windowsMade = ProgressCounters.counter(ProgressCounters.WINDOWS);
 
     private transient DatasetProfile used;
 
@@ -183,6 +184,7 @@ public final class WindowSeries
       for (int split = 0; split < r.windows.length; split++) {
         if (r.windows[split] != null) {
           out.get(WINDOWS).output(KV.of(split, r.windows[split]));
+          windowsMade.inc(r.windows[split].size);
         }
       }
       if (r.trainSample.size > 0) {

@@ -52,6 +52,7 @@ public final class WriteShards extends PTransform<PCollection<KV<String, WindowB
     private final JobPlan plan;
     private final String outputDir;
     private final PCollectionView<String> verdict;
+    private final org.apache.beam.sdk.metrics.Counter shardsWritten = ProgressCounters.counter(ProgressCounters.SHARDS);
     private transient ShardSchema schema;
 
     WriteFn(JobPlan plan, String outputDir, PCollectionView<String> verdict) {
@@ -79,6 +80,7 @@ public final class WriteShards extends PTransform<PCollection<KV<String, WindowB
       OutputFiles.write(outputDir, path, bytes);
       String sha = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
       c.output(KV.of(split, new ShardFile(path, block.size, bytes.length, sha)));
+      shardsWritten.inc();
       long n = WRITTEN.incrementAndGet();
       if (n % 500 == 0) {
         LOG.info("wrote {} shard files so far", n);
