@@ -227,8 +227,13 @@ final class FlinkCluster implements AutoCloseable {
         "-Dorg.slf4j.simpleLogger.log.org.apache.flink.metrics.MetricGroup=error",
         "-cp", String.join(File.pathSeparator, classpath), mainClass, "--configDir", confDir().toString()));
     cmd.addAll(params.subList(split + 1, params.size()));
-    return new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
-        .redirectOutput(logDir().resolve(name + ".out").toFile()).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
+        .redirectOutput(logDir().resolve(name + ".out").toFile());
+    // The AWS default chain of the JobManager and TaskManager: what a job with s3:// locations reads
+    // there (the tests' S3Proxy); on a real cluster the nodes' instance role or environment.
+    pb.environment().put("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY);
+    pb.environment().put("AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY);
+    return pb.start();
   }
 
   private void awaitSlots(int slots) throws IOException, InterruptedException {

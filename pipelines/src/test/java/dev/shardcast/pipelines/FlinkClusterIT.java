@@ -92,6 +92,32 @@ class FlinkClusterIT {
     RunnerComparison.assertSameOutput(direct, out, "Direct and flink run with the job jar");
   }
 
+  /**
+   * The same job with its output in S3 (S3Proxy), on the cluster and on the embedded Flink: the same
+   * bytes as the Direct runner's local folder. The TaskManager reaches S3 with its own default
+   * credential chain (its environment here, an instance role in production).
+   */
+  @Test
+  @Timeout(value = 6, unit = TimeUnit.MINUTES)
+  void theDemoWithItsOutputInS3WritesWhatDirectWritesLocally() throws Exception {
+    S3Server s3 = S3Server.get();
+    String bucket = s3.newBucket("cluster");
+    Path direct = ItSupport.demoBaseline();
+    for (String master : List.of(flink.master(), "'[local]'")) {
+      String prefix = master.startsWith("'") ? "embedded" : "cluster";
+      List<String> sets = new java.util.ArrayList<>(s3.overrides());
+      sets.addAll(List.of("shards.output=s3://" + bucket + "/" + prefix, "runner.name=flink",
+          "runner.flink_master=" + master, "runner.parallelism=2"));
+      PrepareJob.run(ItSupport.demoConfig(dir.resolve("unused-" + prefix), sets.toArray(String[]::new)), List.of());
+      Path copy = Files.createDirectories(dir.resolve("from-s3-" + prefix));
+      try (var client = s3.client()) {
+        dev.shardcast.transforms.store.S3Objects.download(client,
+            dev.shardcast.transforms.store.S3Location.parse("s3://" + bucket + "/" + prefix), copy);
+      }
+      RunnerComparison.assertSameOutput(direct, copy, "Direct (local folder) and Flink " + prefix + " (S3)");
+    }
+  }
+
   @Test
   @Timeout(value = 2, unit = TimeUnit.MINUTES)
   void theJobJarKeepsPreparesExitCodes() throws Exception {

@@ -72,14 +72,16 @@ final class RunnerComparison {
   }
 
   /**
-   * manifest.json without what may differ between the two runs: the timestamps, the output folder and
-   * the runner section (name, master, parallelism) of the embedded config, and so the config hash.
+   * manifest.json without what may differ between the two runs: the timestamps, the output folder,
+   * the runner section (name, master, parallelism) and the s3 section (how the store is reached) of
+   * the embedded config, and so the config hash.
    */
   static JsonNode comparable(Path out) throws IOException {
     ObjectNode tree = (ObjectNode) ShardManifest.json().readTree(out.resolve(ShardManifest.FILE_NAME).toFile());
     tree.remove(List.of("started_at", "finished_at", "config_hash"));
     ObjectNode config = (ObjectNode) tree.get("config");
     config.remove("runner");
+    config.remove("s3");
     ((ObjectNode) config.get("shards")).remove("output");
     return tree;
   }
