@@ -34,15 +34,22 @@ public interface ShardcastS3Options extends S3Options {
         o.getShardcastS3Endpoint().isEmpty() ? null : o.getShardcastS3Endpoint(), o.getShardcastS3PathStyle());
   }
 
-  /** Command-line arguments for {@code settings}, with the factory that reads them. */
+  /**
+   * Command-line arguments for {@code settings}, with the factory that reads them. The region and
+   * endpoint the submitting machine resolves (job file, else its AWS_REGION / AWS_ENDPOINT_URL*)
+   * travel with the job, so workers on a cluster reach the same buckets whatever their environment
+   * says; credentials do not travel: each worker takes its own from its default chain.
+   */
   static java.util.List<String> args(JobConfig.S3 settings) {
     java.util.List<String> out = new java.util.ArrayList<>();
     out.add("--s3ClientFactoryClass=" + ShardcastS3ClientBuilderFactory.class.getName());
-    if (settings.region() != null && !settings.region().isBlank()) {
-      out.add("--shardcastS3Region=" + settings.region());
+    software.amazon.awssdk.regions.Region region = S3Clients.region(settings);
+    if (region != null) {
+      out.add("--shardcastS3Region=" + region.id());
     }
-    if (settings.endpoint() != null && !settings.endpoint().isBlank()) {
-      out.add("--shardcastS3Endpoint=" + settings.endpoint());
+    String endpoint = S3Clients.endpoint(settings);
+    if (endpoint != null) {
+      out.add("--shardcastS3Endpoint=" + endpoint);
     }
     out.add("--shardcastS3PathStyle=" + settings.isPathStyle());
     return out;
