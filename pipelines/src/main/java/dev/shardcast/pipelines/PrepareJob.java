@@ -56,7 +56,6 @@ public final class PrepareJob {
       // A cluster's TaskManagers resolve paths in their own working directory: give them this one's.
       config = AbsolutePaths.resolve(config, Path.of("").toAbsolutePath());
     }
-    JobPlan plan = new JobPlan(config);
     String out = config.shards().output();
     String started = Instant.now().toString();
     // Every path the job reads is checked before anything is printed, deleted or built (exit 2 on a wrong
@@ -67,7 +66,12 @@ public final class PrepareJob {
       options = options(config, extraBeamArgs);
       FileSystems.setDefaultPipelineOptions(options);
     }
-    PrepareChecks.check(config);
+    config = RunnerChoice.resolve(config, PrepareChecks.check(config));
+    if (master == null && config.runner().name() == JobConfig.RunnerName.FLINK) {
+      master = FlinkMaster.parse(config.runner().flinkMaster()); // auto chose the embedded Flink
+      options = options == null ? null : options(config, extraBeamArgs);
+    }
+    JobPlan plan = new JobPlan(config); // with the runner auto chose: the manifest records the one that ran
     if (master != null && master.isRemote()) {
       // A cluster that is down or too small is reported in seconds, before any output is touched.
       master.checkReachable(config.runner().parallelism());
@@ -188,7 +192,7 @@ public final class PrepareJob {
     List<String> passOn = extraBeamArgs;
     JobConfig.Runner r = config.runner();
     switch (r.name()) {
-      case DIRECT -> {
+      case DIRECT, AUTO -> { // AUTO only for listing remote inputs before the choice is made
         args.add("--runner=DirectRunner");
         args.add("--targetParallelism=" + r.parallelism());
         if (extraBeamArgs.stream().noneMatch(a -> a.startsWith("--blockOnRun"))) {

@@ -27,6 +27,11 @@ public record JobConfig(
     return new JobConfig(name, input, windowing, gaps, split, scaler, shards, runner, train, q, s3);
   }
 
+  /** The same job on another runner (runner.name: auto, once decided). */
+  public JobConfig withRunner(Runner r) {
+    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, r, train, quality, s3);
+  }
+
   /** The same job with another input section (predict's --input). */
   public JobConfig withInput(Input in) {
     return new JobConfig(name, in, windowing, gaps, split, scaler, shards, runner, train, quality, s3);
@@ -251,7 +256,9 @@ public record JobConfig(
     }
   }
 
+  /** auto: Direct for small inputs, the embedded Flink above a size (decided at start, logged with the reason). */
   public enum RunnerName {
+    AUTO,
     DIRECT,
     FLINK;
 
