@@ -32,9 +32,10 @@ import org.slf4j.LoggerFactory;
  * {@link ShardDecoder}; anything that does not match is refused with a {@link ShardReadException}
  * naming the file.
  *
- * <p>Prefetch: {@link #epoch} starts one background thread that reads and decodes the next shards
- * into a queue of {@code prefetch} batches, so the training step does not wait on I/O unless the
- * reader falls behind; the time {@code next()} blocks is the data wait. A failure on that thread is
+ * <p>Prefetch: {@link #epoch} starts a background thread that hands the next shards, in order, into a
+ * queue of {@code prefetch} batches; a few worker threads (as many as cores, at most
+ * {@code prefetch}) read and decode them ahead, so the training step does not wait on I/O or
+ * decoding unless the reader falls behind; the time {@code next()} blocks is the data wait. A failure on that thread is
  * thrown by the {@code next()} that would have returned the failed shard. Each batch has its own
  * child manager of {@code parent}; the consumer closes it. Closing an iterator (or the reader) stops
  * its thread and closes the batches still queued. Memory in flight per open iterator: at most
@@ -54,6 +55,8 @@ public final class ShardReader implements BatchSource {
   private final Path tempDir;
   private final ShardDecoder decoder;
   private final Set<EpochIterator> open = ConcurrentHashMap.newKeySet();
+  /** Worker threads per epoch iterator that fetch and decode shards ahead (at most {@code prefetch}). */
+  private final int decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
   private volatile boolean closed;
 
   /**
@@ -203,34 +206,36 @@ public final class ShardReader implements BatchSource {
     }
 
     private void produce(int from) {
-      // With an object store several whole-shard GETs run ahead (in order of need) while this thread
-      // decodes; a local folder reads one after the other (parallelFetches 1: no extra threads).
-      int ahead = Math.max(0, store.parallelFetches() - 1);
-      java.util.concurrent.ExecutorService fetchers = ahead == 0 ? null
-          : java.util.concurrent.Executors.newFixedThreadPool(ahead, r -> {
-            Thread t = new Thread(r, producer.getName() + "-fetch");
+      // Shards are fetched and decoded by a few worker threads, several ahead of the one this thread
+      // hands over, in order: decoding (SHA-256, Arrow) is the reader's cost, and with a small model
+      // one thread could not keep up with the training step. With an object store the workers also
+      // overlap the GETs' latency. At most `workers` shards are in the works beyond the queue.
+      int workers = Math.max(1, Math.max(store.parallelFetches(), Math.min(prefetch, decodeThreads)));
+      java.util.concurrent.ExecutorService pool = workers == 1 ? null
+          : java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+            Thread t = new Thread(r, producer.getName() + "-decode");
             t.setDaemon(true);
             return t;
           });
-      java.util.Map<Integer, java.util.concurrent.Future<byte[]>> inFlight = new java.util.HashMap<>();
+      java.util.Map<Integer, java.util.concurrent.Future<Batch>> inFlight = new java.util.HashMap<>();
       try {
         for (int pos = from; pos < order.length && !done; pos++) {
-          for (int next = pos; fetchers != null && next < Math.min(order.length, pos + ahead + 1); next++) {
+          for (int next = pos; pool != null && next < Math.min(order.length, pos + workers); next++) {
             ShardManifest.ShardFile f = shards.get(order[next]);
-            inFlight.computeIfAbsent(next, k -> fetchers.submit(() -> fetch(f)));
+            int at = next;
+            inFlight.computeIfAbsent(next, k -> pool.submit(() -> decoder.decode(f, fetch(f), at, parent)));
           }
-          ShardManifest.ShardFile file = shards.get(order[pos]);
-          byte[] bytes;
-          if (fetchers == null) {
-            bytes = fetch(file);
+          Batch batch;
+          if (pool == null) {
+            ShardManifest.ShardFile file = shards.get(order[pos]);
+            batch = decoder.decode(file, fetch(file), pos, parent);
           } else {
             try {
-              bytes = inFlight.remove(pos).get();
+              batch = inFlight.remove(pos).get();
             } catch (java.util.concurrent.ExecutionException e) {
               throw e.getCause();
             }
           }
-          Batch batch = decoder.decode(file, bytes, pos, parent);
           if (done) { // closed while decoding: close() may already have drained the queue
             batch.close();
             return;
@@ -251,8 +256,23 @@ public final class ShardReader implements BatchSource {
           }
         }
       } finally {
-        if (fetchers != null) {
-          fetchers.shutdownNow();
+        if (pool != null) {
+          pool.shutdownNow();
+          try {
+            pool.awaitTermination(JOIN_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+          }
+          // Shards decoded ahead that nobody will take: free them now, not when the reader closes.
+          for (java.util.concurrent.Future<Batch> f : inFlight.values()) {
+            if (f.isDone() && !f.isCancelled()) {
+              try {
+                f.get().close();
+              } catch (Exception ignored) {
+                // it failed: nothing was allocated
+              }
+            }
+          }
         }
       }
     }

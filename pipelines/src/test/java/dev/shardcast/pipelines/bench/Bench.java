@@ -1,0 +1,295 @@
+package dev.shardcast.pipelines.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The speed harness of issue #10: prepare against DuckDB (P1), the scaling curve, the shard loader
+ * against a row-at-a-time random-access reader and a raw sequential read (P2), the trainer's data
+ * wait (P3), shard bytes against the sliced input values (P4) and the embedded Flink at parallelism
+ * 1 and 2 (P5). Measures and prints one table with both sides, ratios, the machine's cores and the
+ * git commit. It asserts only that both sides made the same windows; no timing is a test.
+ *
+ * <p>{@code bench/run [--quick]}: run from the repository root (it calls {@code ./shardcast}).
+ * {@code --quick} uses small data so the whole harness runs in a few minutes (CI runs it).
+ */
+public final class Bench {
+  static final ObjectMapper JSON = new ObjectMapper();
+  private final boolean quick;
+  private final Path repo;
+  private final Path work;
+  private final Path flights;
+  private final List<String[]> rows = new ArrayList<>();
+
+  private Bench(boolean quick, Path repo, Path work, Path flights) {
+    this.quick = quick;
+    this.repo = repo;
+    this.work = work;
+    this.flights = flights;
+  }
+
+  public static void main(String[] args) throws Exception {
+    boolean quick = List.of(args).contains("--quick");
+    Path repo = Path.of("").toAbsolutePath();
+    Path flights = repo.resolve("../shared/data/flights-3m.parquet").normalize();
+    if (!Files.isRegularFile(flights)) {
+      throw new IllegalStateException(flights + " is missing (see ../shared/data/README.md)");
+    }
+    Path work = Files.createTempDirectory("shardcast-bench-");
+    try {
+      new Bench(quick, repo, work, flights).runAll();
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  /** Runs every part and prints the table; returns it (the quick test reads it). */
+  static List<String[]> runQuick(Path repo) throws Exception {
+    Path work = Files.createTempDirectory("shardcast-bench-");
+    try {
+      Bench b = new Bench(true, repo, work, repo.resolve("../shared/data/flights-3m.parquet").normalize());
+      b.runAll();
+      return b.rows;
+    } finally {
+      deleteTree(work);
+    }
+  }
+
+  private void runAll() throws Exception {
+    System.out.printf("shardcast bench%s: %d cores, commit %s, %s%n", quick ? " --quick" : "",
+        Runtime.getRuntime().availableProcessors(), commit(), Instant.now());
+    // P1: the benchmark job on flights (all of it, and the 40-airport subset), start-up included.
+    List<Path> inputs = new ArrayList<>();
+    if (quick) {
+      inputs.add(subset(8, "flights-8-airports"));
+    } else {
+      inputs.add(flights);
+      inputs.add(subset(40, "flights-40-airports"));
+    }
+    Prepared main = null;
+    for (Path in : inputs) {
+      Prepared p = p1(in, "2001-05-01", "2001-06-01");
+      main = main == null ? p : main;
+    }
+    scaling();
+    p2(main);
+    p3(main);
+    p4(main);
+    p5(inputs.get(inputs.size() - 1));
+    print();
+  }
+
+  /** One shardcast prepare (a child process, as a user runs it) and the DuckDB equivalent on the same input. */
+  record Prepared(Path input, Path out, JsonNode manifest, double seconds, long rssMb) {}
+
+  private Prepared p1(Path input, String trainEnd, String valEnd) throws Exception {
+    String name = input.getFileName().toString().replace(".parquet", "");
+    Path out = work.resolve("shards-" + name);
+    Run run = shardcast("prepare", List.of("bench/flights-job.yaml", "--set", "input.path=" + input,
+        "--set", "shards.output=" + out, "--set", "split.train_end=" + trainEnd, "--set", "split.val_end=" + valEnd));
+    JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
+    DuckDbPrepare.Result d = DuckDbPrepare.run(input, work.resolve("duck-" + name + ".parquet"), 32, 8, trainEnd, valEnd,
+        512, 2);
+    String[] splits = {"train", "val", "test"};
+    for (int s = 0; s < 3; s++) {
+      long ours = m.path("counts").path("windows_" + splits[s]).asLong();
+      long theirs = d.windowsPerSplit().getOrDefault(s, 0L);
+      if (ours != theirs) {
+        throw new IllegalStateException(name + ": " + splits[s] + " windows differ: shardcast " + ours + ", DuckDB " + theirs);
+      }
+    }
+    long rows = m.path("counts").path("rows_read").asLong();
+    row("P1 prepare " + name + String.format(Locale.ROOT, " (%,d rows, %,d windows)", rows, windows(m)),
+        secs(run.seconds) + ", " + run.rssMb + " MB RSS (" + m.path("config").path("runner").path("name").asText() + ")",
+        secs(d.seconds()) + " DuckDB", ratio(run.seconds, d.seconds()), "<= 2x (<= 3x subset), RSS < 2 GB");
+    return new Prepared(input, out, m, run.seconds, run.rssMb);
+  }
+
+  /** Time per row from 100 k to 10 M rows (seeded synthetic events, the flights job). */
+  private void scaling() throws Exception {
+    long[] sizes = quick ? new long[] {20_000, 100_000} : new long[] {100_000, 1_000_000, 10_000_000};
+    double first = 0;
+    for (long n : sizes) {
+      Path in = work.resolve("synthetic-" + n + ".parquet");
+      int series = 200;
+      try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+        s.execute("COPY (SELECT 's' || (i % " + series + ") AS origin, TIMESTAMP '2001-01-01' + to_minutes(CAST(i // "
+            + series + " AS BIGINT)) AS date, CAST(hash(i, 7) % 200 AS BIGINT) - 100 AS delay, CAST(hash(i, 11) % 3000 AS "
+            + "BIGINT) AS distance FROM range(" + n + ") t(i)) TO '" + in + "' (FORMAT parquet)");
+      }
+      long minutes = n / series;
+      LocalDateTime t0 = LocalDateTime.of(2001, 1, 1, 0, 0);
+      String train = t0.plusMinutes(minutes * 70 / 100).toString() + ":00Z";
+      String val = t0.plusMinutes(minutes * 85 / 100).toString() + ":00Z";
+      Path out = work.resolve("shards-synthetic-" + n);
+      Run run = shardcast("prepare", List.of("bench/flights-job.yaml", "--set", "input.path=" + in, "--set",
+          "shards.output=" + out, "--set", "split.train_end=" + train, "--set", "split.val_end=" + val));
+      double perRow = run.seconds / n * 1e6;
+      first = first == 0 ? perRow : first;
+      row(String.format(Locale.ROOT, "scaling: %,d synthetic rows", n), String.format(Locale.ROOT, "%.1f us/row (%s)", perRow,
+          secs(run.seconds)), "", String.format(Locale.ROOT, "%.2f of the first", perRow / first), "within +-30 %");
+      deleteTree(out);
+    }
+  }
+
+  /** Windows/s from the shards into tensors, against a random-access reader and a raw read of the same bytes. */
+  private void p2(Prepared p) throws Exception {
+    LoaderBench.Result r = LoaderBench.run(p.out(), quick ? 300 : 2000);
+    row("P2 loader (train split, prefetch 4)", String.format(Locale.ROOT, "%,.0f windows/s", r.loaderPerS()),
+        String.format(Locale.ROOT, "%,.0f random access, %,.0f raw read", r.randomPerS(), r.rawPerS()),
+        String.format(Locale.ROOT, "%.1fx / %.0f %%", r.loaderPerS() / r.randomPerS(), 100 * r.loaderPerS() / r.rawPerS()),
+        ">= 10x random, >= 50 % of raw");
+    row("P2 decode without the temp-file copy", String.format(Locale.ROOT, "%,.0f windows/s with it", r.loaderPerS()),
+        String.format(Locale.ROOT, "%.2f ms a shard in the copy", r.tempCopyMsPerShard()), "", "measure");
+  }
+
+  /** The trainer's data-wait fraction on the demo and on the benchmark's shards. */
+  private void p3(Prepared p) throws Exception {
+    Path demo = work.resolve("shards-demo");
+    shardcast("prepare", List.of("examples/txhousing/job.yaml", "--set", "shards.output=" + demo));
+    for (Path shards : List.of(demo, p.out())) {
+      boolean isDemo = shards == demo;
+      List<String> args = new ArrayList<>(List.of(isDemo ? "examples/txhousing/job.yaml" : "bench/flights-job.yaml",
+          "--set", "shards.output=" + shards, "--set", "train.epochs=" + (isDemo ? 3 : 1),
+          "--set", "train.early_stopping.patience=100"));
+      if (!isDemo) {
+        args.addAll(List.of("--set", "input.path=" + p.input()));
+      }
+      shardcast("train", args);
+      double waitSum = 0;
+      int epochs = 0;
+      for (String line : Files.readAllLines(shards.resolve("model/run.jsonl"))) {
+        JsonNode e = JSON.readTree(line);
+        if ("epoch".equals(e.path("event").asText())) {
+          waitSum += e.path("data_wait_fraction").asDouble();
+          epochs++;
+        }
+      }
+      row("P3 data wait " + (isDemo ? "(demo)" : "(" + p.input().getFileName() + ")"),
+          String.format(Locale.ROOT, "%.1f %% of step time", 100 * waitSum / Math.max(1, epochs)), "", "", "<= 5 %");
+    }
+  }
+
+  /** Shard bytes against the input values they are made of (rows used x value columns x 4 bytes). */
+  private void p4(Prepared p) throws IOException {
+    long shardBytes = 0;
+    for (String split : List.of("train", "val", "test")) {
+      for (JsonNode s : p.manifest().path("splits").path(split).path("shards")) {
+        shardBytes += s.path("bytes").asLong();
+      }
+    }
+    long rows = p.manifest().path("counts").path("rows_windowed").asLong();
+    int columns = p.manifest().path("config").path("input").path("columns").size();
+    long sliced = rows * columns * 4L;
+    row("P4 storage (" + p.input().getFileName() + ")", String.format(Locale.ROOT, "%,d shard bytes", shardBytes),
+        String.format(Locale.ROOT, "%,d input value bytes", sliced), String.format(Locale.ROOT, "%.1fx",
+            (double) shardBytes / sliced), "<= 3x");
+  }
+
+  /** The same job on the embedded Flink at parallelism 1 and 2. */
+  private void p5(Path input) throws Exception {
+    double[] secs = new double[2];
+    for (int par = 1; par <= 2; par++) {
+      Path out = work.resolve("p5-" + par);
+      secs[par - 1] = shardcast("prepare", List.of("bench/flights-job.yaml", "--set", "input.path=" + input, "--set",
+          "shards.output=" + out, "--set", "runner.name=flink", "--set", "runner.parallelism=" + par)).seconds;
+      deleteTree(out);
+    }
+    row("P5 embedded Flink, parallelism 1 -> 2 (" + input.getFileName() + ")", secs(secs[1]) + " at 2",
+        secs(secs[0]) + " at 1", String.format(Locale.ROOT, "%.2fx speed-up", secs[0] / secs[1]), ">= 1.6x");
+  }
+
+  /** A Parquet file with the first {@code airports} origins of flights-3m (by name). */
+  private Path subset(int airports, String name) throws SQLException {
+    Path out = work.resolve(name + ".parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT * FROM read_parquet('" + flights + "') WHERE origin IN (SELECT DISTINCT origin FROM "
+          + "read_parquet('" + flights + "') ORDER BY origin LIMIT " + airports + ")) TO '" + out + "' (FORMAT parquet)");
+    }
+    return out;
+  }
+
+  record Run(double seconds, long rssMb, String output) {}
+
+  /** {@code ./shardcast <command> <args>} from the repository root, timed, with its peak RSS. */
+  private Run shardcast(String command, List<String> args) throws IOException, InterruptedException {
+    Path rss = Files.createTempFile(work, "rss-", ".txt");
+    Path log = Files.createTempFile(work, "log-", ".txt");
+    List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M", "-o", rss.toString(), "./shardcast", command));
+    cmd.addAll(args);
+    long t0 = System.nanoTime();
+    Process proc = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
+        .start();
+    int code = proc.waitFor();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    String output = Files.readString(log);
+    if (code != 0) {
+      throw new IllegalStateException("./shardcast " + command + " " + args + " exited " + code + ":\n"
+          + output.substring(Math.max(0, output.length() - 4000)));
+    }
+    String kb = Files.readString(rss).trim();
+    long rssMb = kb.isEmpty() ? -1 : Long.parseLong(kb.lines().reduce((a, b) -> b).orElse("0").trim()) / 1024;
+    return new Run(seconds, rssMb, output);
+  }
+
+  private void row(String what, String ours, String reference, String ratio, String goal) {
+    rows.add(new String[] {what, ours, reference, ratio, goal});
+    System.out.printf("  %s: %s | %s | %s | goal %s%n", what, ours, reference, ratio, goal);
+  }
+
+  private void print() {
+    System.out.println();
+    System.out.println("| measure | shardcast | reference | ratio | goal |");
+    System.out.println("|---|---|---|---|---|");
+    for (String[] r : rows) {
+      System.out.println("| " + String.join(" | ", r) + " |");
+    }
+  }
+
+  private static long windows(JsonNode m) {
+    return m.path("counts").path("windows_train").asLong() + m.path("counts").path("windows_val").asLong()
+        + m.path("counts").path("windows_test").asLong();
+  }
+
+  private static String secs(double s) {
+    return String.format(Locale.ROOT, "%.1f s", s);
+  }
+
+  private static String ratio(double ours, double theirs) {
+    return String.format(Locale.ROOT, "%.1fx", ours / theirs);
+  }
+
+  private static String commit() {
+    try {
+      Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
+      return new String(p.getInputStream().readAllBytes()).trim();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(p);
+      }
+    }
+  }
+
+}

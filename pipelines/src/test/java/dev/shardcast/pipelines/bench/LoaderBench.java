@@ -1,0 +1,101 @@
+package dev.shardcast.pipelines.bench;
+
+import ai.djl.ndarray.NDManager;
+import dev.shardcast.training.data.Batch;
+import dev.shardcast.training.data.LocalShardStore;
+import dev.shardcast.training.data.ShardReader;
+import dev.shardcast.transforms.shard.ShardManifest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * P2: how fast windows get from the shards of one prepare output into tensors, on the train split.
+ * <ul>
+ *   <li>the shard reader (whole files, SHA-256 check, Arrow decode, prefetch 4), second epoch;
+ *   <li>a row-at-a-time random-access reader, the way a map-style dataset over Parquet rows reads:
+ *       one query per window for its row, in a random order (DuckDB, one connection, warm cache);
+ *   <li>the raw sequential read of the same files' bytes (warm cache): the ceiling.
+ * </ul>
+ * Also the cost of the decoder's temporary-file copy of each verified shard.
+ */
+final class LoaderBench {
+  record Result(double loaderPerS, double randomPerS, double rawPerS, double tempCopyMsPerShard) {}
+
+  private LoaderBench() {}
+
+  static Result run(Path shards, int randomWindows) throws Exception {
+    System.setProperty("ai.djl.offline", "true");
+    double loader;
+    List<ShardManifest.ShardFile> files;
+    try (NDManager manager = NDManager.newBaseManager();
+        ShardReader reader = new ShardReader(new LocalShardStore(shards), 4, manager)) {
+      files = reader.shards("train");
+      epoch(reader, 0);
+      long t0 = System.nanoTime();
+      long windows = epoch(reader, 1);
+      loader = windows / ((System.nanoTime() - t0) / 1e9);
+    }
+    long total = files.stream().mapToLong(ShardManifest.ShardFile::rows).sum();
+
+    long t0 = System.nanoTime();
+    long bytes = 0;
+    for (ShardManifest.ShardFile f : files) {
+      bytes += Files.readAllBytes(shards.resolve(f.path())).length;
+    }
+    double raw = total / ((System.nanoTime() - t0) / 1e9);
+
+    Path tmp = Files.createTempDirectory("shardcast-copy-");
+    t0 = System.nanoTime();
+    for (ShardManifest.ShardFile f : files) {
+      Path t = tmp.resolve("s.parquet");
+      Files.write(t, Files.readAllBytes(shards.resolve(f.path())));
+      Files.delete(t);
+    }
+    double copyAndRead = (System.nanoTime() - t0) / 1e6 / files.size();
+    double readOnly = (bytes == 0 ? 0 : (total / raw) * 1000 / files.size());
+    Files.delete(tmp);
+
+    Random rnd = new Random(7);
+    int n = Math.min(randomWindows, (int) total);
+    t0 = System.nanoTime();
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("SET threads=1");
+      for (int i = 0; i < n; i++) {
+        ShardManifest.ShardFile f = files.get(rnd.nextInt(files.size()));
+        long row = rnd.nextLong(f.rows());
+        try (ResultSet rs = s.executeQuery("SELECT * EXCLUDE (file_row_number) FROM read_parquet('"
+            + shards.resolve(f.path()) + "', file_row_number = true) WHERE file_row_number = " + row)) {
+          rs.next();
+          for (int col = 1; col <= rs.getMetaData().getColumnCount(); col++) {
+            Object v = rs.getObject(col);
+            if (v instanceof Array a) {
+              a.getArray();
+            }
+          }
+        }
+      }
+    }
+    double random = n / ((System.nanoTime() - t0) / 1e9);
+    return new Result(loader, random, raw, Math.max(0, copyAndRead - readOnly));
+  }
+
+  private static long epoch(ShardReader reader, int epoch) {
+    long windows = 0;
+    Iterator<Batch> it = reader.epoch("train", 7, epoch, 0);
+    while (it.hasNext()) {
+      try (Batch b = it.next()) {
+        windows += b.size();
+      }
+    }
+    return windows;
+  }
+
+}
