@@ -230,11 +230,14 @@ public final class ShardReader implements BatchSource {
             ShardManifest.ShardFile file = shards.get(order[pos]);
             batch = decoder.decode(file, fetch(file), pos, parent);
           } else {
+            // Removed only once it has its result: if close() interrupts this wait, the worker may
+            // still finish the batch, and the finally below must find it to close it.
             try {
-              batch = inFlight.remove(pos).get();
+              batch = inFlight.get(pos).get();
             } catch (java.util.concurrent.ExecutionException e) {
               throw e.getCause();
             }
+            inFlight.remove(pos);
           }
           if (done) { // closed while decoding: close() may already have drained the queue
             batch.close();
@@ -258,9 +261,18 @@ public final class ShardReader implements BatchSource {
       } finally {
         if (pool != null) {
           pool.shutdownNow();
+          // close() interrupts this thread; a flag still set would make the wait return at once and
+          // leave a worker's batch, finished a moment later, unclosed. The workers stop promptly
+          // (interrupted), so wait for them with the flag cleared.
+          boolean interrupted = Thread.interrupted();
           try {
-            pool.awaitTermination(JOIN_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (!pool.awaitTermination(JOIN_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
+              LOG.warn("decode workers of {} did not stop within {} ms", producer.getName(), JOIN_MILLIS);
+            }
           } catch (InterruptedException e) {
+            interrupted = true;
+          }
+          if (interrupted) {
             Thread.currentThread().interrupt();
           }
           // Shards decoded ahead that nobody will take: free them now, not when the reader closes.
