@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# The training image's entrypoint: COMMAND [ARGS...] of the shardcast CLI (train, predict, ...).
+# - An argument that is an s3:// job file (.yaml/.yml) is copied to a local file first: the CLI
+#   reads its job file from local disk; every location inside it may be s3://.
+# - On an AWS Batch retry (AWS_BATCH_JOB_ATTEMPT > 1) `train` gets --resume: it continues from the
+#   last checkpoint it pushed to S3, or starts fresh when there is none.
+set -euo pipefail
+
+if [[ $# -eq 0 || "$1" == --help ]]; then
+  exec java -cp "/opt/shardcast/lib/*" dev.shardcast.pipelines.ShardcastCli --help
+fi
+
+cmd="$1"
+shift
+args=()
+for a in "$@"; do
+  if [[ "$a" == s3://*.yaml || "$a" == s3://*.yml ]]; then
+    local_file="/tmp/$(basename "$a")"
+    aws s3 cp --only-show-errors "$a" "$local_file"
+    args+=("$local_file")
+  else
+    args+=("$a")
+  fi
+done
+if [[ "$cmd" == train && "${AWS_BATCH_JOB_ATTEMPT:-1}" -gt 1 ]]; then
+  args+=(--resume)
+fi
+
+exec java --add-opens=java.base/java.nio=ALL-UNNAMED -Dai.djl.offline=true -Xmx"${SHARDCAST_HEAP:-4g}" \
+  -cp "/opt/shardcast/lib/*" dev.shardcast.pipelines.ShardcastCli "$cmd" "${args[@]}"
