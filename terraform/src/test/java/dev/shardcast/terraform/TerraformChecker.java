@@ -49,29 +49,31 @@ final class TerraformChecker {
    *  provider configuration, their own source declarations, no other version than the root's. */
   private static void providers(Module m, Module root, List<Finding> out) {
     Map<String, JsonNode> declared = requiredProviders(m);
+    // Findings point at the file with the terraform block (versions.tf), else at the module.
+    String where = m.terraformBlocks.isEmpty() ? m.label() : m.terraformBlocks.get(0).file() + " terraform";
     if (m == root) {
       boolean hasVersion = m.terraformBlocks.stream().anyMatch(b -> b.body().hasNonNull("required_version"));
-      if (!hasVersion) out.add(new Finding(Rule.PROVIDER, m.label(), "no terraform { required_version }"));
-      if (declared.isEmpty()) out.add(new Finding(Rule.PROVIDER, m.label(), "no terraform { required_providers }"));
+      if (!hasVersion) out.add(new Finding(Rule.PROVIDER, where, "no terraform { required_version }"));
+      if (declared.isEmpty()) out.add(new Finding(Rule.PROVIDER, where, "no terraform { required_providers }"));
       declared.forEach((name, p) -> {
         String v = p.path("version").asText("");
         if (!EXACT_VERSION.matcher(v).matches()) {
-          out.add(new Finding(Rule.PROVIDER, m.label(), "provider " + name + " is not pinned to an exact version: '" + v + "'"));
+          out.add(new Finding(Rule.PROVIDER, where, "provider " + name + " is not pinned to an exact version: '" + v + "'"));
         }
       });
     } else {
-      m.providers.keySet().forEach(p -> out.add(new Finding(Rule.PROVIDER, m.label(),
+      m.providers.keySet().forEach(p -> out.add(new Finding(Rule.PROVIDER, where,
           "provider \"" + p + "\" configured inside a module (configure providers in the root only)")));
       Map<String, JsonNode> rootPins = requiredProviders(root);
       declared.forEach((name, p) -> {
         if (p.has("version") && !p.get("version").equals(rootPins.getOrDefault(name, p).get("version"))) {
-          out.add(new Finding(Rule.PROVIDER, m.label(), "provider " + name + " version differs from the root's pin"));
+          out.add(new Finding(Rule.PROVIDER, where, "provider " + name + " version differs from the root's pin"));
         }
       });
     }
     declared.forEach((name, p) -> {
       if (!p.path("source").asText("").contains("/")) {
-        out.add(new Finding(Rule.PROVIDER, m.label(), "provider " + name + " has no source (namespace/name)"));
+        out.add(new Finding(Rule.PROVIDER, where, "provider " + name + " has no source (namespace/name)"));
       }
     });
     Set<String> used = new HashSet<>();
@@ -79,7 +81,7 @@ final class TerraformChecker {
     m.data.keySet().forEach(k -> used.add(k.substring(0, k.indexOf('_'))));
     for (String prefix : used) {
       if (!declared.containsKey(prefix)) {
-        out.add(new Finding(Rule.PROVIDER, m.label(), "resources of provider " + prefix + " without a required_providers entry"));
+        out.add(new Finding(Rule.PROVIDER, where, "resources of provider " + prefix + " without a required_providers entry"));
       }
     }
   }
