@@ -22,7 +22,7 @@ module "flink" {
   job_name                    = var.job_name
   raw_bucket_arn              = module.storage.raw_bucket_arn
   shards_bucket_arn           = module.storage.shards_bucket_arn
-  shards_bucket               = module.storage.shards_bucket
+  shards_uri                  = module.storage.job_shards_uri
   artifacts_bucket_arn        = module.storage.artifacts_bucket_arn
   artifacts_bucket            = module.storage.artifacts_bucket
   release_label               = var.emr_release_label
@@ -44,6 +44,7 @@ module "training" {
   subnet_ids            = var.subnet_ids
   job_name              = var.job_name
   shards_bucket_arn     = module.storage.shards_bucket_arn
+  shards_uri            = module.storage.job_shards_uri
   models_bucket_arn     = module.storage.models_bucket_arn
   models_bucket         = module.storage.models_bucket
   artifacts_bucket_arn  = module.storage.artifacts_bucket_arn
@@ -76,6 +77,7 @@ module "pipeline" {
   job_definition_arn        = module.training.job_definition_arn
   job_definition_name       = module.training.job_definition_name
   job_config_uri            = module.training.job_config_uri
+  shards_output_setting     = module.training.shards_output_setting
   models_bucket             = module.storage.models_bucket
   log_retention_days        = var.log_retention_days
 }

@@ -19,7 +19,6 @@ locals {
   parallelism = var.core_instance_count * var.task_slots_per_node
   jar_uri     = "s3://${var.artifacts_bucket}/jars/shardcast-flink-job.jar"
   job_uri     = "s3://${var.artifacts_bucket}/jobs/${var.job_name}.yaml"
-  shards_uri  = "s3://${var.shards_bucket}/${var.job_name}"
 
   # `flink run` wants local files: the job jar and job file are copied from S3 first. The job file
   # names its raw inputs (s3://<raw>/...); the output and parallelism are set here so that they
@@ -28,7 +27,7 @@ locals {
     "set -euo pipefail",
     "aws s3 cp ${local.jar_uri} /tmp/shardcast-flink-job.jar",
     "aws s3 cp ${local.job_uri} /tmp/job.yaml",
-    "flink run -m yarn-cluster /tmp/shardcast-flink-job.jar /tmp/job.yaml --set shards.output=${local.shards_uri} --set runner.parallelism=${local.parallelism}",
+    "flink run -m yarn-cluster /tmp/shardcast-flink-job.jar /tmp/job.yaml --set shards.output=${var.shards_uri} --set runner.parallelism=${local.parallelism}",
   ])
 }
 

@@ -28,9 +28,9 @@ variable "shards_bucket_arn" {
   description = "Shards bucket ARN (write under <job_name>/)."
 }
 
-variable "shards_bucket" {
+variable "shards_uri" {
   type        = string
-  description = "Shards bucket name."
+  description = "shards.output of the job (s3://<shards>/<job_name>)."
 }
 
 variable "artifacts_bucket_arn" {

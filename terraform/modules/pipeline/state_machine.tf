@@ -71,7 +71,7 @@ locals {
           JobQueue      = var.job_queue_arn
           JobDefinition = var.job_definition_arn
           ContainerOverrides = {
-            "Command.$" = "States.Array('promote', $$.Execution.Name, '--gate', '${var.job_config_uri}')"
+            "Command.$" = "States.Array('promote', $$.Execution.Name, '--gate', '${var.job_config_uri}', '--set', '${var.shards_output_setting}')"
           }
         }
         ResultPath = null

@@ -73,6 +73,11 @@ variable "job_config_uri" {
   description = "s3:// URI of the job file."
 }
 
+variable "shards_output_setting" {
+  type        = string
+  description = "--set shards.output=... for the commands run on Batch."
+}
+
 variable "models_bucket" {
   type        = string
   description = "Models bucket name (train.output of each run)."

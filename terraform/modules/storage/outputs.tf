@@ -18,6 +18,11 @@ output "shards_bucket_arn" {
   value       = module.shards.arn
 }
 
+output "job_shards_uri" {
+  description = "shards.output of the scheduled job: every step that reads or writes shards uses this."
+  value       = "s3://${module.shards.name}/${var.job_name}"
+}
+
 output "models_bucket" {
   description = "Model registry bucket name."
   value       = module.models.name

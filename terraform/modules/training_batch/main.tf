@@ -18,6 +18,8 @@ data "aws_partition" "current" {}
 
 locals {
   job_config_uri = "s3://${var.artifacts_bucket}/jobs/${var.job_name}.yaml"
+  # Set on the command line so that train reads where prepare wrote, whatever the job file says.
+  shards_output = "shards.output=${var.shards_uri}"
 }
 
 resource "aws_ecr_repository" "training" {
@@ -94,8 +96,9 @@ resource "aws_batch_job_definition" "train" {
 
   # Defaults of the Ref:: placeholders in the command; the state machine passes its own.
   parameters = {
-    job          = local.job_config_uri
-    train_output = "train.output=s3://${var.models_bucket}/${var.job_name}/models/manual"
+    job           = local.job_config_uri
+    shards_output = local.shards_output
+    train_output  = "train.output=s3://${var.models_bucket}/${var.job_name}/models/manual"
   }
 
   retry_strategy {
@@ -118,7 +121,7 @@ resource "aws_batch_job_definition" "train" {
 
   container_properties = jsonencode({
     image            = "${aws_ecr_repository.training.repository_url}:${var.image_tag}"
-    command          = ["train", "Ref::job", "--set", "Ref::train_output"]
+    command          = ["train", "Ref::job", "--set", "Ref::shards_output", "--set", "Ref::train_output"]
     jobRoleArn       = aws_iam_role.job.arn
     executionRoleArn = aws_iam_role.execution.arn
     resourceRequirements = [

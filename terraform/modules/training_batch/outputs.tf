@@ -18,6 +18,11 @@ output "job_definition_name" {
   value       = aws_batch_job_definition.train.name
 }
 
+output "shards_output_setting" {
+  description = "The --set that points a command at the job's shards."
+  value       = local.shards_output
+}
+
 output "job_config_uri" {
   description = "Where the job file must be uploaded."
   value       = local.job_config_uri

@@ -28,6 +28,11 @@ variable "shards_bucket_arn" {
   description = "Shards bucket ARN (read)."
 }
 
+variable "shards_uri" {
+  type        = string
+  description = "shards.output of the job: train reads the shards there."
+}
+
 variable "models_bucket_arn" {
   type        = string
   description = "Models bucket ARN (written)."
