@@ -45,6 +45,8 @@ class TerraformCheckerTest {
       new Case("variable-unvalidated", "variables_training.tf", "  validation {\n    condition     = length(var.tags) <= 40\n", "  xvalidation {\n    condition     = length(var.tags) <= 40\n", Rule.VARIABLE, "no validation block"),
       new Case("undeclared-variable", "modules/flink_emr/iam.tf", "resources = [var.kms_key_arn]", "resources = [var.kms_key]", Rule.REFERENCE, "undeclared variable var.kms_key"),
       new Case("undeclared-resource", "modules/flink_emr/iam.tf", "role   = aws_iam_role.nodes.id", "role   = aws_iam_role.node.id", Rule.REFERENCE, "undeclared resource aws_iam_role.node"),
+      // Inside jsonencode(...): the container properties are one expression, still traversed.
+      new Case("undeclared-in-jsonencode", "modules/training_batch/main.tf", "jobRoleArn       = aws_iam_role.job.arn", "jobRoleArn       = aws_iam_role.jobs.arn", Rule.REFERENCE, "undeclared resource aws_iam_role.jobs"),
       new Case("undeclared-local", "modules/storage/main.tf", "-raw-${local.suffix}", "-raw-${local.sufix}", Rule.REFERENCE, "undeclared local.sufix"),
       new Case("missing-module-output", "outputs.tf", "module.flink.job_jar_uri", "module.flink.jar_uri", Rule.REFERENCE, "has no output jar_uri"),
       new Case("each-without-for_each", "modules/pipeline/main.tf", "  for_each  = toset(var.alert_emails)\n", "", Rule.REFERENCE, "each.value outside a block with for_each"),
