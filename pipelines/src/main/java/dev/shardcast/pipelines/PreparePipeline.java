@@ -14,6 +14,7 @@ import dev.shardcast.transforms.beam.ReadSeries;
 import dev.shardcast.transforms.beam.SampleSeries;
 import dev.shardcast.transforms.beam.ScaleWindows;
 import dev.shardcast.transforms.beam.ShuffleIntoBatches;
+import dev.shardcast.transforms.beam.ShuffleSegmentsIntoFiles;
 import dev.shardcast.transforms.beam.WindowSeries;
 import dev.shardcast.transforms.beam.WriteManifest;
 import dev.shardcast.transforms.beam.WriteQuarantine;
@@ -122,11 +123,18 @@ public final class PreparePipeline {
     PCollectionView<String> verdict = p.apply("WriteQualityReport",
         new WriteQualityReport(plan, outputDir, countsView, profileView, usedProfileView, baseline.json(), baseline.path(),
             run.startedAt()));
-    PCollection<KV<String, ShardFile>> shards =
-        windowed.get(WindowSeries.WINDOWS)
-            .apply("ScaleWindows", new ScaleWindows(plan, scaler))
-            .apply("ShuffleIntoBatches", new ShuffleIntoBatches(plan, dataRange))
-            .apply("WriteShards", new WriteShards(plan, outputDir, verdict));
+    PCollection<KV<String, ShardFile>> shards;
+    if (plan.config().shards().layout() == JobConfig.Layout.COMPACT) {
+      shards = windowed.get(WindowSeries.SEGMENTS)
+          .apply("ScaleSegments", ScaleWindows.segments(plan, scaler))
+          .apply("ShuffleSegmentsIntoFiles", new ShuffleSegmentsIntoFiles(plan, dataRange))
+          .apply("WriteShards", WriteShards.compact(plan, outputDir, verdict));
+    } else {
+      shards = windowed.get(WindowSeries.WINDOWS)
+          .apply("ScaleWindows", new ScaleWindows(plan, scaler))
+          .apply("ShuffleIntoBatches", new ShuffleIntoBatches(plan, dataRange))
+          .apply("WriteShards", WriteShards.windows(plan, outputDir, verdict));
+    }
 
     p.apply("WriteManifest", new WriteManifest(plan, outputDir,
         new WriteManifest.Inputs(

@@ -54,6 +54,9 @@ public final class ShardReader implements BatchSource {
   private final BufferAllocator allocator;
   private final Path tempDir;
   private final ShardDecoder decoder;
+  /** The compact layout's decoder and shuffle buffer; null for the window layout. */
+  private final CompactDecoder compactDecoder;
+  private final CompactPool compactPool;
   private final Set<EpochIterator> open = ConcurrentHashMap.newKeySet();
   /** Worker threads per epoch iterator that fetch and decode shards ahead (at most {@code prefetch}). */
   private final int decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -77,6 +80,13 @@ public final class ShardReader implements BatchSource {
     // accounted here, so a leak shows up as an error on close instead of growing silently.
     this.allocator = new RootAllocator();
     this.decoder = new ShardDecoder(manifest.schema(), allocator, tempDir);
+    if (manifest.schema().compact()) {
+      this.compactDecoder = new CompactDecoder(manifest.schema(), allocator, tempDir);
+      this.compactPool = new CompactPool(manifest.schema(), compactDecoder.columns());
+    } else {
+      this.compactDecoder = null;
+      this.compactPool = null;
+    }
   }
 
   private static ShardManifest readManifest(ShardStore store) throws IOException {
@@ -141,7 +151,7 @@ public final class ShardReader implements BatchSource {
       throw new IllegalArgumentException("fromShard " + fromShard + " is outside 0.." + shards.size()
           + " for split " + split);
     }
-    EpochIterator it = new EpochIterator(split, epoch, shards, ShardOrder.of(shards.size(), seed, epoch), fromShard);
+    EpochIterator it = new EpochIterator(split, seed, epoch, shards, ShardOrder.of(shards.size(), seed, epoch), fromShard);
     open.add(it);
     it.producer.start();
     return it;
@@ -178,6 +188,8 @@ public final class ShardReader implements BatchSource {
   /** The batches of one epoch from a start position; blocking {@link #next()}, closeable. */
   public final class EpochIterator implements Iterator<Batch>, AutoCloseable {
     private final String split;
+    private final long seed;
+    private final int epoch;
     private final List<ShardManifest.ShardFile> shards;
     private final int[] order;
     private final BlockingQueue<Item> queue;
@@ -185,13 +197,22 @@ public final class ShardReader implements BatchSource {
     private int position; // next position in the order to hand out (consumer thread only)
     private volatile boolean done;
 
-    private EpochIterator(String split, int epoch, List<ShardManifest.ShardFile> shards, int[] order, int from) {
+    private EpochIterator(String split, long seed, int epoch, List<ShardManifest.ShardFile> shards, int[] order,
+        int from) {
       this.split = split;
+      this.seed = seed;
+      this.epoch = epoch;
       this.shards = shards;
       this.order = order;
       this.position = from;
       this.queue = new ArrayBlockingQueue<>(prefetch);
-      this.producer = new Thread(() -> produce(from), "shardcast-prefetch-" + split + "-e" + epoch);
+      this.producer = new Thread(() -> {
+        if (compactPool != null) {
+          produceCompact(from);
+        } else {
+          produce(from);
+        }
+      }, "shardcast-prefetch-" + split + "-e" + epoch);
       this.producer.setDaemon(true); // never keeps the JVM alive on its own
     }
 
@@ -286,6 +307,93 @@ public final class ShardReader implements BatchSource {
             }
           }
         }
+      }
+    }
+
+    /**
+     * The compact layout: the files of a group (shuffle_buffer files, consecutive in the epoch's
+     * order) are fetched and decoded by the workers, the next group's while this one is batched;
+     * their windows are pooled, permuted and cut into batches (see {@link CompactPool}).
+     */
+    private void produceCompact(int from) {
+      int groupSize = manifest.schema().shuffleBuffer();
+      int batchSize = manifest.schema().batchSize();
+      int workers = Math.max(1, Math.max(store.parallelFetches(), Math.min(prefetch, decodeThreads)));
+      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
+        Thread t = new Thread(r, producer.getName() + "-decode");
+        t.setDaemon(true);
+        return t;
+      });
+      try {
+        List<java.util.concurrent.Future<List<dev.shardcast.transforms.core.WindowSegment>>> next =
+            submitGroup(pool, from / groupSize, groupSize);
+        for (int group = from / groupSize; group * groupSize < order.length && !done; group++) {
+          List<java.util.concurrent.Future<List<dev.shardcast.transforms.core.WindowSegment>>> current = next;
+          next = submitGroup(pool, group + 1, groupSize);
+          List<List<dev.shardcast.transforms.core.WindowSegment>> files = new ArrayList<>();
+          for (var f : current) {
+            try {
+              files.add(f.get());
+            } catch (java.util.concurrent.ExecutionException e) {
+              throw e.getCause();
+            }
+          }
+          CompactPool.Pooled pooled = compactPool.pool(files, seed, epoch, group);
+          int lo = group * groupSize;
+          int hi = Math.min(order.length, lo + groupSize);
+          if ((pooled.size() + batchSize - 1) / batchSize != hi - lo) {
+            throw new ShardReadException(shards.get(order[lo]).path(), "the " + (hi - lo) + " shards from "
+                + shards.get(order[lo]).path() + " hold " + pooled.size() + " windows, not " + (hi - lo)
+                + " batches of " + batchSize + " (every shard but a split's last holds batch_size windows)");
+          }
+          for (int pos = Math.max(lo, from); pos < hi && !done; pos++) {
+            int b = pos - lo;
+            Batch batch = compactPool.batch(pooled, b * batchSize, Math.min(pooled.size(), (b + 1) * batchSize), pos,
+                shards.get(order[pos]).path(), parent);
+            if (!hand(batch)) {
+              return;
+            }
+          }
+        }
+      } catch (Throwable t) {
+        if (!done) {
+          try {
+            queue.put(new Item(null, t));
+          } catch (InterruptedException ignored) {
+            // closed meanwhile: nobody is left to tell
+          }
+        }
+      } finally {
+        pool.shutdownNow(); // decoded segments are plain Java arrays: nothing to free
+      }
+    }
+
+    private List<java.util.concurrent.Future<List<dev.shardcast.transforms.core.WindowSegment>>> submitGroup(
+        java.util.concurrent.ExecutorService pool, int group, int groupSize) {
+      List<java.util.concurrent.Future<List<dev.shardcast.transforms.core.WindowSegment>>> out = new ArrayList<>();
+      for (int pos = group * groupSize; pos < Math.min(order.length, (group + 1) * groupSize); pos++) {
+        ShardManifest.ShardFile f = shards.get(order[pos]);
+        out.add(pool.submit(() -> {
+          List<dev.shardcast.transforms.core.WindowSegment> segments = compactDecoder.decode(f, fetch(f));
+          compactPool.check(f, segments);
+          return segments;
+        }));
+      }
+      return out;
+    }
+
+    /** Queues a batch for the consumer; false (the batch closed) when the iterator was closed. */
+    private boolean hand(Batch batch) {
+      if (done) {
+        batch.close();
+        return false;
+      }
+      try {
+        queue.put(new Item(batch, null));
+        return true;
+      } catch (InterruptedException e) { // close() interrupts a full queue's put
+        batch.close();
+        return false;
       }
     }
 

@@ -3,6 +3,7 @@ package dev.shardcast.transforms.beam;
 import dev.shardcast.transforms.core.RowChunk;
 import dev.shardcast.transforms.core.SampleBlock;
 import dev.shardcast.transforms.core.WindowBlock;
+import dev.shardcast.transforms.core.WindowSegment;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -145,6 +146,69 @@ public final class BlockCoders {
       }
       return new WindowBlock(size, inputs, pastLen, targets, futureLen, series, windowStart, forecastStart, startStep,
           past, future, pastFilled, futureFilled, order, sources);
+    }
+  }
+
+  /** The compact layout's element: primitive arrays written whole, no per-value objects. */
+  public static final class WindowSegmentCoder extends CustomCoder<WindowSegment> {
+    @Override
+    public void encode(WindowSegment s, OutputStream os) throws IOException {
+      DataOutputStream out = new DataOutputStream(os);
+      out.writeUTF(s.series);
+      out.writeLong(s.firstStep);
+      out.writeLong(s.order);
+      writeLongs(out, s.times);
+      out.writeInt(s.values.length);
+      out.writeBoolean(s.filled != null);
+      for (int c = 0; c < s.values.length; c++) {
+        writeFloats(out, s.values[c]);
+        if (s.filled != null) {
+          out.write(s.filled[c]);
+        }
+      }
+      out.writeInt(s.offsets.length);
+      ByteBuffer buf = ByteBuffer.allocate(s.offsets.length * 4);
+      buf.asIntBuffer().put(s.offsets);
+      out.write(buf.array());
+      out.writeBoolean(s.sources != null);
+      if (s.sources != null) {
+        for (String src : s.sources) {
+          out.writeUTF(src);
+        }
+      }
+      out.flush();
+    }
+
+    @Override
+    public WindowSegment decode(InputStream is) throws IOException {
+      DataInputStream in = new DataInputStream(is);
+      String series = in.readUTF();
+      long firstStep = in.readLong();
+      long order = in.readLong();
+      long[] times = readLongs(in);
+      int columns = in.readInt();
+      boolean masks = in.readBoolean();
+      float[][] values = new float[columns][];
+      byte[][] filled = masks ? new byte[columns][] : null;
+      for (int c = 0; c < columns; c++) {
+        values[c] = readFloats(in);
+        if (masks) {
+          filled[c] = new byte[values[c].length];
+          in.readFully(filled[c]);
+        }
+      }
+      byte[] bytes = new byte[in.readInt() * 4];
+      in.readFully(bytes);
+      int[] offsets = new int[bytes.length / 4];
+      ByteBuffer.wrap(bytes).asIntBuffer().get(offsets);
+      String[] sources = null;
+      if (in.readBoolean()) {
+        sources = new String[offsets.length];
+        for (int k = 0; k < sources.length; k++) {
+          sources[k] = in.readUTF();
+        }
+      }
+      return new WindowSegment(series, firstStep, times, values, filled, offsets, sources, order);
     }
   }
 

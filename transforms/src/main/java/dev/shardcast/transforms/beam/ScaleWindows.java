@@ -44,4 +44,42 @@ public final class ScaleWindows
       c.output(KV.of(c.element().getKey(), c.sideInput(scaler).apply(plan, c.element().getValue())));
     }
   }
+
+  /** The compact layout's twin: every stored point of a segment by its column's scale (series scale when per series). */
+  public static PTransform<PCollection<KV<Integer, dev.shardcast.transforms.core.WindowSegment>>,
+      PCollection<KV<Integer, dev.shardcast.transforms.core.WindowSegment>>> segments(JobPlan plan,
+      PCollectionView<ScalerParams> scaler) {
+    return new PTransform<>() {
+      @Override
+      public PCollection<KV<Integer, dev.shardcast.transforms.core.WindowSegment>> expand(
+          PCollection<KV<Integer, dev.shardcast.transforms.core.WindowSegment>> segments) {
+        return segments
+            .apply("ApplySegmentScales", ParDo.of(new ScaleSegmentFn(plan, scaler)).withSideInputs(scaler))
+            .setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowSegmentCoder()));
+      }
+    };
+  }
+
+  static final class ScaleSegmentFn
+      extends DoFn<KV<Integer, dev.shardcast.transforms.core.WindowSegment>, KV<Integer, dev.shardcast.transforms.core.WindowSegment>> {
+    private final JobPlan plan;
+    private final PCollectionView<ScalerParams> scaler;
+    private transient java.util.List<String> columns;
+
+    ScaleSegmentFn(JobPlan plan, PCollectionView<ScalerParams> scaler) {
+      this.plan = plan;
+      this.scaler = scaler;
+    }
+
+    @Setup
+    public void setup() {
+      columns = dev.shardcast.transforms.shard.ShardSchema.of(plan).segmentColumns();
+    }
+
+    @ProcessElement
+    public void process(ProcessContext c) {
+      dev.shardcast.transforms.core.WindowSegment s = c.element().getValue();
+      c.output(KV.of(c.element().getKey(), s.scaled(c.sideInput(scaler).forSeries(s.series), columns)));
+    }
+  }
 }

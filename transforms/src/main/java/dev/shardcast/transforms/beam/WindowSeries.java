@@ -47,6 +47,8 @@ import org.apache.beam.sdk.values.TypeDescriptors;
 public final class WindowSeries
     extends PTransform<PCollection<KV<KV<String, Long>, RowChunk>>, PCollectionTuple> {
   public static final TupleTag<KV<Integer, WindowBlock>> WINDOWS = new TupleTag<>() {};
+  /** With {@code shards.layout: compact}, the windows as segments (and nothing in {@link #WINDOWS}). */
+  public static final TupleTag<KV<Integer, dev.shardcast.transforms.core.WindowSegment>> SEGMENTS = new TupleTag<>() {};
   public static final TupleTag<KV<String, SampleBlock>> TRAIN_SAMPLES = new TupleTag<>() {};
   public static final TupleTag<KV<String, String>> QUARANTINE = new TupleTag<>() {};
   public static final TupleTag<KV<String, Long>> COUNTS = new TupleTag<>() {};
@@ -101,9 +103,10 @@ public final class WindowSeries
             .and(CHUNK_EXTENT, extentPerChunk)
             .apply("GroupChunks", CoGroupByKey.create())
             .apply("WindowChunks", ParDo.of(new WindowChunkFn(plan, scale))
-                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS).and(USED_PROFILES))
+                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS).and(USED_PROFILES).and(SEGMENTS))
                 .withSideInputs(scale == null ? List.of() : List.of(scale)));
     out.get(WINDOWS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowBlockCoder()));
+    out.get(SEGMENTS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowSegmentCoder()));
     out.get(TRAIN_SAMPLES).setCoder(KvCoder.of(StringUtf8Coder.of(), new BlockCoders.SampleBlockCoder()));
     out.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     out.get(COUNTS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
@@ -185,6 +188,12 @@ public final class WindowSeries
         if (r.windows[split] != null) {
           out.get(WINDOWS).output(KV.of(split, r.windows[split]));
           windowsMade.inc(r.windows[split].size);
+        }
+        if (r.segments[split] != null) {
+          for (dev.shardcast.transforms.core.WindowSegment seg : r.segments[split]) {
+            out.get(SEGMENTS).output(KV.of(split, seg));
+            windowsMade.inc(seg.windows());
+          }
         }
       }
       if (r.trainSample.size > 0) {

@@ -146,9 +146,7 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
           Instant.now().toString(),
           plan.seed(),
           files,
-          new ShardManifest.Schema(cfg.shards().batchSize(), plan.window().past(), plan.window().future(),
-              plan.window().lead(), plan.window().stride(), plan.frequency().toString(), schema.inputs(),
-              schema.targets(), schema.hasMasks(), schema.describe()),
+          schema(cfg, schema),
           splits,
           new ShardManifest.Scaler(cfg.scaler().type().yaml(), cfg.scaler().scope().yaml(), cfg.scaler().sampleSize(),
               scaler.global(), scaler.perSeries()),
@@ -158,6 +156,15 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
       OutputFiles.writeAtomically(outputDir, ShardManifest.FILE_NAME, manifest.toJson());
       LOG.info("manifest written; counts: {}", counts);
       c.output(OutputFiles.resolve(outputDir, ShardManifest.FILE_NAME).toString());
+    }
+
+    private ShardManifest.Schema schema(JobConfig cfg, ShardSchema schema) {
+      boolean compact = cfg.shards().layout() == JobConfig.Layout.COMPACT;
+      return new ShardManifest.Schema(cfg.shards().batchSize(), plan.window().past(), plan.window().future(),
+          plan.window().lead(), plan.window().stride(), plan.frequency().toString(), schema.inputs(),
+          schema.targets(), schema.hasMasks(), compact ? schema.describeCompact() : schema.describe(),
+          cfg.shards().layout().yaml(), compact ? cfg.shards().segmentWindows() : null,
+          compact ? cfg.shards().shuffleBuffer() : null);
     }
 
     /** @throws NoWindowsException naming the cause when the train or the val split has no window */

@@ -113,6 +113,9 @@ final class ConfigValidator {
     positive(require(sh.batchSize(), "shards.batch_size"), "shards.batch_size");
     require(sh.seed(), "shards.seed");
     require(sh.output(), "shards.output");
+    require(sh.layout(), "shards.layout");
+    positive(require(sh.segmentWindows(), "shards.segment_windows"), "shards.segment_windows");
+    positive(require(sh.shuffleBuffer(), "shards.shuffle_buffer"), "shards.shuffle_buffer");
 
     validateTrain(require(c.train(), "train"));
 

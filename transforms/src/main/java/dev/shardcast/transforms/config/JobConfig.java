@@ -99,7 +99,29 @@ public record JobConfig(
   public record Scaler(ScalerKind type, Integer sampleSize, ScalerScope scope)
       implements Serializable {}
 
-  public record Shards(Integer batchSize, Long seed, String output) implements Serializable {}
+  /**
+   * @param layout windows: one row per window (past and future materialised); compact: each file holds
+   *     the series segments its windows need plus window offsets, the reader gathers the windows
+   * @param segmentWindows compact: at most this many consecutive windows share one stored segment
+   * @param shuffleBuffer compact: the reader pools this many files and shuffles their windows
+   */
+  public record Shards(Integer batchSize, Long seed, String output, Layout layout, Integer segmentWindows,
+      Integer shuffleBuffer) implements Serializable {
+    public Shards(Integer batchSize, Long seed, String output) {
+      this(batchSize, seed, output, Layout.WINDOWS, 32, 8);
+    }
+  }
+
+  /** How windows are stored in shard files (docs/shard-format.md). */
+  public enum Layout {
+    WINDOWS,
+    COMPACT;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
 
   public record Runner(RunnerName name, String flinkMaster, Integer parallelism)
       implements Serializable {}

@@ -48,6 +48,9 @@ public final class ChunkWindower {
 
   public static final class Result {
     public final WindowBlock[] windows = new WindowBlock[JobPlan.SPLITS.length]; // null when none
+    /** With {@code shards.layout: compact}, instead of {@link #windows}: the split's segments (null when none). */
+    @SuppressWarnings("unchecked")
+    public final List<WindowSegment>[] segments = new List[JobPlan.SPLITS.length];
     public final List<Rejected> rejected = new ArrayList<>();
     /** Owned rows that stayed on the grid, per named source (windowed or unused). */
     public final java.util.Map<String, Long> usedByOrigin = new java.util.TreeMap<>();
@@ -179,9 +182,17 @@ public final class ChunkWindower {
     result.rowsOwned += result.rejected.size() + result.rowsMerged;
     result.trainSample = sample.build();
 
+    boolean compact = plan.config().shards().layout() == dev.shardcast.transforms.config.JobConfig.Layout.COMPACT;
     for (int split = 0; split < JobPlan.SPLITS.length; split++) {
       List<Integer> ps = starts.get(split);
-      if (!ps.isEmpty()) {
+      if (ps.isEmpty()) {
+        continue;
+      }
+      if (compact) {
+        result.segments[split] = WindowSegment.cut(series, ps, spec.span(), plan.config().shards().segmentWindows(),
+            values, filled, times, dev.shardcast.transforms.shard.ShardSchema.segmentColumnIndex(plan), lo,
+            slotOrigin == null ? null : p -> lineage(slotOrigin, p, p + spec.span()));
+      } else {
         result.windows[split] = extract(plan, series, ps, values, filled, times, slotOrigin, lo);
       }
     }

@@ -44,8 +44,25 @@ public record ShardManifest(
 
   public record InputFile(String path, long bytes) implements java.io.Serializable {}
 
+  /**
+   * @param layout windows (one row per window) or compact (one row per segment; null in manifests
+   *     written before the compact layout existed: windows)
+   * @param segmentWindows compact: most windows per stored segment
+   * @param shuffleBuffer compact: files the reader pools and shuffles together
+   */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Schema(int batchSize, int past, int future, int lead, int stride, String frequency,
-      List<String> inputs, List<String> targets, boolean fillMasks, List<ShardSchema.ColumnInfo> columns) {}
+      List<String> inputs, List<String> targets, boolean fillMasks, List<ShardSchema.ColumnInfo> columns,
+      String layout, Integer segmentWindows, Integer shuffleBuffer) {
+    public Schema(int batchSize, int past, int future, int lead, int stride, String frequency, List<String> inputs,
+        List<String> targets, boolean fillMasks, List<ShardSchema.ColumnInfo> columns) {
+      this(batchSize, past, future, lead, stride, frequency, inputs, targets, fillMasks, columns, "windows", null, null);
+    }
+
+    public boolean compact() {
+      return "compact".equals(layout);
+    }
+  }
 
   public record Split(long windows, int shardCount, boolean lastShardPartial, long lastShardRows, List<ShardFile> shards) {}
 

@@ -26,6 +26,10 @@ public final class ShardSchema implements Serializable {
   public static final String PAST_PREFIX = "past_";
   public static final String FUTURE_PREFIX = "future_";
   public static final String FILLED_SUFFIX = "_filled";
+  /** Compact layout (one row per segment): the points' times, the windows' start offsets, the values. */
+  public static final String TIME = "time";
+  public static final String WINDOW_OFFSET = "window_offset";
+  public static final String VALUE_PREFIX = "value_";
 
   /** One column as the manifest and docs describe it. */
   @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
@@ -86,6 +90,67 @@ public final class ShardSchema implements Serializable {
 
   public boolean hasMasks() {
     return masks;
+  }
+
+  /** The columns a compact segment stores, in this order: the inputs, then targets that are not inputs. */
+  public List<String> segmentColumns() {
+    List<String> out = new ArrayList<>(inputs);
+    for (String t : targets) {
+      if (!out.contains(t)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** {@link #segmentColumns()} as indexes into the plan's value columns. */
+  public static int[] segmentColumnIndex(JobPlan plan) {
+    return of(plan).segmentColumns().stream().mapToInt(c -> plan.valueColumns().indexOf(c)).toArray();
+  }
+
+  public static String valueColumn(String column) {
+    return VALUE_PREFIX + column;
+  }
+
+  /**
+   * The compact layout's file schema: one row per segment, its series key, the list of its points'
+   * times, the list of its windows' start offsets, (lineage) the list of its windows' sources, then
+   * per stored column a list of float32 point values and, when the job fills gaps, a bool list.
+   */
+  public MessageType compactParquetSchema() {
+    Types.MessageTypeBuilder b = Types.buildMessage();
+    b.required(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType()).named(SERIES_KEY);
+    b.addField(Types.requiredList().requiredElement(PrimitiveTypeName.INT64)
+        .as(LogicalTypeAnnotation.timestampType(true, LogicalTypeAnnotation.TimeUnit.MILLIS)).named(TIME));
+    b.addField(list(WINDOW_OFFSET, PrimitiveTypeName.INT32));
+    if (lineage) {
+      b.addField(Types.requiredList().requiredElement(PrimitiveTypeName.BINARY).as(LogicalTypeAnnotation.stringType())
+          .named(SOURCE));
+    }
+    for (String c : segmentColumns()) {
+      b.addField(list(valueColumn(c), PrimitiveTypeName.FLOAT));
+      if (masks) {
+        b.addField(list(filledColumn(valueColumn(c)), PrimitiveTypeName.BOOLEAN));
+      }
+    }
+    return b.named("shardcast_segment");
+  }
+
+  public List<ColumnInfo> describeCompact() {
+    List<ColumnInfo> out = new ArrayList<>();
+    out.add(new ColumnInfo(SERIES_KEY, "string", null, "series key (key columns joined with '/')"));
+    out.add(new ColumnInfo(TIME, "list<timestamp[ms, UTC]>", null, "time of each point of the segment"));
+    out.add(new ColumnInfo(WINDOW_OFFSET, "list<int32>", null, "each window's first past point, as an index into the points"));
+    if (lineage) {
+      out.add(new ColumnInfo(SOURCE, "list<string>", null, "per window, the named input sources of its observed points"));
+    }
+    for (String c : segmentColumns()) {
+      out.add(new ColumnInfo(valueColumn(c), "list<float32>", null, "the points' values of column " + c + ", scaled"));
+      if (masks) {
+        out.add(new ColumnInfo(filledColumn(valueColumn(c)), "list<bool>", null, "true where the gap policy filled the point"));
+      }
+    }
+    return out;
   }
 
   public static String pastColumn(String input) {

@@ -276,6 +276,46 @@ class ChunkWindowerPropertyTest {
     return windows;
   }
 
+  /** The compact layout: the windows gathered from the segments of every chunk. */
+  private static List<String> compact(Case k, Random rnd) {
+    List<String> ov = new ArrayList<>(k.overrides());
+    ov.add("input.chunk_points=" + List.of(1, 7, 30).get(rnd.nextInt(3)));
+    ov.add("shards.layout=compact");
+    ov.add("shards.segment_windows=" + (1 + rnd.nextInt(6)));
+    JobPlan plan = TestJobs.plan(ov.toArray(String[]::new));
+    ChunkLayout layout = ChunkLayout.of(plan);
+    Map<Long, List<RowChunk>> byChunk = new TreeMap<>();
+    RowRouter router = new RowRouter(plan, layout, plan.eventBucketMillis(), "test.csv", new RowRouter.Output() {
+      @Override
+      public void chunk(String series, long chunk, RowChunk rows) {
+        byChunk.computeIfAbsent(chunk, c -> new ArrayList<>()).add(rows);
+      }
+
+      @Override
+      public void quarantine(QuarantineRecord record) {
+        throw new AssertionError("unexpected quarantine " + record);
+      }
+    }, 1 + rnd.nextInt(20));
+    for (Row r : k.rows()) {
+      router.row(SERIES, r.time(), r.line(), r.values());
+    }
+    router.flush();
+    long first = k.rows().stream().mapToLong(Row::step).min().orElseThrow();
+    long last = k.rows().stream().mapToLong(Row::step).max().orElseThrow();
+    List<String> windows = new ArrayList<>();
+    for (Map.Entry<Long, List<RowChunk>> e : byChunk.entrySet()) {
+      ChunkWindower.Result r = ChunkWindower.process(plan, layout, SERIES, e.getKey(), first, last, e.getValue());
+      for (List<WindowSegment> segs : r.segments) {
+        for (WindowSegment s : segs == null ? List.<WindowSegment>of() : segs) {
+          assertTrue(s.windows() >= 1 && s.windows() <= plan.config().shards().segmentWindows(), "segment size");
+        }
+      }
+      windows.addAll(TestSeries.describeSegments(plan, r, rnd));
+    }
+    Collections.sort(windows);
+    return windows;
+  }
+
   private static List<String> oneChunk(Case k) {
     List<String> ov = new ArrayList<>(k.overrides());
     ov.add("input.chunk_points=1000000000");
@@ -296,6 +336,7 @@ class ChunkWindowerPropertyTest {
       List<String> single = oneChunk(k);
       assertEquals(exp.windows(), single, label + ": one chunk vs brute force");
       assertEquals(exp.windows(), chunked(k, rnd, exp, label), label + ": chunks vs brute force");
+      assertEquals(exp.windows(), compact(k, rnd), label + ": compact segments vs brute force");
       totalWindows += exp.windows().size();
     }
     assertTrue(totalWindows > 5000, "the random cases should produce many windows, got " + totalWindows);

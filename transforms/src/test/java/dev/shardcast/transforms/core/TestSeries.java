@@ -110,4 +110,41 @@ final class TestSeries {
     }
     return out;
   }
+
+  /**
+   * The windows of a compact-layout result, gathered from its segments as the reader does, each
+   * segment first cut at a random window (as a file boundary cuts it), described like {@link #describe}.
+   */
+  static List<String> describeSegments(dev.shardcast.transforms.config.JobPlan plan, ChunkWindower.Result r,
+      java.util.Random rnd) {
+    dev.shardcast.transforms.shard.ShardSchema schema = dev.shardcast.transforms.shard.ShardSchema.of(plan);
+    List<String> cols = schema.segmentColumns();
+    int[] in = schema.inputs().stream().mapToInt(cols::indexOf).toArray();
+    int[] tg = schema.targets().stream().mapToInt(cols::indexOf).toArray();
+    var spec = plan.window();
+    List<String> out = new ArrayList<>();
+    for (int split = 0; split < r.segments.length; split++) {
+      if (r.windows[split] != null) {
+        throw new AssertionError("a compact run made window blocks");
+      }
+      for (WindowSegment whole : r.segments[split] == null ? List.<WindowSegment>of() : r.segments[split]) {
+        int cut = rnd.nextInt(whole.windows() + 1);
+        List<WindowSegment> parts = cut == 0 || cut == whole.windows() ? List.of(whole)
+            : List.of(whole.slice(0, cut, spec.span()), whole.slice(cut, whole.windows(), spec.span()));
+        for (WindowSegment s : parts) {
+          WindowBlock b = WindowBlock.empty(s.windows(), in.length, spec.past(), tg.length, spec.future(), s.filled != null);
+          for (int k = 0; k < s.windows(); k++) {
+            s.copyWindow(k, b, k, in, tg, spec.futureOffset());
+            if (b.startStep[k] != s.startStep(k)) {
+              throw new AssertionError("start step");
+            }
+          }
+          for (int k = 0; k < b.size; k++) {
+            out.add(describe(split, b, k));
+          }
+        }
+      }
+    }
+    return out;
+  }
 }
