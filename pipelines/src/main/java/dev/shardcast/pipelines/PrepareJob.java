@@ -187,6 +187,9 @@ public final class PrepareJob {
     return new PreparePipeline.Baseline(new String(OutputFiles.read(out, BASELINE), StandardCharsets.UTF_8), path);
   }
 
+  /** System property: keep the Direct runner's immutability and encodability checks on (the tests do). */
+  static final String DIRECT_CHECKS = "shardcast.directChecks";
+
   static PipelineOptions options(JobConfig config, List<String> extraBeamArgs) {
     List<String> args = new ArrayList<>();
     List<String> passOn = extraBeamArgs;
@@ -198,6 +201,13 @@ public final class PrepareJob {
         if (extraBeamArgs.stream().noneMatch(a -> a.startsWith("--blockOnRun"))) {
           // run() returns at once and the progress lines read the live counters until waitUntilFinish().
           args.add("--blockOnRun=false");
+        }
+        if (!Boolean.getBoolean(DIRECT_CHECKS) && extraBeamArgs.stream().noneMatch(a -> a.startsWith("--enforce"))) {
+          // The Direct runner's element checks (a copy and re-encoding of every element, and a walk of
+          // the whole graph per bundle) made it several times slower than the work; the test suite
+          // keeps them on (-Dshardcast.directChecks=true), where they catch a DoFn that mutates input.
+          args.add("--enforceImmutability=false");
+          args.add("--enforceEncodability=false");
         }
       }
       case FLINK -> {

@@ -17,13 +17,18 @@ import org.slf4j.LoggerFactory;
  * {@code runner.name: auto}: the Direct runner for small inputs, the embedded Flink for the rest.
  * The Direct runner keeps every collection in memory and encodes and checks every element (it is
  * the runner for tests and debugging): on flights-3m it did not finish in 15 minutes, the embedded
- * Flink took under two, with byte-identical shards. The input's size on disk decides, before any
- * work, and the choice is logged with its reason.
+ * Flink took under two, with byte-identical shards. Its cost grows with the number of bundles, so
+ * already at 20 k rows it took a minute where the embedded Flink took seconds. The input's estimated
+ * row count decides, before any work, and the choice is logged with its reason: a local Parquet
+ * file's footer gives its rows; other inputs count one row per {@link #CSV_BYTES_PER_ROW} bytes
+ * (remote Parquet, compressed about eight times more, per an eighth of that).
  */
 final class RunnerChoice {
   private static final Logger LOG = LoggerFactory.getLogger(RunnerChoice.class);
-  /** Inputs at least this large (all files together) run on the embedded Flink. */
-  static final long FLINK_FROM_BYTES = 4L << 20;
+  /** Inputs of at least this many (estimated) rows, all files together, run on the embedded Flink. */
+  static final long FLINK_FROM_ROWS = 20_000;
+  /** A CSV row's bytes for the estimate: short rows, so that small files are not underestimated. */
+  static final long CSV_BYTES_PER_ROW = 40;
 
   private RunnerChoice() {}
 
@@ -34,20 +39,36 @@ final class RunnerChoice {
       return job;
     }
     long bytes = 0;
+    long rows = 0;
     int files = 0;
     for (List<String> list : inputFiles.values()) {
       for (String f : list) {
-        bytes += size(f);
+        long size = size(f);
+        bytes += size;
+        rows += estimatedRows(f, size);
         files++;
       }
     }
-    boolean flink = bytes >= FLINK_FROM_BYTES;
-    String why = String.format(Locale.ROOT, "%s in %d input file%s %s %s", mb(bytes), files, files == 1 ? "" : "s",
-        flink ? ">=" : "<", mb(FLINK_FROM_BYTES));
+    boolean flink = rows >= FLINK_FROM_ROWS;
+    String why = String.format(Locale.ROOT, "about %,d rows (%s in %d input file%s) %s %,d", rows, mb(bytes), files,
+        files == 1 ? "" : "s", flink ? ">=" : "<", FLINK_FROM_ROWS);
     LOG.info("runner: auto -> {} ({}; set runner.name to direct or flink to choose)",
         flink ? "flink (embedded)" : "direct", why);
     return job.withRunner(new JobConfig.Runner(flink ? JobConfig.RunnerName.FLINK : JobConfig.RunnerName.DIRECT,
         flink ? "[local]" : r.flinkMaster(), r.parallelism()));
+  }
+
+  static long estimatedRows(String file, long size) {
+    boolean parquet = file.toLowerCase(Locale.ROOT).endsWith(".parquet");
+    if (parquet && dev.shardcast.transforms.config.InputPaths.isLocal(file)) {
+      try (org.apache.parquet.hadoop.ParquetFileReader r = org.apache.parquet.hadoop.ParquetFileReader.open(
+          new org.apache.parquet.io.LocalInputFile(Path.of(file)))) {
+        return r.getRecordCount();
+      } catch (IOException | RuntimeException e) {
+        LOG.debug("no Parquet footer in {} ({}): estimating its rows from its size", file, e.toString());
+      }
+    }
+    return (parquet ? size * 8 : size) / CSV_BYTES_PER_ROW;
   }
 
   private static long size(String file) throws IOException {

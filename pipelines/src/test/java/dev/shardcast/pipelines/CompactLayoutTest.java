@@ -80,6 +80,10 @@ class CompactLayoutTest {
       compactBytes += compactManifest.splits().get(split).shards().stream().mapToLong(ShardManifest.ShardFile::bytes).sum();
       windowBytes += w.splits().get(split).shards().stream().mapToLong(ShardManifest.ShardFile::bytes).sum();
     }
+    try (ItSupport.Duck duck = new ItSupport.Duck()) { // the documented SQL count of a split's windows
+      assertEquals(compactManifest.splits().get("train").windows(), duck.oneLong("SELECT sum(len(window_offset)) FROM "
+          + ItSupport.parquetOf(ItSupport.shardFiles(compact, "train"))));
+    }
     System.out.printf("demo shard bytes: windows %,d, compact %,d (%.1fx smaller)%n", windowBytes, compactBytes,
         (double) windowBytes / compactBytes);
     assertTrue(compactBytes * 2 < windowBytes, "compact " + compactBytes + " vs windows " + windowBytes);

@@ -45,7 +45,7 @@ public final class Bench {
     boolean quick = List.of(args).contains("--quick");
     Path repo = Path.of("").toAbsolutePath();
     Path flights = repo.resolve("../shared/data/flights-3m.parquet").normalize();
-    if (!Files.isRegularFile(flights)) {
+    if (!quick && !Files.isRegularFile(flights)) {
       throw new IllegalStateException(flights + " is missing (see ../shared/data/README.md)");
     }
     Path work = Files.createTempDirectory("shardcast-bench-");
@@ -72,34 +72,54 @@ public final class Bench {
     System.out.printf("shardcast bench%s: %d cores, commit %s, %s%n", quick ? " --quick" : "",
         Runtime.getRuntime().availableProcessors(), commit(), Instant.now());
     // P1: the benchmark job on flights (all of it, and the 40-airport subset), start-up included.
-    List<Path> inputs = new ArrayList<>();
+    // --quick: a seeded synthetic events file (no data outside the repository needed), 40 series.
+    List<Input> inputs = new ArrayList<>();
     if (quick) {
-      inputs.add(subset(8, "flights-8-airports"));
+      inputs.add(synthetic(20_000, 40));
     } else {
-      inputs.add(flights);
-      inputs.add(subset(40, "flights-40-airports"));
+      inputs.add(new Input(flights, "2001-05-01", "2001-06-01"));
+      inputs.add(new Input(subset(40, "flights-40-airports"), "2001-05-01", "2001-06-01"));
     }
     Prepared main = null;
-    for (Path in : inputs) {
-      Prepared p = p1(in, "2001-05-01", "2001-06-01");
+    for (Input in : inputs) {
+      Prepared p = p1(in, "windows");
       main = main == null ? p : main;
     }
+    Prepared compact = p1(inputs.get(0), "compact");
     scaling();
-    p2(main);
-    p3(main);
+    p2(main, compact);
+    p3(main, compact);
     p4(main);
+    p4(compact);
     p5(inputs.get(inputs.size() - 1));
     print();
   }
 
   /** One shardcast prepare (a child process, as a user runs it) and the DuckDB equivalent on the same input. */
-  record Prepared(Path input, Path out, JsonNode manifest, double seconds, long rssMb) {}
+  /** An events file of the flights job's shape and the split cut-offs that suit it. */
+  record Input(Path path, String trainEnd, String valEnd) {
+    List<String> args() {
+      return List.of("--set", "input.path=" + path, "--set", "split.train_end=" + trainEnd, "--set",
+          "split.val_end=" + valEnd);
+    }
+  }
 
-  private Prepared p1(Path input, String trainEnd, String valEnd) throws Exception {
+  record Prepared(Input in, Path out, JsonNode manifest, double seconds, long rssMb, String layout) {
+    Path input() {
+      return in.path();
+    }
+  }
+
+  private Prepared p1(Input in, String layout) throws Exception {
+    Path input = in.path();
+    String trainEnd = in.trainEnd();
+    String valEnd = in.valEnd();
     String name = input.getFileName().toString().replace(".parquet", "");
-    Path out = work.resolve("shards-" + name);
-    Run run = shardcast("prepare", List.of("bench/flights-job.yaml", "--set", "input.path=" + input,
-        "--set", "shards.output=" + out, "--set", "split.train_end=" + trainEnd, "--set", "split.val_end=" + valEnd));
+    Path out = work.resolve("shards-" + name + "-" + layout);
+    List<String> args = new ArrayList<>(List.of("bench/flights-job.yaml", "--set", "shards.output=" + out,
+        "--set", "shards.layout=" + layout));
+    args.addAll(in.args());
+    Run run = shardcast("prepare", args);
     JsonNode m = JSON.readTree(out.resolve("manifest.json").toFile());
     DuckDbPrepare.Result d = DuckDbPrepare.run(input, work.resolve("duck-" + name + ".parquet"), 32, 8, trainEnd, valEnd,
         512, 2);
@@ -112,31 +132,22 @@ public final class Bench {
       }
     }
     long rows = m.path("counts").path("rows_read").asLong();
-    row("P1 prepare " + name + String.format(Locale.ROOT, " (%,d rows, %,d windows)", rows, windows(m)),
+    row("P1 prepare " + name + String.format(Locale.ROOT, " (%,d rows, %,d windows, %s layout)", rows, windows(m), layout),
         secs(run.seconds) + ", " + run.rssMb + " MB RSS (" + m.path("config").path("runner").path("name").asText() + ")",
         secs(d.seconds()) + " DuckDB", ratio(run.seconds, d.seconds()), "<= 2x (<= 3x subset), RSS < 2 GB");
-    return new Prepared(input, out, m, run.seconds, run.rssMb);
+    return new Prepared(in, out, m, run.seconds, run.rssMb, layout);
   }
 
   /** Time per row from 100 k to 10 M rows (seeded synthetic events, the flights job). */
   private void scaling() throws Exception {
-    long[] sizes = quick ? new long[] {20_000, 100_000} : new long[] {100_000, 1_000_000, 10_000_000};
+    long[] sizes = quick ? new long[] {5_000, 10_000} : new long[] {100_000, 1_000_000, 10_000_000};
     double first = 0;
     for (long n : sizes) {
-      Path in = work.resolve("synthetic-" + n + ".parquet");
-      int series = 200;
-      try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
-        s.execute("COPY (SELECT 's' || (i % " + series + ") AS origin, TIMESTAMP '2001-01-01' + to_minutes(CAST(i // "
-            + series + " AS BIGINT)) AS date, CAST(hash(i, 7) % 200 AS BIGINT) - 100 AS delay, CAST(hash(i, 11) % 3000 AS "
-            + "BIGINT) AS distance FROM range(" + n + ") t(i)) TO '" + in + "' (FORMAT parquet)");
-      }
-      long minutes = n / series;
-      LocalDateTime t0 = LocalDateTime.of(2001, 1, 1, 0, 0);
-      String train = t0.plusMinutes(minutes * 70 / 100).toString() + ":00Z";
-      String val = t0.plusMinutes(minutes * 85 / 100).toString() + ":00Z";
+      Input in = synthetic(n, 200);
       Path out = work.resolve("shards-synthetic-" + n);
-      Run run = shardcast("prepare", List.of("bench/flights-job.yaml", "--set", "input.path=" + in, "--set",
-          "shards.output=" + out, "--set", "split.train_end=" + train, "--set", "split.val_end=" + val));
+      List<String> args = new ArrayList<>(List.of("bench/flights-job.yaml", "--set", "shards.output=" + out));
+      args.addAll(in.args());
+      Run run = shardcast("prepare", args);
       double perRow = run.seconds / n * 1e6;
       first = first == 0 ? perRow : first;
       row(String.format(Locale.ROOT, "scaling: %,d synthetic rows", n), String.format(Locale.ROOT, "%.1f us/row (%s)", perRow,
@@ -145,9 +156,26 @@ public final class Bench {
     }
   }
 
+  /** {@code n} seeded events over {@code series} series, one a minute each; 70 % train, 15 % val, 15 % test. */
+  private Input synthetic(long n, int series) throws SQLException {
+    Path in = work.resolve("synthetic-" + n + "-" + series + ".parquet");
+    try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
+      s.execute("COPY (SELECT 's' || (i % " + series + ") AS origin, TIMESTAMP '2001-01-01' + to_minutes(CAST(i // "
+          + series + " AS BIGINT)) AS date, CAST(hash(i, 7) % 200 AS BIGINT) - 100 AS delay, CAST(hash(i, 11) % 3000 AS "
+          + "BIGINT) AS distance FROM range(" + n + ") t(i)) TO '" + in + "' (FORMAT parquet)");
+    }
+    long minutes = n / series;
+    LocalDateTime t0 = LocalDateTime.of(2001, 1, 1, 0, 0);
+    return new Input(in, t0.plusMinutes(minutes * 70 / 100) + ":00Z", t0.plusMinutes(minutes * 85 / 100) + ":00Z");
+  }
+
   /** Windows/s from the shards into tensors, against a random-access reader and a raw read of the same bytes. */
-  private void p2(Prepared p) throws Exception {
+  private void p2(Prepared p, Prepared compact) throws Exception {
     LoaderBench.Result r = LoaderBench.run(p.out(), quick ? 300 : 2000);
+    double c = LoaderBench.loaderRate(compact.out());
+    row("P2 loader, compact layout (gather from segments)", String.format(Locale.ROOT, "%,.0f windows/s", c),
+        String.format(Locale.ROOT, "%,.0f random access", r.randomPerS()),
+        String.format(Locale.ROOT, "%.1fx", c / r.randomPerS()), ">= 10x random");
     row("P2 loader (train split, prefetch 4)", String.format(Locale.ROOT, "%,.0f windows/s", r.loaderPerS()),
         String.format(Locale.ROOT, "%,.0f random access, %,.0f raw read", r.randomPerS(), r.rawPerS()),
         String.format(Locale.ROOT, "%.1fx / %.0f %%", r.loaderPerS() / r.randomPerS(), 100 * r.loaderPerS() / r.rawPerS()),
@@ -157,16 +185,17 @@ public final class Bench {
   }
 
   /** The trainer's data-wait fraction on the demo and on the benchmark's shards. */
-  private void p3(Prepared p) throws Exception {
+  private void p3(Prepared p, Prepared compact) throws Exception {
     Path demo = work.resolve("shards-demo");
     shardcast("prepare", List.of("examples/txhousing/job.yaml", "--set", "shards.output=" + demo));
-    for (Path shards : List.of(demo, p.out())) {
+    for (Path shards : List.of(demo, p.out(), compact.out())) {
       boolean isDemo = shards == demo;
       List<String> args = new ArrayList<>(List.of(isDemo ? "examples/txhousing/job.yaml" : "bench/flights-job.yaml",
           "--set", "shards.output=" + shards, "--set", "train.epochs=" + (isDemo ? 3 : 1),
           "--set", "train.early_stopping.patience=100"));
       if (!isDemo) {
-        args.addAll(List.of("--set", "input.path=" + p.input()));
+        args.addAll(p.in().args());
+        args.addAll(List.of("--set", "shards.layout=" + (shards == compact.out() ? "compact" : "windows")));
       }
       shardcast("train", args);
       double waitSum = 0;
@@ -178,7 +207,8 @@ public final class Bench {
           epochs++;
         }
       }
-      row("P3 data wait " + (isDemo ? "(demo)" : "(" + p.input().getFileName() + ")"),
+      row("P3 data wait " + (isDemo ? "(demo)" : "(" + p.input().getFileName() + ", "
+          + (shards == compact.out() ? "compact" : "windows") + " layout)"),
           String.format(Locale.ROOT, "%.1f %% of step time", 100 * waitSum / Math.max(1, epochs)), "", "", "<= 5 %");
     }
   }
@@ -194,18 +224,21 @@ public final class Bench {
     long rows = p.manifest().path("counts").path("rows_windowed").asLong();
     int columns = p.manifest().path("config").path("input").path("columns").size();
     long sliced = rows * columns * 4L;
-    row("P4 storage (" + p.input().getFileName() + ")", String.format(Locale.ROOT, "%,d shard bytes", shardBytes),
+    row("P4 storage (" + p.input().getFileName() + ", " + p.layout() + " layout)", String.format(Locale.ROOT, "%,d shard bytes", shardBytes),
         String.format(Locale.ROOT, "%,d input value bytes", sliced), String.format(Locale.ROOT, "%.1fx",
             (double) shardBytes / sliced), "<= 3x");
   }
 
   /** The same job on the embedded Flink at parallelism 1 and 2. */
-  private void p5(Path input) throws Exception {
+  private void p5(Input in) throws Exception {
+    Path input = in.path();
     double[] secs = new double[2];
     for (int par = 1; par <= 2; par++) {
       Path out = work.resolve("p5-" + par);
-      secs[par - 1] = shardcast("prepare", List.of("bench/flights-job.yaml", "--set", "input.path=" + input, "--set",
-          "shards.output=" + out, "--set", "runner.name=flink", "--set", "runner.parallelism=" + par)).seconds;
+      List<String> args = new ArrayList<>(List.of("bench/flights-job.yaml", "--set", "shards.output=" + out, "--set",
+          "runner.name=flink", "--set", "runner.parallelism=" + par));
+      args.addAll(in.args());
+      secs[par - 1] = shardcast("prepare", args).seconds;
       deleteTree(out);
     }
     row("P5 embedded Flink, parallelism 1 -> 2 (" + input.getFileName() + ")", secs(secs[1]) + " at 2",

@@ -22,8 +22,11 @@ final class DuckDbPrepare {
 
   private DuckDbPrepare() {}
 
-  static Result run(Path input, Path output, int past, int future, String trainEnd, String valEnd, int batch, int threads)
+  static Result run(Path input, Path output, int past, int future, String trainEndUtc, String valEndUtc, int batch, int threads)
       throws SQLException {
+    // The events' TIMESTAMP column is UTC without a zone; compare with the cut-offs the same way.
+    String trainEnd = trainEndUtc.replace("Z", "");
+    String valEnd = valEndUtc.replace("Z", "");
     long t0 = System.nanoTime();
     Map<Integer, Long> counts = new LinkedHashMap<>();
     try (Connection c = DriverManager.getConnection("jdbc:duckdb:"); Statement s = c.createStatement()) {
