@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ProgressTest {
   private static final java.util.regex.Pattern LINE = java.util.regex.Pattern.compile(
-      "progress: [\\d,]+ rows read, [\\d,]+ windows made, [\\d,]+ shards written \\(\\d+ s\\)");
+      "progress: [\\d,]+ rows read, [\\d,]+ windows made, [\\d,]+ shards written \\((\\d+ min )?\\d+ s\\)");
 
   @Test
   void directRunReportsWhileRunningAndEndsWithTheManifestCounts(@TempDir Path out) throws IOException {
