@@ -140,7 +140,7 @@ public final class Bench {
 
   /** Time per row from 100 k to 10 M rows (seeded synthetic events, the flights job). */
   private void scaling() throws Exception {
-    long[] sizes = quick ? new long[] {5_000, 10_000} : new long[] {100_000, 1_000_000, 10_000_000};
+    long[] sizes = quick ? new long[] {20_000, 50_000} : new long[] {100_000, 1_000_000, 10_000_000};
     double first = 0;
     for (long n : sizes) {
       Input in = synthetic(n, 200);

@@ -310,51 +310,12 @@ public final class ShardReader implements BatchSource {
       }
     }
 
-    /**
-     * The compact layout: the files of a group (shuffle_buffer files, consecutive in the epoch's
-     * order) are fetched and decoded by the workers, the next group's while this one is batched;
-     * their windows are pooled, permuted and cut into batches (see {@link CompactPool}).
-     */
+    /** The compact layout (see {@link CompactProducer}); failures go to the consumer as in {@link #produce}. */
     private void produceCompact(int from) {
-      int groupSize = manifest.schema().shuffleBuffer();
-      int batchSize = manifest.schema().batchSize();
       int workers = Math.max(1, Math.max(store.parallelFetches(), Math.min(prefetch, decodeThreads)));
-      java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
-        Thread t = new Thread(r, producer.getName() + "-decode");
-        t.setDaemon(true);
-        return t;
-      });
       try {
-        List<java.util.concurrent.Future<List<dev.shardcast.transforms.core.WindowSegment>>> next =
-            submitGroup(pool, from / groupSize, groupSize);
-        for (int group = from / groupSize; group * groupSize < order.length && !done; group++) {
-          List<java.util.concurrent.Future<List<dev.shardcast.transforms.core.WindowSegment>>> current = next;
-          next = submitGroup(pool, group + 1, groupSize);
-          List<List<dev.shardcast.transforms.core.WindowSegment>> files = new ArrayList<>();
-          for (var f : current) {
-            try {
-              files.add(f.get());
-            } catch (java.util.concurrent.ExecutionException e) {
-              throw e.getCause();
-            }
-          }
-          CompactPool.Pooled pooled = compactPool.pool(files, seed, epoch, group);
-          int lo = group * groupSize;
-          int hi = Math.min(order.length, lo + groupSize);
-          if ((pooled.size() + batchSize - 1) / batchSize != hi - lo) {
-            throw new ShardReadException(shards.get(order[lo]).path(), "the " + (hi - lo) + " shards from "
-                + shards.get(order[lo]).path() + " hold " + pooled.size() + " windows, not " + (hi - lo)
-                + " batches of " + batchSize + " (every shard but a split's last holds batch_size windows)");
-          }
-          for (int pos = Math.max(lo, from); pos < hi && !done; pos++) {
-            int b = pos - lo;
-            Batch batch = compactPool.batch(pooled, b * batchSize, Math.min(pooled.size(), (b + 1) * batchSize), pos,
-                shards.get(order[pos]).path(), parent);
-            if (!hand(batch)) {
-              return;
-            }
-          }
-        }
+        new CompactProducer(manifest.schema(), compactDecoder, compactPool, shards, order, seed, epoch, parent)
+            .run(from, workers, producer.getName() + "-decode", this::fetch, this::hand, () -> done);
       } catch (Throwable t) {
         if (!done) {
           try {
@@ -363,23 +324,7 @@ public final class ShardReader implements BatchSource {
             // closed meanwhile: nobody is left to tell
           }
         }
-      } finally {
-        pool.shutdownNow(); // decoded segments are plain Java arrays: nothing to free
       }
-    }
-
-    private List<java.util.concurrent.Future<List<dev.shardcast.transforms.core.WindowSegment>>> submitGroup(
-        java.util.concurrent.ExecutorService pool, int group, int groupSize) {
-      List<java.util.concurrent.Future<List<dev.shardcast.transforms.core.WindowSegment>>> out = new ArrayList<>();
-      for (int pos = group * groupSize; pos < Math.min(order.length, (group + 1) * groupSize); pos++) {
-        ShardManifest.ShardFile f = shards.get(order[pos]);
-        out.add(pool.submit(() -> {
-          List<dev.shardcast.transforms.core.WindowSegment> segments = compactDecoder.decode(f, fetch(f));
-          compactPool.check(f, segments);
-          return segments;
-        }));
-      }
-      return out;
     }
 
     /** Queues a batch for the consumer; false (the batch closed) when the iterator was closed. */

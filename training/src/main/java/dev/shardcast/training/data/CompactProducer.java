@@ -1,0 +1,106 @@
+package dev.shardcast.training.data;
+
+import ai.djl.ndarray.NDManager;
+import dev.shardcast.transforms.core.WindowSegment;
+import dev.shardcast.transforms.shard.ShardManifest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * One epoch of a compact-layout split, on the reader's prefetch thread: the files of a group
+ * ({@code shuffle_buffer} files, consecutive in the epoch's order) are fetched and decoded by worker
+ * threads, the next group's while this one is batched; their windows are pooled, permuted and cut
+ * into batches ({@link CompactPool}), handed over in position order from {@code from}.
+ */
+final class CompactProducer {
+  private final ShardManifest.Schema schema;
+  private final CompactDecoder decoder;
+  private final CompactPool pool;
+  private final List<ShardManifest.ShardFile> shards;
+  private final int[] order;
+  private final long seed;
+  private final int epoch;
+  private final NDManager parent;
+
+  CompactProducer(ShardManifest.Schema schema, CompactDecoder decoder, CompactPool pool,
+      List<ShardManifest.ShardFile> shards, int[] order, long seed, int epoch, NDManager parent) {
+    this.schema = schema;
+    this.decoder = decoder;
+    this.pool = pool;
+    this.shards = shards;
+    this.order = order;
+    this.seed = seed;
+    this.epoch = epoch;
+    this.parent = parent;
+  }
+
+  /**
+   * @param fetch a shard's bytes from the store
+   * @param hand queues a batch; false when the iterator was closed (the batch is closed then)
+   * @param closed whether the iterator was closed
+   */
+  void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
+      Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
+    int groupSize = schema.shuffleBuffer();
+    int batchSize = schema.batchSize();
+    ExecutorService executor = Executors.newFixedThreadPool(workers, r -> {
+      Thread t = new Thread(r, threadName);
+      t.setDaemon(true);
+      return t;
+    });
+    try {
+      List<Future<List<WindowSegment>>> next = submit(executor, from / groupSize, groupSize, fetch);
+      for (int group = from / groupSize; group * groupSize < order.length && !closed.getAsBoolean(); group++) {
+        List<Future<List<WindowSegment>>> current = next;
+        next = submit(executor, group + 1, groupSize, fetch);
+        List<List<WindowSegment>> files = new ArrayList<>();
+        for (Future<List<WindowSegment>> f : current) {
+          try {
+            files.add(f.get());
+          } catch (ExecutionException e) {
+            throw e.getCause();
+          }
+        }
+        CompactPool.Pooled pooled = pool.pool(files, seed, epoch, group);
+        int lo = group * groupSize;
+        int hi = Math.min(order.length, lo + groupSize);
+        if ((pooled.size() + batchSize - 1) / batchSize != hi - lo) {
+          throw new ShardReadException(shards.get(order[lo]).path(), "the " + (hi - lo) + " shards from "
+              + shards.get(order[lo]).path() + " hold " + pooled.size() + " windows, not " + (hi - lo)
+              + " batches of " + batchSize + " (every shard but a split's last holds batch_size windows)");
+        }
+        for (int pos = Math.max(lo, from); pos < hi && !closed.getAsBoolean(); pos++) {
+          int b = pos - lo;
+          Batch batch = pool.batch(pooled, b * batchSize, Math.min(pooled.size(), (b + 1) * batchSize), pos,
+              shards.get(order[pos]).path(), parent);
+          if (!hand.test(batch)) {
+            return;
+          }
+        }
+      }
+    } finally {
+      executor.shutdownNow(); // decoded segments are plain Java arrays: nothing to free
+    }
+  }
+
+  private List<Future<List<WindowSegment>>> submit(ExecutorService executor, int group, int groupSize,
+      Function<ShardManifest.ShardFile, byte[]> fetch) {
+    List<Future<List<WindowSegment>>> out = new ArrayList<>();
+    for (int pos = group * groupSize; pos < Math.min(order.length, (group + 1) * groupSize); pos++) {
+      ShardManifest.ShardFile f = shards.get(order[pos]);
+      out.add(executor.submit(() -> {
+        List<WindowSegment> segments = decoder.decode(f, fetch.apply(f));
+        pool.check(f, segments);
+        return segments;
+      }));
+    }
+    return out;
+  }
+}
