@@ -108,7 +108,7 @@ public record JobConfig(
   public record Shards(Integer batchSize, Long seed, String output, Layout layout, Integer segmentWindows,
       Integer shuffleBuffer) implements Serializable {
     public Shards(Integer batchSize, Long seed, String output) {
-      this(batchSize, seed, output, Layout.WINDOWS, 32, 8);
+      this(batchSize, seed, output, Layout.WINDOWS, 64, 8);
     }
   }
 
