@@ -46,7 +46,7 @@ class FlinkRunnerTest {
     for (String split : JobPlan.SPLITS) {
       assertTrue(direct.splits().get(split).shardCount() > 0, "no " + split + " shards");
     }
-    ProgressTest.assertProgress(progress, flink);
+    ProgressTest.assertProgress(progress, flink, false);
   }
 
   private static ShardManifest run(String runner, Path out, List<JobProgress.Report> progress) throws IOException {

@@ -36,6 +36,15 @@ class ProgressTest {
    * final counts, never going down), and the last one, the only final one, equal to the manifest's.
    */
   static void assertProgress(List<JobProgress.Report> reports, ShardManifest m) {
+    assertProgress(reports, m, true);
+  }
+
+  /**
+   * @param rowsWhileRunning whether a running report must already show rows read: the Direct runner's
+   *     counters are live, while Flink's reach the client with the TaskManagers' heartbeats, and on a
+   *     loaded machine a small job can finish before the first one (seen in CI); the other checks hold
+   */
+  static void assertProgress(List<JobProgress.Report> reports, ShardManifest m, boolean rowsWhileRunning) {
     assertTrue(reports.size() >= 2, "expected progress lines while running and a final one: " + reports);
     JobProgress.Report last = reports.get(reports.size() - 1);
     assertTrue(last.done(), "the last report is the final one: " + reports);
@@ -67,7 +76,7 @@ class ProgressTest {
       sawRows |= c.rowsRead() > 0;
       previous = c;
     }
-    assertTrue(sawRows, "no progress line while running showed rows read: " + running);
+    assertTrue(sawRows || !rowsWhileRunning, "no progress line while running showed rows read: " + running);
     assertNotNull(last.counts());
   }
 }
