@@ -46,6 +46,11 @@ public final class TrainCommand implements Callable<Integer> {
           observed, MetricText.of(all.get("mae"), "%.4g"), MetricText.of(all.get("rmse"), "%.4g")));
       sb.append(String.format(Locale.ROOT, "  MASE vs seasonal-naive (season %s): %s   MASE vs last-value: %s%n",
           all.get("season"), MetricText.of(all.get("mase_seasonal_naive"), "%.3f"), MetricText.of(all.get("mase_last_value"), "%.3f")));
+      if (all.get("mae_ridge") != null) {
+        sb.append(String.format(Locale.ROOT, "  baselines' MAE: ridge %s  seasonal-naive %s  last-value %s   model / ridge: %s%n",
+            MetricText.of(all.get("mae_ridge"), "%.4g"), MetricText.of(all.get("mae_seasonal_naive"), "%.4g"),
+            MetricText.of(all.get("mae_last_value"), "%.4g"), MetricText.of(all.get("mae_ratio_to_ridge"), "%.3f")));
+      }
     }
     sb.append("  model    ").append(o.where(o.modelDir())).append('\n');
     sb.append("  metrics  ").append(o.where(o.outputDir().resolve(TrainJob.METRICS_FILE))).append('\n');

@@ -5,6 +5,7 @@ import dev.shardcast.training.data.ShardStore;
 import dev.shardcast.training.io.ModelOutput;
 import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.data.ShardReader;
+import dev.shardcast.training.eval.RidgeBaseline;
 import dev.shardcast.training.eval.TestEvaluator;
 import dev.shardcast.training.io.AtomicFiles;
 import dev.shardcast.training.model.ModelSpec;
@@ -142,11 +143,13 @@ public final class TrainJob {
         TrainResult result = trainer.fit();
         Path modelDir = result.modelDir();
         Map<String, Object> metrics = new LinkedHashMap<>();
+        RidgeBaseline ridge = TestEvaluator.fitRidge(reader, manifest);
         try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {
           SavedModel.Loaded model = SavedModel.load(modelDir, evalManager);
-          metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", job.train().season()));
-          metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", job.train().season()));
+          metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", job.train().season(), ridge));
+          metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", job.train().season(), ridge));
         }
+        metrics.put("ridge", ridge.describe());
         metrics.put("best_epoch", result.bestEpoch());
         metrics.put("best_val_loss", Double.isFinite(result.bestValLoss()) ? result.bestValLoss() : null);
         metrics.put("device", result.device());

@@ -19,9 +19,32 @@ import java.util.Map;
 public final class TestEvaluator {
   private TestEvaluator() {}
 
+  /**
+   * The ridge baseline for the shards of {@code manifest}: fitted on the train split, lambda chosen
+   * on val, each target from its own past window.
+   */
+  public static RidgeBaseline fitRidge(BatchSource source, ShardManifest manifest) {
+    ShardManifest.Schema schema = manifest.schema();
+    int[] idx = schema.targets().stream().mapToInt(schema.inputs()::indexOf).toArray();
+    for (int i = 0; i < idx.length; i++) {
+      if (idx[i] < 0) {
+        throw new IllegalArgumentException("the ridge baseline needs the target " + schema.targets().get(i)
+            + " as an input too (input: true)");
+      }
+    }
+    return RidgeBaseline.fit(source, schema.targets(), idx, schema.inputs().size(), schema.past(), schema.future(),
+        "train", "val");
+  }
+
   /** @return per target column, then "all": the metrics of {@link ForecastMetrics#toMap()} */
   public static Map<String, Object> evaluate(SavedModel.Loaded model, BatchSource source, ShardManifest manifest,
       String split, int season) {
+    return evaluate(model, source, manifest, split, season, null);
+  }
+
+  /** As above, also scoring {@code ridge}'s forecasts (null: no ridge) on the same points. */
+  public static Map<String, Object> evaluate(SavedModel.Loaded model, BatchSource source, ShardManifest manifest,
+      String split, int season, RidgeBaseline ridge) {
     ShardManifest.Schema schema = manifest.schema();
     List<String> inputs = schema.inputs();
     List<String> targets = schema.targets();
@@ -44,6 +67,8 @@ public final class TestEvaluator {
     double[] pastRaw = new double[past];
     double[] truth = new double[future];
     double[] forecast = new double[future];
+    double[] ridgeRaw = ridge == null ? null : new double[future];
+    float[] pastScaled = new float[past];
     boolean[] observed = new boolean[future];
     long windows = 0;
     Iterator<Batch> it = source.epoch(split, 0, 0, 0);
@@ -62,14 +87,22 @@ public final class TestEvaluator {
             for (int i = 0; i < past; i++) {
               pastRaw[i] = s.invert(x[xBase + i]);
             }
+            double[] ridgeScaled = null;
+            if (ridge != null) {
+              System.arraycopy(x, xBase, pastScaled, 0, past);
+              ridgeScaled = ridge.forecast(t, pastScaled);
+            }
             int yBase = (w * targets.size() + t) * future;
             for (int h = 0; h < future; h++) {
               truth[h] = s.invert(y[yBase + h]);
               forecast[h] = s.invert(p[yBase + h]);
               observed[h] = obs[yBase + h] > 0.5f;
+              if (ridgeRaw != null) {
+                ridgeRaw[h] = s.invert(ridgeScaled[h]);
+              }
             }
-            all.add(pastRaw, truth, forecast, observed);
-            perTarget.get(targets.get(t)).add(pastRaw, truth, forecast, observed);
+            all.add(pastRaw, truth, forecast, ridgeRaw, observed);
+            perTarget.get(targets.get(t)).add(pastRaw, truth, forecast, ridgeRaw, observed);
           }
         }
         pred.close();

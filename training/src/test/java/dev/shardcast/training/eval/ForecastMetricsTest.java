@@ -85,4 +85,30 @@ class ForecastMetricsTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new ForecastMetrics(6, 0, 12));
     assertTrue(e.getMessage().contains("train.season"));
   }
+
+  @Test
+  @SuppressWarnings("unchecked")
+  void ridgeAndPerStepByHand() {
+    ForecastMetrics m = new ForecastMetrics(4, 0, 2);
+    // past 1,2,3,4; truth 5,6; model 5.5,5; ridge 4,7; step 2 of a second window filled
+    m.add(new double[] {1, 2, 3, 4}, new double[] {5, 6}, new double[] {5.5, 5}, new double[] {4, 7}, null);
+    m.add(new double[] {0, 0, 0, 0}, new double[] {2, 9}, new double[] {1, 0}, new double[] {2, 0},
+        new boolean[] {true, false});
+    // model errors 0.5, 1, 1 -> 2.5 / 3; ridge errors 1, 1, 0 -> 2 / 3
+    assertEquals(2.5 / 3, m.mae(), 1e-12);
+    assertEquals(2.0 / 3, m.maeRidge(), 1e-12);
+    java.util.Map<String, Object> map = m.toMap();
+    assertEquals(1.25, (Double) map.get("mae_ratio_to_ridge"), 1e-12);
+    // seasonal naive: 3, 4 vs 5, 6 -> 2, 2; second window 0 vs 2 -> 2: total 6
+    assertEquals(2.0 / 6, (Double) map.get("mase_ridge"), 1e-12);
+    java.util.List<java.util.Map<String, Object>> steps = (java.util.List<java.util.Map<String, Object>>) map.get("per_step");
+    assertEquals(2, steps.size());
+    assertEquals(2L, steps.get(0).get("points"));
+    assertEquals(0.75, (Double) steps.get(0).get("mae"), 1e-12); // 0.5, 1
+    assertEquals(0.5, (Double) steps.get(0).get("mae_ridge"), 1e-12); // 1, 0
+    assertEquals(1.5, (Double) steps.get(0).get("mae_last_value"), 1e-12); // 1, 2
+    assertEquals(1L, steps.get(1).get("points"));
+    assertEquals(1.0, (Double) steps.get(1).get("mae_ridge"), 1e-12);
+    assertEquals(2.0, (Double) steps.get(1).get("mae_seasonal_naive"), 1e-12);
+  }
 }
