@@ -15,6 +15,8 @@ import java.util.List;
  * to the parameters so a predictor needs nothing else.
  *
  * @param inputNames / targetNames column names in tensor order; informative, may be null
+ * @param residual mlp: a linear path from the past target window added to the output (null: none,
+ *     as in model folders written before it existed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(
@@ -32,12 +34,17 @@ public record ModelSpec(
     JobConfig.Baseline baseline,
     Integer season,
     Integer lead,
-    List<String> modelInputs) {
+    List<String> modelInputs,
+    Boolean residual) {
 
   public ModelSpec {
     if (type == null) {
       throw new IllegalArgumentException("model type is required");
     }
+    if (type == JobConfig.ModelType.AUTO) {
+      throw new IllegalArgumentException("model type auto is a choice among linear, mlp and lstm, not a model");
+    }
+    residual = type == JobConfig.ModelType.MLP && Boolean.TRUE.equals(residual) ? Boolean.TRUE : null;
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
     if (inputs <= 0 || targets <= 0 || past <= 0 || future <= 0) {
       throw new IllegalArgumentException(
@@ -68,7 +75,8 @@ public record ModelSpec(
         schema.inputs().containsAll(schema.targets()) ? model.baseline() : null,
         season,
         schema.lead(),
-        selectedInputs(model, schema));
+        selectedInputs(model, schema),
+        model.residual());
   }
 
   private static List<String> selectedInputs(JobConfig.Model model, ShardManifest.Schema schema) {
@@ -106,7 +114,24 @@ public record ModelSpec(
         null,
         null,
         null,
-        null);
+        null,
+        model.residual());
+  }
+
+  /** Whether the mlp has the linear residual path. */
+  public boolean hasResidual() {
+    return Boolean.TRUE.equals(residual);
+  }
+
+  /**
+   * Positions among the inputs of the target channels (the residual path's input), whatever the
+   * baseline; null when the names are unknown or a target is not an input: then every channel.
+   */
+  public int[] targetChannels() {
+    if (inputNames == null || targetNames == null || !inputNames.containsAll(targetNames)) {
+      return null;
+    }
+    return targetNames.stream().mapToInt(inputNames::indexOf).toArray();
   }
 
   /** For each target, its position among the inputs; null when there is no baseline. */

@@ -120,9 +120,26 @@ public record JobConfig(
       String output)
       implements Serializable {}
 
+  /**
+   * @param residual mlp only: add a linear map of the past target window to the MLP's output
+   *     (TiDE-style), so the deep model starts from a linear forecaster; null: off
+   */
   public record Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
-      Baseline baseline, List<String> inputs)
-      implements Serializable {}
+      Baseline baseline, List<String> inputs, Boolean residual)
+      implements Serializable {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Model {}
+
+    /** Without the residual path (null). */
+    public Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
+        Baseline baseline, List<String> inputs) {
+      this(type, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, null);
+    }
+
+    public Model withType(ModelType t) {
+      return new Model(t, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, residual);
+    }
+  }
 
   public record Optimizer(OptimizerType type, Double learningRate, Double momentum, Double weightDecay)
       implements Serializable {}
@@ -140,9 +157,12 @@ public record JobConfig(
     }
   }
 
+  /** auto: train linear, mlp and lstm on the same shards, keep the best by val loss. */
   public enum ModelType {
     MLP,
-    LSTM;
+    LSTM,
+    LINEAR,
+    AUTO;
 
     @JsonValue
     public String yaml() {
