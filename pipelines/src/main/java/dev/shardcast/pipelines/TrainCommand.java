@@ -52,6 +52,16 @@ public final class TrainCommand implements Callable<Integer> {
             MetricText.of(all.get("mae_last_value"), "%.4g"), MetricText.of(all.get("mae_ratio_to_ridge"), "%.3f")));
       }
     }
+    if (o.testMetrics().get("model_choice") instanceof Map<?, ?> choice) {
+      for (Object c : (java.util.List<?>) choice.get("candidates")) {
+        Map<String, Object> cm = (Map<String, Object>) c;
+        Map<String, Object> t = (Map<String, Object>) cm.get("test");
+        sb.append(String.format(Locale.ROOT, "  candidate %-6s val loss %s  test MAE %s  MASE %s%n", cm.get("type"),
+            MetricText.of(cm.get("best_val_loss"), "%.5g"), MetricText.of(t == null ? null : t.get("mae"), "%.4g"),
+            MetricText.of(t == null ? null : t.get("mase_seasonal_naive"), "%.3f")));
+      }
+      sb.append("  ").append(choice.get("explanation")).append('\n');
+    }
     sb.append("  model    ").append(o.where(o.modelDir())).append('\n');
     sb.append("  metrics  ").append(o.where(o.outputDir().resolve(TrainJob.METRICS_FILE))).append('\n');
     sb.append("  run log  ").append(o.where(o.runLog()));
