@@ -75,6 +75,6 @@ class TrainAutoTest {
     assertTrue(summary.contains("baselines' MAE: ridge"), summary);
     // predict with the kept model
     PredictJob.run(job, outcome.modelDir(), out.resolve("p.csv"));
-    assertEquals(1 + 2 * 6, Files.readAllLines(out.resolve("p.csv")).size());
+    assertEquals(1 + 46 * 6, Files.readAllLines(out.resolve("p.csv")).size(), "every city of the input, 6 months");
   }
 }

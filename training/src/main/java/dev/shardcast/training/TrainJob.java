@@ -8,6 +8,7 @@ import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.RidgeBaseline;
 import dev.shardcast.training.eval.TestEvaluator;
 import dev.shardcast.training.io.AtomicFiles;
+import dev.shardcast.training.model.LinearInit;
 import dev.shardcast.training.model.ModelFactory;
 import dev.shardcast.training.model.ModelSpec;
 import dev.shardcast.training.train.RunLog;
@@ -187,8 +188,12 @@ public final class TrainJob {
   /** Trains one model type into {@code dir}, scores its best epoch; writes run_end to its run log. */
   private static ModelChoice.Candidate trainOne(JobConfig.Train train, ShardManifest manifest, ShardReader reader,
       Path dir, TrainOptions opts, RidgeBaseline ridge) throws IOException {
-    try (Trainer trainer = new Trainer(train, ModelSpec.of(train.model(), manifest.schema(), train.season()), reader, dir,
-        opts)) {
+    ModelSpec spec = ModelSpec.of(train.model(), manifest.schema(), train.season());
+    try (Trainer trainer = new Trainer(train, spec, reader, dir, opts)) {
+      // the first forecast is the ridge fit's (a resume then loads the checkpoint's parameters over it)
+      if (LinearInit.fromRidge(trainer.block(), spec, ridge)) {
+        LOG.info("{} starts from the ridge fit", spec.type().yaml());
+      }
       TrainResult result = trainer.fit();
       Map<String, Object> metrics = new LinkedHashMap<>();
       try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {

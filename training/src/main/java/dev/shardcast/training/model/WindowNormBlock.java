@@ -60,6 +60,15 @@ public final class WindowNormBlock extends AbstractBlock {
     this.skipChannels = skipChannels == null ? null : skipChannels.clone();
   }
 
+  Block core() {
+    return core;
+  }
+
+  /** The residual path, or null. */
+  Block skip() {
+    return skip;
+  }
+
   /** The channels of {@code x} the core model sees (train.model.inputs). */
   private NDArray select(NDArray x) {
     return channels(x, coreInputs);
