@@ -33,7 +33,8 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, Object> all = (Map<String, Object>) test.get("all");
     StringBuilder sb = new StringBuilder("\nshardcast train: ");
     sb.append(o.result().epochs().size()).append(" epochs").append(o.result().earlyStopped() ? " (early stop)" : "")
-        .append(", best epoch ").append(o.result().bestEpoch()).append(" on ").append(o.result().device()).append('\n');
+        .append(o.result().bestEpoch() < 0 ? ", best: the starting point (the ridge fit; no epoch beat it on val)"
+            : ", best epoch " + o.result().bestEpoch()).append(" on ").append(o.result().device()).append('\n');
     if (((Number) test.get("windows")).longValue() == 0) {
       sb.append("  test: n/a (no test windows)\n");
     } else {

@@ -193,6 +193,7 @@ public final class TrainJob {
       // the first forecast is the ridge fit's (a resume then loads the checkpoint's parameters over it)
       if (LinearInit.fromRidge(trainer.block(), spec, ridge)) {
         LOG.info("{} starts from the ridge fit", spec.type().yaml());
+        trainer.keepStartingPoint("ridge fit");
       }
       TrainResult result = trainer.fit();
       Map<String, Object> metrics = new LinkedHashMap<>();
