@@ -11,7 +11,8 @@ import ai.djl.nn.core.Linear;
 import java.util.List;
 
 /**
- * The linear model, DLinear (Zeng et al. 2023): each input channel's past window is split into a
+ * The linear model, DLinear (Zeng et al. 2023), on the targets' own past windows (see {@link
+ * ModelFactory#coreChannels}): each channel's past window is split into a
  * trend (a centred moving average, the window's end values repeated past its edges) and the
  * remainder; each part, flattened over the channels, is mapped by its own Linear layer to all
  * targets and future steps, and the two forecasts are added.

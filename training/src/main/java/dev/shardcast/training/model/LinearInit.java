@@ -35,7 +35,7 @@ public final class LinearInit {
     }
     if (spec.type() == JobConfig.ModelType.LINEAR) {
       // the core sees the selected channels; each target must be one of them
-      int[] core = spec.coreInputIndex();
+      int[] core = ModelFactory.coreChannels(spec);
       int channels = core == null ? spec.inputs() : core.length;
       int[] pos = new int[targetInputs.length];
       for (int t = 0; t < pos.length; t++) {

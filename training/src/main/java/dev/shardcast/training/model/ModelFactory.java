@@ -46,7 +46,7 @@ public final class ModelFactory {
       case AUTO -> throw new IllegalArgumentException("auto is a choice among model types, not a model");
     };
     int[] targets = spec.targetInputIndex();
-    int[] coreInputs = spec.coreInputIndex();
+    int[] coreInputs = coreChannels(spec);
     Block skip = null;
     int[] skipChannels = null;
     if (spec.hasResidual()) {
@@ -58,6 +58,18 @@ public final class ModelFactory {
     boolean centre = spec.type() != JobConfig.ModelType.LINEAR;
     return targets == null && coreInputs == null && skip == null ? core
         : new WindowNormBlock(core, targets, spec.seasonalIndex(), coreInputs, centre, skip, skipChannels);
+  }
+
+  /**
+   * The input channels the core model sees: for linear, the targets' own (DLinear maps each
+   * series' past to its future, channel-independent, the ridge baseline's features), where the
+   * names are known; otherwise train.model.inputs (null: all).
+   */
+  public static int[] coreChannels(ModelSpec spec) {
+    if (spec.type() == JobConfig.ModelType.LINEAR && spec.targetChannels() != null) {
+      return spec.targetChannels();
+    }
+    return spec.coreInputIndex();
   }
 
   /**
