@@ -57,7 +57,8 @@ public final class ModelFactory {
     // only the maps whose weights sum to one (no pull towards the training mean); the raw one is all.
     boolean centre = spec.type() != JobConfig.ModelType.LINEAR;
     return targets == null && coreInputs == null && skip == null ? core
-        : new WindowNormBlock(core, targets, spec.seasonalIndex(), coreInputs, centre, skip, skipChannels);
+        : new WindowNormBlock(core, targets, spec.seasonalIndex(), coreInputs, centre, skip, skipChannels,
+            spec.hasWindowScale());
   }
 
   /**

@@ -35,8 +35,10 @@ public record ModelSpec(
     Integer season,
     Integer lead,
     List<String> modelInputs,
-    Boolean residual) {
+    Boolean residual,
+    Boolean windowScale) {
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public ModelSpec {
     if (type == null) {
       throw new IllegalArgumentException("model type is required");
@@ -45,6 +47,7 @@ public record ModelSpec(
       throw new IllegalArgumentException("model type auto is a choice among linear, mlp and lstm, not a model");
     }
     residual = type == JobConfig.ModelType.MLP && Boolean.TRUE.equals(residual) ? Boolean.TRUE : null;
+    windowScale = type != JobConfig.ModelType.LINEAR && Boolean.TRUE.equals(windowScale) ? Boolean.TRUE : null;
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
     if (inputs <= 0 || targets <= 0 || past <= 0 || future <= 0) {
       throw new IllegalArgumentException(
@@ -76,7 +79,8 @@ public record ModelSpec(
         season,
         schema.lead(),
         selectedInputs(model, schema),
-        model.residual());
+        model.residual(),
+        model.windowScale());
   }
 
   private static List<String> selectedInputs(JobConfig.Model model, ShardManifest.Schema schema) {
@@ -115,7 +119,21 @@ public record ModelSpec(
         null,
         null,
         null,
-        model.residual());
+        model.residual(),
+        model.windowScale());
+  }
+
+  /** Compatibility: without window scaling. */
+  public ModelSpec(JobConfig.ModelType type, List<Integer> hidden, double dropout, int lstmHidden, int lstmLayers,
+      int inputs, int targets, int past, int future, List<String> inputNames, List<String> targetNames,
+      JobConfig.Baseline baseline, Integer season, Integer lead, List<String> modelInputs, Boolean residual) {
+    this(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames, targetNames, baseline,
+        season, lead, modelInputs, residual, null);
+  }
+
+  /** Whether the centred window is also scaled by its own standard deviation (see WindowNormBlock). */
+  public boolean hasWindowScale() {
+    return Boolean.TRUE.equals(windowScale);
   }
 
   /** Whether the mlp has the linear residual path. */

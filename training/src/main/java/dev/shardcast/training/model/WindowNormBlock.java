@@ -25,6 +25,8 @@ import ai.djl.util.PairList;
  */
 public final class WindowNormBlock extends AbstractBlock {
   private static final byte VERSION = 1;
+  /** Added to a window's variance (scaled units) before the square root: a flat window stays finite. */
+  private static final float VARIANCE_FLOOR = 1e-6f;
   private final Block core;
   private final int[] targetInputIndex;
   private final int[] seasonalIndex; // per future step, the past index one season back; null: level only
@@ -32,6 +34,7 @@ public final class WindowNormBlock extends AbstractBlock {
   private final boolean centreCore; // false: the core sees the raw window (the level is still added back)
   private final Block skip; // [B, channels * past] -> [B, targets * future]; null: none
   private final int[] skipChannels; // input channels the skip path sees; null: all
+  private final boolean scale; // the centred window also divided by its std, the core's output multiplied back
 
   /**
    * @param targetInputIndex for each target, its position among the input columns
@@ -40,16 +43,19 @@ public final class WindowNormBlock extends AbstractBlock {
    *     then learns a correction to seasonal-naive
    */
   public WindowNormBlock(Block core, int[] targetInputIndex, int[] seasonalIndex, int[] coreInputs) {
-    this(core, targetInputIndex, seasonalIndex, coreInputs, true, null, null);
+    this(core, targetInputIndex, seasonalIndex, coreInputs, true, null, null, false);
   }
 
   /**
    * @param centreCore whether the core sees the window centred on its mean (else the raw window)
    * @param skip the residual path, or null; its input is the flattened raw window of {@code skipChannels}
    * @param skipChannels input channels of the residual path; null: all
+   * @param scale with {@code centreCore}: the centred window is also divided by its own standard
+   *     deviation per channel (RevIN-style), and the core's output multiplied by each target's, so
+   *     series of any size look alike to the core
    */
   public WindowNormBlock(Block core, int[] targetInputIndex, int[] seasonalIndex, int[] coreInputs,
-      boolean centreCore, Block skip, int[] skipChannels) {
+      boolean centreCore, Block skip, int[] skipChannels, boolean scale) {
     super(VERSION);
     this.core = addChildBlock("core", core);
     this.targetInputIndex = targetInputIndex == null ? null : targetInputIndex.clone();
@@ -58,6 +64,7 @@ public final class WindowNormBlock extends AbstractBlock {
     this.centreCore = centreCore;
     this.skip = skip == null ? null : addChildBlock("skip", skip);
     this.skipChannels = skipChannels == null ? null : skipChannels.clone();
+    this.scale = scale && centreCore;
   }
 
   Block core() {
@@ -93,9 +100,18 @@ public final class WindowNormBlock extends AbstractBlock {
           training, params));
     }
     NDArray mean = x.mean(new int[] {2}, true); // [B, inputs, 1]
-    NDArray coreIn = select(centreCore ? x.sub(mean) : x);
-    NDArray y = withSkip(ps, x, core.forward(ps, new NDList(coreIn), training, params).singletonOrThrow(), training,
-        params); // [B, targets, future]
+    NDArray centred = x.sub(mean);
+    NDArray std = scale ? centred.square().mean(new int[] {2}, true).add(VARIANCE_FLOOR).sqrt() : null;
+    NDArray coreIn = select(centreCore ? (scale ? centred.div(std) : centred) : x);
+    NDArray coreOut = core.forward(ps, new NDList(coreIn), training, params).singletonOrThrow();
+    if (scale) {
+      NDList stds = new NDList();
+      for (int i : targetInputIndex) {
+        stds.add(std.get(new NDIndex(":, {}:{}, :", i, i + 1)));
+      }
+      coreOut = coreOut.mul(stds.size() == 1 ? stds.singletonOrThrow() : NDArrays.concat(stds, 1)); // [B, targets, 1]
+    }
+    NDArray y = withSkip(ps, x, coreOut, training, params); // [B, targets, future]
     NDList levels = new NDList();
     for (int i : targetInputIndex) {
       if (seasonalIndex == null) {

@@ -36,7 +36,7 @@ class LinearInitTest {
     ArraySource src = ArraySource.ofSeries(series, past, future, 32);
     RidgeBaseline ridge = RidgeBaseline.fit(src, List.of("y"), new int[] {0}, 1, past, future, "train", "val");
     ModelSpec spec = new ModelSpec(type, List.of(8), 0.0, 4, 1, 1, 1, past, future, List.of("y"), List.of("y"),
-        baseline, 4, 0, null, true);
+        baseline, 4, 0, null, true, true);
     try (NDManager m = NDManager.newBaseManager()) {
       Block block = ModelFactory.create(spec, m, 3L);
       assertTrue(LinearInit.fromRidge(block, spec, ridge));

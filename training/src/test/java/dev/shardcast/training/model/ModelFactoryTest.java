@@ -101,4 +101,26 @@ class ModelFactoryTest {
           3, 2, 10, 4).hasResidual());
     }
   }
+
+  @Test
+  void windowScaledModelsRoundTrip(@TempDir Path dir) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (JobConfig.ModelType type : ModelFactory.TYPES) {
+        ModelSpec spec = new ModelSpec(type, List.of(8), 0.1, 6, 1, 2, 1, 10, 4, List.of("y", "z"), List.of("y"),
+            JobConfig.Baseline.MEAN, 4, 0, null, true, true);
+        assertEquals(type != JobConfig.ModelType.LINEAR, spec.hasWindowScale(), type.toString());
+        Block block = ModelFactory.create(spec, m, 9L);
+        Path folder = dir.resolve(type.yaml());
+        SavedModel.save(folder, block, spec);
+        SavedModel.Loaded loaded = SavedModel.load(folder, m);
+        assertEquals(spec, loaded.spec());
+        NDArray x = m.randomNormal(new Shape(3, 2, 10)).mul(50).add(7);
+        float[] want = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+        assertArrayEquals(want, loaded.predict(x).toFloatArray(), 0f);
+        for (float v : want) {
+          assertTrue(Float.isFinite(v));
+        }
+      }
+    }
+  }
 }

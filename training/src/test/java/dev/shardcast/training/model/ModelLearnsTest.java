@@ -58,11 +58,11 @@ class ModelLearnsTest {
     ArraySource src = ArraySource.ofSeries(s, PAST, FUTURE, 32);
     boolean lstm = type == ModelType.LSTM;
     JobConfig.Train cfg = new JobConfig.Train(JobConfig.Device.CPU,
-        new JobConfig.Model(type, List.of(64), 0.0, 32, 1, JobConfig.Baseline.MEAN, null, true),
+        new JobConfig.Model(type, List.of(64), 0.0, 32, 1, JobConfig.Baseline.MEAN, null, true, true),
         lstm ? 150 : 100, JobConfig.LossType.MSE, new JobConfig.Optimizer(JobConfig.OptimizerType.ADAM, 0.01, 0.9, 0.0),
         1.0, new JobConfig.EarlyStopping(1000, 0.0), 1000, 2, 12, 7L, null);
     ModelSpec spec = new ModelSpec(type, cfg.model().hidden(), 0.0, 32, 1, 1, 1, PAST, FUTURE, List.of("y"),
-        List.of("y"), JobConfig.Baseline.MEAN, 12, 0, null, true);
+        List.of("y"), JobConfig.Baseline.MEAN, 12, 0, null, true, true);
     try (Trainer t = new Trainer(cfg, spec, src, tmp.resolve(type + "-" + series), TrainOptions.defaults())) {
       t.fit();
       t.restoreBest();

@@ -123,21 +123,29 @@ public record JobConfig(
   /**
    * @param residual mlp only: add a linear map of the past target window to the MLP's output
    *     (TiDE-style), so the deep model starts from a linear forecaster; null: off
+   * @param windowScale mlp, lstm: the centred window is also divided by its own standard deviation
+   *     (per channel), and the core's output multiplied by the target's (RevIN-style); null: off
    */
   public record Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
-      Baseline baseline, List<String> inputs, Boolean residual)
+      Baseline baseline, List<String> inputs, Boolean residual, Boolean windowScale)
       implements Serializable {
     @com.fasterxml.jackson.annotation.JsonCreator
     public Model {}
 
-    /** Without the residual path (null). */
+    /** Without the residual path and the window scaling (null). */
     public Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
         Baseline baseline, List<String> inputs) {
-      this(type, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, null);
+      this(type, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, null, null);
+    }
+
+    /** Without the window scaling (null). */
+    public Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
+        Baseline baseline, List<String> inputs, Boolean residual) {
+      this(type, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, residual, null);
     }
 
     public Model withType(ModelType t) {
-      return new Model(t, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, residual);
+      return new Model(t, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, residual, windowScale);
     }
   }
 
