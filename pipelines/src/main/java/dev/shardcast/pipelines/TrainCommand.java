@@ -33,7 +33,8 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, Object> all = (Map<String, Object>) test.get("all");
     StringBuilder sb = new StringBuilder("\nshardcast train: ");
     sb.append(o.result().epochs().size()).append(" epochs").append(o.result().earlyStopped() ? " (early stop)" : "")
-        .append(", best epoch ").append(o.result().bestEpoch()).append(" on ").append(o.result().device()).append('\n');
+        .append(o.result().bestEpoch() < 0 ? ", best: the starting point (the ridge fit; no epoch beat it on val)"
+            : ", best epoch " + o.result().bestEpoch()).append(" on ").append(o.result().device()).append('\n');
     if (((Number) test.get("windows")).longValue() == 0) {
       sb.append("  test: n/a (no test windows)\n");
     } else {
@@ -51,6 +52,16 @@ public final class TrainCommand implements Callable<Integer> {
             MetricText.of(all.get("mae_ridge"), "%.4g"), MetricText.of(all.get("mae_seasonal_naive"), "%.4g"),
             MetricText.of(all.get("mae_last_value"), "%.4g"), MetricText.of(all.get("mae_ratio_to_ridge"), "%.3f")));
       }
+    }
+    if (o.testMetrics().get("model_choice") instanceof Map<?, ?> choice) {
+      for (Object c : (java.util.List<?>) choice.get("candidates")) {
+        Map<String, Object> cm = (Map<String, Object>) c;
+        Map<String, Object> t = (Map<String, Object>) cm.get("test");
+        sb.append(String.format(Locale.ROOT, "  candidate %-6s val loss %s  test MAE %s  MASE %s%n", cm.get("type"),
+            MetricText.of(cm.get("best_val_loss"), "%.5g"), MetricText.of(t == null ? null : t.get("mae"), "%.4g"),
+            MetricText.of(t == null ? null : t.get("mase_seasonal_naive"), "%.3f")));
+      }
+      sb.append("  ").append(choice.get("explanation")).append('\n');
     }
     sb.append("  model    ").append(o.where(o.modelDir())).append('\n');
     sb.append("  metrics  ").append(o.where(o.outputDir().resolve(TrainJob.METRICS_FILE))).append('\n');

@@ -8,7 +8,10 @@ import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.RidgeBaseline;
 import dev.shardcast.training.eval.TestEvaluator;
 import dev.shardcast.training.io.AtomicFiles;
+import dev.shardcast.training.model.LinearInit;
+import dev.shardcast.training.model.ModelFactory;
 import dev.shardcast.training.model.ModelSpec;
+import dev.shardcast.training.train.RunLog;
 import dev.shardcast.training.model.SavedModel;
 import dev.shardcast.training.train.TrainOptions;
 import dev.shardcast.training.train.TrainResult;
@@ -24,7 +27,9 @@ import dev.shardcast.transforms.shard.ShardManifest;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -138,39 +143,97 @@ public final class TrainJob {
       if (gitCommit != null) {
         opts = opts.gitCommit(gitCommit);
       }
-      try (Trainer trainer = new Trainer(job.train(), ModelSpec.of(job.train().model(), manifest.schema(), job.train().season()), reader, out,
-          opts)) {
-        TrainResult result = trainer.fit();
-        Path modelDir = result.modelDir();
-        Map<String, Object> metrics = new LinkedHashMap<>();
-        RidgeBaseline ridge = TestEvaluator.fitRidge(reader, manifest);
-        try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {
-          SavedModel.Loaded model = SavedModel.load(modelDir, evalManager);
-          metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", job.train().season(), ridge));
-          metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", job.train().season(), ridge));
+      RidgeBaseline ridge = TestEvaluator.fitRidge(reader, manifest);
+      JobConfig.Model model = job.train().model();
+      boolean auto = model.type() == JobConfig.ModelType.AUTO;
+      List<ModelChoice.Candidate> candidates = new ArrayList<>();
+      for (JobConfig.ModelType type : auto ? ModelFactory.TYPES : List.of(model.type())) {
+        // auto: each candidate in its own folder, with its own checkpoints and run log (resumable)
+        Path dir = auto ? out.resolve("candidates").resolve(type.yaml()) : out;
+        candidates.add(trainOne(withModel(job.train(), model.withType(type)), manifest, reader, dir, opts, ridge));
+      }
+      ModelChoice choice = auto ? new ModelChoice(candidates, job.train().loss()) : null;
+      ModelChoice.Candidate kept = auto ? choice.chosen() : candidates.get(0);
+      Map<String, Object> metrics = kept.metrics();
+      Path modelDir = kept.result().modelDir();
+      Path runLog = out.resolve(RunLog.FILE_NAME);
+      if (auto) {
+        LOG.info("{}", choice.explanation());
+        metrics.put("model_choice", choice.describe());
+        modelDir = copyFolder(modelDir, out.resolve("best"));
+        try (RunLog log = new RunLog(runLog)) {
+          com.fasterxml.jackson.databind.node.ObjectNode e = log.event("model_choice");
+          e.set("choice", RunLog.json().valueToTree(metrics.get("model_choice")));
+          log.write(e);
         }
-        metrics.put("ridge", ridge.describe());
-        metrics.put("best_epoch", result.bestEpoch());
-        metrics.put("best_val_loss", Double.isFinite(result.bestValLoss()) ? result.bestValLoss() : null);
-        metrics.put("device", result.device());
-        trainer.finish(metrics);
-        byte[] metricsJson = ShardManifest.json().writeValueAsBytes(metrics);
-        AtomicFiles.write(modelDir.resolve(METRICS_FILE), metricsJson);
-        AtomicFiles.write(out.resolve(METRICS_FILE), metricsJson);
-        AtomicFiles.write(modelDir.resolve(SCALER_FILE), ShardManifest.json().writeValueAsBytes(manifest.scaler()));
-        AtomicFiles.write(modelDir.resolve(MANIFEST_COPY), manifest.toJson());
-        // predict compares its input with the training data's profile (training/serving skew).
-        String report = dev.shardcast.transforms.quality.QualityReport.FILE_NAME;
-        try {
-          AtomicFiles.write(modelDir.resolve(report), shards.readAll(report));
-        } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
-          LOG.info("no {} beside the shards: predict will not measure training/serving skew", report);
+      }
+      byte[] metricsJson = ShardManifest.json().writeValueAsBytes(metrics);
+      AtomicFiles.write(modelDir.resolve(METRICS_FILE), metricsJson);
+      AtomicFiles.write(out.resolve(METRICS_FILE), metricsJson);
+      AtomicFiles.write(modelDir.resolve(SCALER_FILE), ShardManifest.json().writeValueAsBytes(manifest.scaler()));
+      AtomicFiles.write(modelDir.resolve(MANIFEST_COPY), manifest.toJson());
+      // predict compares its input with the training data's profile (training/serving skew).
+      String report = dev.shardcast.transforms.quality.QualityReport.FILE_NAME;
+      try {
+        AtomicFiles.write(modelDir.resolve(report), shards.readAll(report));
+      } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+        LOG.info("no {} beside the shards: predict will not measure training/serving skew", report);
+      }
+      output.push();
+      LOG.info("model {}, metrics {}", output.describe(modelDir), output.describe(out.resolve(METRICS_FILE)));
+      return new Outcome(out, modelDir, runLog, metrics, kept.result(), output.location());
+    }
+  }
+
+  /** Trains one model type into {@code dir}, scores its best epoch; writes run_end to its run log. */
+  private static ModelChoice.Candidate trainOne(JobConfig.Train train, ShardManifest manifest, ShardReader reader,
+      Path dir, TrainOptions opts, RidgeBaseline ridge) throws IOException {
+    ModelSpec spec = ModelSpec.of(train.model(), manifest.schema(), train.season());
+    try (Trainer trainer = new Trainer(train, spec, reader, dir, opts)) {
+      // the first forecast is the ridge fit's (a resume then loads the checkpoint's parameters over it)
+      if (LinearInit.fromRidge(trainer.block(), spec, ridge)) {
+        LOG.info("{} starts from the ridge fit", spec.type().yaml());
+        trainer.keepStartingPoint("ridge fit");
+      }
+      TrainResult result = trainer.fit();
+      Map<String, Object> metrics = new LinkedHashMap<>();
+      try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {
+        SavedModel.Loaded model = SavedModel.load(result.modelDir(), evalManager);
+        metrics.put("model", train.model().type().yaml());
+        metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", train.season(), ridge));
+        metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", train.season(), ridge));
+      }
+      metrics.put("ridge", ridge.describe());
+      metrics.put("best_epoch", result.bestEpoch());
+      metrics.put("best_val_loss", Double.isFinite(result.bestValLoss()) ? result.bestValLoss() : null);
+      metrics.put("device", result.device());
+      trainer.finish(metrics);
+      return new ModelChoice.Candidate(train.model().type(), result, metrics);
+    }
+  }
+
+  private static JobConfig.Train withModel(JobConfig.Train t, JobConfig.Model m) {
+    return new JobConfig.Train(t.device(), m, t.epochs(), t.loss(), t.optimizer(), t.gradClip(), t.earlyStopping(),
+        t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
+  }
+
+  /** Replaces {@code to} with a copy of the files of {@code from} (a model folder: no subfolders). */
+  private static Path copyFolder(Path from, Path to) throws IOException {
+    Files.createDirectories(to);
+    try (var old = Files.list(to)) {
+      for (Path p : (Iterable<Path>) old::iterator) {
+        if (Files.isRegularFile(p)) {
+          Files.delete(p);
         }
-        output.push();
-        LOG.info("model {}, metrics {}", output.describe(modelDir), output.describe(out.resolve(METRICS_FILE)));
-        return new Outcome(out, modelDir, out.resolve(dev.shardcast.training.train.RunLog.FILE_NAME), metrics, result,
-            output.location());
       }
     }
+    try (var files = Files.list(from)) {
+      for (Path p : (Iterable<Path>) files::iterator) {
+        if (Files.isRegularFile(p)) {
+          AtomicFiles.write(to.resolve(p.getFileName().toString()), Files.readAllBytes(p));
+        }
+      }
+    }
+    return to;
   }
 }

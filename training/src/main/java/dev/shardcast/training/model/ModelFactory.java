@@ -17,9 +17,10 @@ import ai.djl.nn.norm.Dropout;
 import ai.djl.nn.recurrent.LSTM;
 import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
+import dev.shardcast.transforms.config.JobConfig;
 
 /**
- * The two forecasting models. Both map past [B, inputs, past] to future [B, targets, future].
+ * The forecasting models (linear: see {@link DLinear}). Both map past [B, inputs, past] to future [B, targets, future].
  *
  * <ul>
  *   <li>mlp: flatten the window, hidden layers (Linear, ReLU, Dropout), a linear head.
@@ -32,16 +33,44 @@ import ai.djl.training.initializer.XavierInitializer;
 public final class ModelFactory {
   private ModelFactory() {}
 
+  /** The model types a block can be built for (auto chooses among them). */
+  public static final java.util.List<JobConfig.ModelType> TYPES =
+      java.util.List.of(JobConfig.ModelType.LINEAR, JobConfig.ModelType.MLP, JobConfig.ModelType.LSTM);
+
   /** The block, not initialized. */
   public static Block build(ModelSpec spec) {
     Block core = switch (spec.type()) {
       case MLP -> mlp(spec);
       case LSTM -> lstm(spec);
+      case LINEAR -> DLinear.build(spec);
+      case AUTO -> throw new IllegalArgumentException("auto is a choice among model types, not a model");
     };
     int[] targets = spec.targetInputIndex();
-    int[] coreInputs = spec.coreInputIndex();
-    return targets == null && coreInputs == null ? core
-        : new WindowNormBlock(core, targets, spec.seasonalIndex(), coreInputs);
+    int[] coreInputs = coreChannels(spec);
+    Block skip = null;
+    int[] skipChannels = null;
+    if (spec.hasResidual()) {
+      skipChannels = spec.targetChannels();
+      skip = Linear.builder().setUnits((long) spec.targets() * spec.future()).build();
+    }
+    // The linear model sees the raw window: a linear map of the centred window plus its mean is
+    // only the maps whose weights sum to one (no pull towards the training mean); the raw one is all.
+    boolean centre = spec.type() != JobConfig.ModelType.LINEAR;
+    return targets == null && coreInputs == null && skip == null ? core
+        : new WindowNormBlock(core, targets, spec.seasonalIndex(), coreInputs, centre, skip, skipChannels,
+            spec.hasWindowScale());
+  }
+
+  /**
+   * The input channels the core model sees: for linear, the targets' own (DLinear maps each
+   * series' past to its future, channel-independent, the ridge baseline's features), where the
+   * names are known; otherwise train.model.inputs (null: all).
+   */
+  public static int[] coreChannels(ModelSpec spec) {
+    if (spec.type() == JobConfig.ModelType.LINEAR && spec.targetChannels() != null) {
+      return spec.targetChannels();
+    }
+    return spec.coreInputIndex();
   }
 
   /**
@@ -120,7 +149,7 @@ public final class ModelFactory {
     return x.get(new NDIndex(":, -1, :"));
   }
 
-  private static void addHead(SequentialBlock net, ModelSpec spec) {
+  static void addHead(SequentialBlock net, ModelSpec spec) {
     int targets = spec.targets();
     int future = spec.future();
     net.add(Linear.builder().setUnits((long) targets * future).build());

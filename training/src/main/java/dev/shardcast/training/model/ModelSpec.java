@@ -15,6 +15,8 @@ import java.util.List;
  * to the parameters so a predictor needs nothing else.
  *
  * @param inputNames / targetNames column names in tensor order; informative, may be null
+ * @param residual mlp: a linear path from the past target window added to the output (null: none,
+ *     as in model folders written before it existed)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(
@@ -32,12 +34,20 @@ public record ModelSpec(
     JobConfig.Baseline baseline,
     Integer season,
     Integer lead,
-    List<String> modelInputs) {
+    List<String> modelInputs,
+    Boolean residual,
+    Boolean windowScale) {
 
+  @com.fasterxml.jackson.annotation.JsonCreator
   public ModelSpec {
     if (type == null) {
       throw new IllegalArgumentException("model type is required");
     }
+    if (type == JobConfig.ModelType.AUTO) {
+      throw new IllegalArgumentException("model type auto is a choice among linear, mlp and lstm, not a model");
+    }
+    residual = type == JobConfig.ModelType.MLP && Boolean.TRUE.equals(residual) ? Boolean.TRUE : null;
+    windowScale = type != JobConfig.ModelType.LINEAR && Boolean.TRUE.equals(windowScale) ? Boolean.TRUE : null;
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
     if (inputs <= 0 || targets <= 0 || past <= 0 || future <= 0) {
       throw new IllegalArgumentException(
@@ -68,7 +78,9 @@ public record ModelSpec(
         schema.inputs().containsAll(schema.targets()) ? model.baseline() : null,
         season,
         schema.lead(),
-        selectedInputs(model, schema));
+        selectedInputs(model, schema),
+        model.residual(),
+        model.windowScale());
   }
 
   private static List<String> selectedInputs(JobConfig.Model model, ShardManifest.Schema schema) {
@@ -106,7 +118,38 @@ public record ModelSpec(
         null,
         null,
         null,
-        null);
+        null,
+        model.residual(),
+        model.windowScale());
+  }
+
+  /** Compatibility: without window scaling. */
+  public ModelSpec(JobConfig.ModelType type, List<Integer> hidden, double dropout, int lstmHidden, int lstmLayers,
+      int inputs, int targets, int past, int future, List<String> inputNames, List<String> targetNames,
+      JobConfig.Baseline baseline, Integer season, Integer lead, List<String> modelInputs, Boolean residual) {
+    this(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames, targetNames, baseline,
+        season, lead, modelInputs, residual, null);
+  }
+
+  /** Whether the centred window is also scaled by its own standard deviation (see WindowNormBlock). */
+  public boolean hasWindowScale() {
+    return Boolean.TRUE.equals(windowScale);
+  }
+
+  /** Whether the mlp has the linear residual path. */
+  public boolean hasResidual() {
+    return Boolean.TRUE.equals(residual);
+  }
+
+  /**
+   * Positions among the inputs of the target channels (the residual path's input), whatever the
+   * baseline; null when the names are unknown or a target is not an input: then every channel.
+   */
+  public int[] targetChannels() {
+    if (inputNames == null || targetNames == null || !inputNames.containsAll(targetNames)) {
+      return null;
+    }
+    return targetNames.stream().mapToInt(inputNames::indexOf).toArray();
   }
 
   /** For each target, its position among the inputs; null when there is no baseline. */

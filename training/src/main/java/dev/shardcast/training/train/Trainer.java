@@ -76,6 +76,7 @@ public final class Trainer implements AutoCloseable {
   private boolean finished;
   private boolean earlyStopped;
   private final List<EpochMetrics> history = new ArrayList<>();
+  private String startingPoint; // see keepStartingPoint
 
   /**
    * Selects the device (throws {@link DeviceSelector.NoGpuException} for gpu without one), builds
@@ -127,6 +128,16 @@ public final class Trainer implements AutoCloseable {
     return outputDir.resolve("final");
   }
 
+  /**
+   * The parameters the block has now (e.g. a linear fit, {@code name} says which) are a candidate
+   * for the best model: a fresh run scores them on val before the first epoch, and an epoch must
+   * beat them (by early_stopping.min_delta) to replace them; {@link TrainResult#bestEpoch()} is -1
+   * when none did. Scoring changes no parameter and draws no random number.
+   */
+  public void keepStartingPoint(String name) {
+    this.startingPoint = name;
+  }
+
   /** Runs (or, with resume, continues) training to the end, an early stop, or the stop hook. */
   public TrainResult fit() throws IOException {
     String resumedFrom = opts.resume ? restore() : null;
@@ -142,6 +153,9 @@ public final class Trainer implements AutoCloseable {
     LOG.info("training {} on {}{}", spec.type(), selection.describe(),
         resumedFrom == null ? "" : ", resumed from " + resumedFrom);
     parameterStore = new ParameterStore(manager, false);
+    if (startingPoint != null && globalStep == 0 && epoch == 0 && bestLoss == null) {
+      scoreStartingPoint();
+    }
     int patience = cfg.earlyStopping().patience();
     double minDelta = cfg.earlyStopping().minDelta();
     while (!finished && epoch < cfg.epochs()) {
@@ -187,6 +201,21 @@ public final class Trainer implements AutoCloseable {
     }
     SavedModel.save(finalModelDir(), block, spec);
     return result(false);
+  }
+
+  private void scoreStartingPoint() throws IOException {
+    double val = evaluate(opts.valSplit);
+    if (Double.isNaN(val)) {
+      return;
+    }
+    bestLoss = val;
+    bestEpoch = -1;
+    SavedModel.save(bestModelDir(), block, spec);
+    var e = log.event("starting_point");
+    e.put("from", startingPoint);
+    e.put("val_loss", val);
+    log.write(e);
+    LOG.info("starting point ({}): val {}", startingPoint, MetricText.of(val, "%.6g"));
   }
 
   private record EpochLoop(boolean interrupted, long windows, double seconds, double waitSeconds) {}

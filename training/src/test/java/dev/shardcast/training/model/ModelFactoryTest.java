@@ -28,7 +28,7 @@ class ModelFactoryTest {
   @Test
   void bothModelsMapPastToTargetsByFuture() {
     try (NDManager m = NDManager.newBaseManager()) {
-      for (JobConfig.ModelType type : JobConfig.ModelType.values()) {
+      for (JobConfig.ModelType type : ModelFactory.TYPES) {
         ModelSpec spec = spec(type, 0.2, 2);
         Block block = ModelFactory.create(spec, m, 1L);
         NDArray x = m.randomNormal(new Shape(5, 3, 10));
@@ -41,7 +41,7 @@ class ModelFactoryTest {
   @Test
   void sameSeedGivesIdenticalParameters() {
     try (NDManager m = NDManager.newBaseManager()) {
-      for (JobConfig.ModelType type : JobConfig.ModelType.values()) {
+      for (JobConfig.ModelType type : ModelFactory.TYPES) {
         ModelSpec spec = spec(type, 0.1, 2);
         Block a = ModelFactory.create(spec, m, 42L);
         Block b = ModelFactory.create(spec, m, 42L);
@@ -65,7 +65,7 @@ class ModelFactoryTest {
   @Test
   void savedModelRoundTripPredictsTheSame(@TempDir Path dir) throws Exception {
     try (NDManager m = NDManager.newBaseManager()) {
-      for (JobConfig.ModelType type : JobConfig.ModelType.values()) {
+      for (JobConfig.ModelType type : ModelFactory.TYPES) {
         ModelSpec spec = spec(type, 0.3, 1);
         Block block = ModelFactory.create(spec, m, 5L);
         Path folder = dir.resolve(type.yaml());
@@ -77,6 +77,49 @@ class ModelFactoryTest {
             .singletonOrThrow().toFloatArray();
         assertArrayEquals(want, loaded.predict(x).toFloatArray(), 0f);
         assertFalse(java.nio.file.Files.exists(folder.resolve(SavedModel.PARAMS_FILE + ".tmp")));
+      }
+    }
+  }
+
+  @Test
+  void residualMlpRoundTripsAndCarriesTheLinearPath(@TempDir Path dir) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      ModelSpec plain = spec(JobConfig.ModelType.MLP, 0.1, 1);
+      ModelSpec spec = ModelSpec.of(new JobConfig.Model(JobConfig.ModelType.MLP, List.of(16, 8), 0.1, 12, 1, null, null,
+          true), 3, 2, 10, 4);
+      Block block = ModelFactory.create(spec, m, 5L);
+      // the linear path: one more weight [2 * 4, 3 * 10] and bias
+      assertEquals(ModelFactory.create(plain, m, 5L).getParameters().size() + 2, block.getParameters().size());
+      SavedModel.save(dir, block, spec);
+      SavedModel.Loaded loaded = SavedModel.load(dir, m);
+      assertTrue(loaded.spec().hasResidual());
+      NDArray x = m.randomNormal(new Shape(4, 3, 10));
+      float[] want = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+      assertArrayEquals(want, loaded.predict(x).toFloatArray(), 0f);
+      // the flag is the mlp's only: other types drop it
+      assertFalse(ModelSpec.of(new JobConfig.Model(JobConfig.ModelType.LSTM, List.of(), 0.1, 12, 1, null, null, true),
+          3, 2, 10, 4).hasResidual());
+    }
+  }
+
+  @Test
+  void windowScaledModelsRoundTrip(@TempDir Path dir) throws Exception {
+    try (NDManager m = NDManager.newBaseManager()) {
+      for (JobConfig.ModelType type : ModelFactory.TYPES) {
+        ModelSpec spec = new ModelSpec(type, List.of(8), 0.1, 6, 1, 2, 1, 10, 4, List.of("y", "z"), List.of("y"),
+            JobConfig.Baseline.MEAN, 4, 0, null, true, true);
+        assertEquals(type != JobConfig.ModelType.LINEAR, spec.hasWindowScale(), type.toString());
+        Block block = ModelFactory.create(spec, m, 9L);
+        Path folder = dir.resolve(type.yaml());
+        SavedModel.save(folder, block, spec);
+        SavedModel.Loaded loaded = SavedModel.load(folder, m);
+        assertEquals(spec, loaded.spec());
+        NDArray x = m.randomNormal(new Shape(3, 2, 10)).mul(50).add(7);
+        float[] want = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
+        assertArrayEquals(want, loaded.predict(x).toFloatArray(), 0f);
+        for (float v : want) {
+          assertTrue(Float.isFinite(v));
+        }
       }
     }
   }

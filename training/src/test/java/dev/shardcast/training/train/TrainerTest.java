@@ -96,7 +96,7 @@ class TrainerTest {
   }
 
   static Stream<ModelType> modelTypes() {
-    return Stream.of(ModelType.MLP, ModelType.LSTM);
+    return Stream.of(ModelType.MLP, ModelType.LSTM, ModelType.LINEAR);
   }
 
   /**
@@ -145,7 +145,12 @@ class TrainerTest {
     JobConfig.Train lstm = TrainConfigs.with(
         TrainConfigs.train(ModelType.LSTM, 0.2, OptimizerType.ADAM, 0.01, 2, 50),
         new JobConfig.Model(ModelType.LSTM, List.of(), 0.2, 8, 2, null, null));
+    JobConfig.Train linear = TrainConfigs.train(ModelType.LINEAR, 0.0, OptimizerType.ADAM, 0.01, 2, 50);
+    JobConfig.Train residual = TrainConfigs.with(adam,
+        new JobConfig.Model(ModelType.MLP, List.of(32, 16), 0.3, 16, 1, null, null, true));
     return Stream.of(
+        Arguments.of("linear (dlinear) + adam, stop mid-epoch 1", linear, 13L, true, "train:1:3"),
+        Arguments.of("mlp + linear residual path + adam + dropout, kill mid-epoch 1", residual, 14L, false, "train:1:0"),
         // stop 3 batches into epoch 1, checkpoint written at the stop
         Arguments.of("adam+dropout, graceful stop mid-epoch 1", adam, 13L, true, "train:1:3"),
         // hard kill at step 15; the last periodic checkpoint (every 4) is at step 12

@@ -142,9 +142,34 @@ public record JobConfig(
       String output)
       implements Serializable {}
 
+  /**
+   * @param residual mlp only: add a linear map of the past target window to the MLP's output
+   *     (TiDE-style), so the deep model starts from a linear forecaster; null: off
+   * @param windowScale mlp, lstm: the centred window is also divided by its own standard deviation
+   *     (per channel), and the core's output multiplied by the target's (RevIN-style); null: off
+   */
   public record Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
-      Baseline baseline, List<String> inputs)
-      implements Serializable {}
+      Baseline baseline, List<String> inputs, Boolean residual, Boolean windowScale)
+      implements Serializable {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Model {}
+
+    /** Without the residual path and the window scaling (null). */
+    public Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
+        Baseline baseline, List<String> inputs) {
+      this(type, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, null, null);
+    }
+
+    /** Without the window scaling (null). */
+    public Model(ModelType type, List<Integer> hidden, Double dropout, Integer lstmHidden, Integer lstmLayers,
+        Baseline baseline, List<String> inputs, Boolean residual) {
+      this(type, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, residual, null);
+    }
+
+    public Model withType(ModelType t) {
+      return new Model(t, hidden, dropout, lstmHidden, lstmLayers, baseline, inputs, residual, windowScale);
+    }
+  }
 
   public record Optimizer(OptimizerType type, Double learningRate, Double momentum, Double weightDecay)
       implements Serializable {}
@@ -162,9 +187,12 @@ public record JobConfig(
     }
   }
 
+  /** auto: train linear, mlp and lstm on the same shards, keep the best by val loss. */
   public enum ModelType {
     MLP,
-    LSTM;
+    LSTM,
+    LINEAR,
+    AUTO;
 
     @JsonValue
     public String yaml() {

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Tables of bench/forecast-quality: reads <out>/<data set>-<config>/model/metrics.json, prints one
+markdown table per data set and writes them into the docs file between its table markers."""
+import json
+import os
+import sys
+
+out, doc = sys.argv[1], sys.argv[2]
+SETS = ["txhousing", "weather", "unemployment"]
+BEGIN, END = "<!-- tables: bench/forecast-quality -->", "<!-- /tables -->"
+
+
+def fmt(v, f):
+    return "n/a" if v is None else f % v
+
+
+def table(name):
+    rows = []
+    for config in ["default", "tuned"]:
+        path = os.path.join(out, f"{name}-{config}", "model", "metrics.json")
+        if not os.path.exists(path):
+            continue
+        m = json.load(open(path))
+        t = m["test"]["all"]
+        naive = t["mae_seasonal_naive"]
+        rows.append((config, "seasonal-naive", naive, 1.0, ""))
+        rows.append((config, "last-value", t["mae_last_value"], t["mae_last_value"] / naive, ""))
+        rows.append((config, "ridge", t["mae_ridge"], t["mae_ridge"] / naive, ""))
+        choice = m.get("model_choice")
+        for c in (choice["candidates"] if choice else []):
+            chosen = "chosen" if c["type"] == choice["chosen"] else ""
+            rows.append((config, c["type"], c["test"]["mae"], c["test"]["mase_seasonal_naive"],
+                         f"val loss {c['best_val_loss']:.4g}, best epoch {c['best_epoch']} of {c['epochs']}"
+                         + (f"; **{chosen}**" if chosen else "")))
+        if not choice:
+            rows.append((config, m.get("model", "model"), t["mae"], t["mase_seasonal_naive"], ""))
+    if not rows:
+        return ""
+    lines = [f"### {name}", "", "| config | forecast | test MAE | MASE (vs seasonal-naive) | MAE / ridge | note |",
+             "|---|---|---|---|---|---|"]
+    ridge = {r[0]: r[2] for r in rows if r[1] == "ridge"}
+    for config, what, mae, mase, note in rows:
+        lines.append(f"| {config} | {what} | {fmt(mae, '%.4g')} | {fmt(mase, '%.3f')} | "
+                     f"{fmt(mae / ridge[config] if mae is not None else None, '%.3f')} | {note} |")
+    return "\n".join(lines) + "\n"
+
+
+text = "\n".join(t for t in (table(s) for s in SETS) if t)
+print(text)
+open(os.path.join(out, "tables.md"), "w").write(text)
+if os.path.exists(doc):
+    d = open(doc).read()
+    if BEGIN in d and END in d:
+        d = d[:d.index(BEGIN) + len(BEGIN)] + "\n\n" + text + "\n" + d[d.index(END):]
+        open(doc, "w").write(d)

@@ -1,0 +1,80 @@
+package dev.shardcast.pipelines;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.shardcast.training.TrainJob;
+import dev.shardcast.training.model.ModelSpec;
+import dev.shardcast.training.predict.PredictJob;
+import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.JobConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/** train.model.type auto on the demo (2 cities, 2 epochs): every candidate scored, the best by val kept. */
+class TrainAutoTest {
+
+  @Test
+  @Timeout(value = 4, unit = TimeUnit.MINUTES)
+  void autoTrainsEveryTypeAndKeepsTheBestByValLoss(@TempDir Path out) throws IOException {
+    List<String> o = new ArrayList<>(List.of("input.path=" + ItSupport.demoCsv(), "shards.output=" + out,
+        "quality.columns.series_id.reference.path=" + ItSupport.repoRoot().resolve("examples/txhousing/cities.csv"),
+        "input.sample_series=2", "train.epochs=2", "train.model.type=auto"));
+    JobConfig job = ConfigLoader.load(ItSupport.demoJob(), o);
+    PrepareJob.run(job, List.of());
+    TrainJob.Outcome outcome = TrainJob.run(job, false, null);
+
+    JsonNode metrics = ItSupport.JSON.readTree(out.resolve("model").resolve(TrainJob.METRICS_FILE).toFile());
+    JsonNode choice = metrics.path("model_choice");
+    JsonNode candidates = choice.path("candidates");
+    assertEquals(3, candidates.size(), choice.toString());
+    List<String> types = new ArrayList<>();
+    double bestVal = Double.POSITIVE_INFINITY;
+    String best = null;
+    for (JsonNode c : candidates) {
+      types.add(c.path("type").asText());
+      assertTrue(c.path("test").has("mae") && c.path("test").has("mae_ridge"), c.toString());
+      double v = c.path("best_val_loss").asDouble();
+      if (v < bestVal) {
+        bestVal = v;
+        best = c.path("type").asText();
+      }
+      assertTrue(Files.isRegularFile(out.resolve("model/candidates").resolve(c.path("type").asText())
+          .resolve("run.jsonl")), "each candidate's run log");
+    }
+    assertEquals(List.of("linear", "mlp", "lstm"), types);
+    assertEquals(best, choice.path("chosen").asText());
+    assertTrue(choice.path("explanation").asText().startsWith("auto chose " + best + ": lowest val loss"),
+        choice.path("explanation").asText());
+    // the kept model is the chosen type's best epoch, in <output>/best, and its metrics are the top-level ones
+    assertEquals(out.resolve("model/best"), outcome.modelDir());
+    ModelSpec spec = ModelSpec.fromJson(Files.readAllBytes(outcome.modelDir().resolve("model.json")));
+    assertEquals(best, spec.type().yaml());
+    assertEquals(best, metrics.path("model").asText());
+    JsonNode chosen = candidates.get(types.indexOf(best));
+    assertEquals(chosen.path("test").path("mae").asDouble(), metrics.path("test").path("all").path("mae").asDouble());
+    // the ridge baseline, per step too
+    JsonNode all = metrics.path("test").path("all");
+    assertTrue(all.path("mae_ridge").asDouble() > 0, all.toString());
+    assertEquals(6, all.path("per_step").size());
+    assertTrue(all.path("per_step").get(0).has("mae_ridge"));
+    // the run log records the choice with every candidate's scores
+    String log = Files.readString(outcome.runLog());
+    assertTrue(log.contains("\"event\":\"model_choice\"") && log.contains("\"candidates\""), log);
+    String summary = TrainCommand.summary(outcome);
+    assertTrue(summary.contains("candidate linear") && summary.contains("candidate lstm"), summary);
+    assertTrue(summary.contains("auto chose " + best), summary);
+    assertTrue(summary.contains("baselines' MAE: ridge"), summary);
+    // predict with the kept model
+    PredictJob.run(job, outcome.modelDir(), out.resolve("p.csv"));
+    assertEquals(1 + 46 * 6, Files.readAllLines(out.resolve("p.csv")).size(), "every city of the input, 6 months");
+  }
+}
