@@ -109,24 +109,8 @@ public final class CompactShardWriter {
       out.endMessage();
     }
 
-    /** One value of a three-level LIST column: group { repeated group list { element } }. */
     private int list(String name, int field, int len, IntConsumer addElement) {
-      out.startField(name, field);
-      out.startGroup();
-      if (len > 0) {
-        out.startField("list", 0);
-        for (int t = 0; t < len; t++) {
-          out.startGroup();
-          out.startField("element", 0);
-          addElement.accept(t);
-          out.endField("element", 0);
-          out.endGroup();
-        }
-        out.endField("list", 0);
-      }
-      out.endGroup();
-      out.endField(name, field);
-      return field + 1;
+      return ParquetLists.write(out, name, field, len, addElement);
     }
   }
 }
