@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 jar=pipelines/target/s3proxy/s3proxy.jar
 [[ -f $jar ]] || mvn -B -q -pl pipelines -am process-test-resources >/dev/null
-work=$(mktemp -d /tmp/shardcast-bench-s3.XXXXXX)
+work=$(mktemp -d -t shardcast-bench-s3.XXXXXX)
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$work/data/bench"
 cat > "$work/s3proxy.properties" <<EOF
