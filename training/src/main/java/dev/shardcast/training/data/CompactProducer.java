@@ -86,7 +86,19 @@ final class CompactProducer {
         }
       }
     } finally {
-      executor.shutdownNow(); // decoded segments are plain Java arrays: nothing to free
+      // Decoded segments are plain Java arrays, but a worker still decoding holds Arrow memory of the
+      // reader's allocator: wait for the workers (interrupt flag cleared) so that a reader closed
+      // right after a failure finds every Arrow buffer released.
+      executor.shutdownNow();
+      boolean interrupted = Thread.interrupted();
+      try {
+        executor.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 
