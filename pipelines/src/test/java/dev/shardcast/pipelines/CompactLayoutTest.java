@@ -47,7 +47,7 @@ class CompactLayoutTest {
   @BeforeAll
   static void prepare() throws Exception {
     windows = tmp.resolve("windows");
-    ItSupport.run(ItSupport.demoConfig(windows, "scaler.scope=per_series"));
+    ItSupport.run(ItSupport.demoConfig(windows, "shards.layout=windows", "scaler.scope=per_series"));
     compact = tmp.resolve("compact");
     ItSupport.run(ItSupport.demoConfig(compact, COMPACT));
     compactFirst = tmp.resolve("compact-first");
@@ -82,7 +82,7 @@ class CompactLayoutTest {
     }
     try (ItSupport.Duck duck = new ItSupport.Duck()) { // the documented SQL count of a split's windows
       assertEquals(compactManifest.splits().get("train").windows(), duck.oneLong("SELECT sum(len(window_offset)) FROM "
-          + ItSupport.parquetOf(ItSupport.shardFiles(compact, "train"))));
+          + ItSupport.rawParquetOf(ItSupport.shardFiles(compact, "train"))));
     }
     System.out.printf("demo shard bytes: windows %,d, compact %,d (%.1fx smaller)%n", windowBytes, compactBytes,
         (double) windowBytes / compactBytes);
@@ -121,7 +121,16 @@ class CompactLayoutTest {
       for (int from : new int[] {1, 2, 3, 4, n - 1}) {
         assertEquals(full.subList(from, n), batches(r, "train", 1, from), "epoch 1 resumed at batch " + from);
       }
-      assertNotEquals(full, batches(r, "train", 2, 0), "another epoch, another order");
+      List<List<String>> second = batches(r, "train", 2, 0);
+      assertNotEquals(full, second, "another epoch, another order");
+      // Later epochs come from the decoded shards kept in memory, with the same batches as a reader
+      // that keeps none and decodes every file every epoch.
+      assertEquals(n, r.cachedShards(), "every train shard kept decoded");
+      try (ShardReader uncached = new ShardReader(new LocalShardStore(compact), 2, manager, 0)) {
+        assertEquals(full, batches(uncached, "train", 1, 0), "epoch 1 without the cache");
+        assertEquals(second, batches(uncached, "train", 2, 0), "epoch 2 without the cache");
+        assertEquals(0, uncached.cachedShards());
+      }
       // The shuffle buffer mixes files: a batch holds windows of many series, not one file's run.
       Set<String> series = new HashSet<>();
       full.get(0).forEach(d -> series.add(d.substring(0, d.indexOf('|'))));

@@ -199,8 +199,54 @@ final class ItSupport {
     return "'" + p.toAbsolutePath().toString().replace("'", "''") + "'";
   }
 
-  /** {@code read_parquet([...])} over the given files. */
-  static String parquetOf(List<Path> files) {
+  /**
+   * The windows in the given shard files, one row per window with the window layout's columns
+   * ({@code series_key, window_start, forecast_start, past_<c>[_filled], future_<t>[_filled]}, and
+   * {@code source} with several sources) whatever the layout: {@code read_parquet} for window shards,
+   * and for compact shards the documented gather (docs/shard-format.md) of each segment's windows,
+   * in file, segment and window order. So every SQL check on windows checks both layouts.
+   */
+  static String parquetOf(List<Path> files) throws IOException {
+    assertTrue(!files.isEmpty(), "no files to read");
+    Path manifest = files.get(0).toAbsolutePath().getParent().getParent().resolve("manifest.json");
+    JsonNode schema = Files.exists(manifest) ? JSON.readTree(manifest.toFile()).path("schema") : null;
+    if (schema == null || !"compact".equals(schema.path("layout").asText())) {
+      return rawParquetOf(files);
+    }
+    int past = schema.path("past").asInt();
+    int futureAt = past + schema.path("lead").asInt();
+    int future = schema.path("future").asInt();
+    boolean masks = schema.path("fill_masks").asBoolean();
+    StringBuilder sql = new StringBuilder("(SELECT series_key, \"time\"[o + 1] AS window_start, \"time\"[o + ")
+        .append(futureAt + 1).append("] AS forecast_start");
+    for (JsonNode c : schema.path("inputs")) {
+      gather(sql, "past_" + c.asText(), "value_" + c.asText(), 1, past, masks);
+    }
+    for (JsonNode t : schema.path("targets")) {
+      gather(sql, "future_" + t.asText(), "value_" + t.asText(), futureAt + 1, futureAt + future, masks);
+    }
+    boolean sources = false;
+    for (JsonNode col : schema.path("columns")) {
+      sources |= "source".equals(col.path("name").asText());
+    }
+    if (sources) {
+      sql.append(", source[i] AS source");
+    }
+    return sql.append(" FROM (SELECT *, unnest(window_offset) AS o, unnest(range(1, len(window_offset) + 1)) AS i FROM ")
+        .append(rawParquetOf(files).replace("])", "], filename = true, file_row_number = true)"))
+        .append(") ORDER BY filename, file_row_number, i)").toString();
+  }
+
+  private static void gather(StringBuilder sql, String as, String column, int from, int to, boolean masks) {
+    String range = "[o + " + from + " : o + " + to + "]";
+    sql.append(", ").append(column).append(range).append(" AS ").append(as);
+    if (masks) {
+      sql.append(", ").append(column).append("_filled").append(range).append(" AS ").append(as).append("_filled");
+    }
+  }
+
+  /** {@code read_parquet([...])} over the given files, as stored (segments for compact shards). */
+  static String rawParquetOf(List<Path> files) {
     assertTrue(!files.isEmpty(), "no files to read");
     StringBuilder sb = new StringBuilder("read_parquet([");
     for (int i = 0; i < files.size(); i++) {
@@ -213,7 +259,7 @@ final class ItSupport {
   static List<String> windowKeys(Duck duck, Path out, String split) throws IOException, SQLException {
     List<String> keys = new ArrayList<>();
     for (Path f : shardFiles(out, split)) {
-      for (List<Object> r : duck.rows("SELECT series_key, epoch_ms(window_start) FROM read_parquet(" + sqlPath(f) + ")")) {
+      for (List<Object> r : duck.rows("SELECT series_key, epoch_ms(window_start) FROM " + parquetOf(List.of(f)))) {
         keys.add(r.get(0) + "|" + r.get(1));
       }
     }

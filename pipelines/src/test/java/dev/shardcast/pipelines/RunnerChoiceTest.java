@@ -36,10 +36,10 @@ class RunnerChoiceTest {
 
   @Test
   void aLocalParquetFileCountsItsRowsFromTheFooter() throws Exception {
-    // The demo's shards are Parquet files whose footers say how many windows they hold.
+    // The demo's window-layout shards are Parquet files whose footers say how many windows they hold.
     Path out = java.nio.file.Files.createTempDirectory("runner-choice-");
     try {
-      ItSupport.run(ItSupport.demoConfig(out));
+      ItSupport.run(ItSupport.demoConfig(out, "shards.layout=windows"));
       for (Path shard : ItSupport.shardFiles(out, "train").subList(0, 3)) {
         long rows = ItSupport.manifest(out).path("splits").path("train").path("shards").findValues("rows").stream()
             .mapToLong(com.fasterxml.jackson.databind.JsonNode::asLong).max().orElseThrow();

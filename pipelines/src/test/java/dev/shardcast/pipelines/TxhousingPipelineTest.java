@@ -94,16 +94,16 @@ class TxhousingPipelineTest {
 
   @Test
   void everyShardHasTheDocumentedSchema() throws Exception {
+    // The demo runs with the default layout, compact (docs/shard-format.md): one row per segment.
+    assertEquals("compact", manifest.path("schema").path("layout").asText());
     Map<String, String> expected = new LinkedHashMap<>();
     expected.put("series_key", "VARCHAR");
-    expected.put("window_start", "TIMESTAMP");
-    expected.put("forecast_start", "TIMESTAMP");
-    for (String c : TxhousingOracle.COLUMNS) {
-      expected.put("past_" + c, "FLOAT[]");
-      expected.put("past_" + c + "_filled", "BOOLEAN[]");
+    expected.put("time", "TIMESTAMP[]");
+    expected.put("window_offset", "INTEGER[]");
+    for (String c : TxhousingOracle.COLUMNS) { // the inputs; the target, sales, is one of them
+      expected.put("value_" + c, "FLOAT[]");
+      expected.put("value_" + c + "_filled", "BOOLEAN[]");
     }
-    expected.put("future_sales", "FLOAT[]");
-    expected.put("future_sales_filled", "BOOLEAN[]");
     int files = 0;
     for (String split : SPLITS) {
       for (Path f : ItSupport.shardFiles(out, split)) {
@@ -112,11 +112,11 @@ class TxhousingPipelineTest {
         List<String> order = new ArrayList<>();
         for (List<Object> r : duck.rows("DESCRIBE SELECT * FROM read_parquet(" + ItSupport.sqlPath(f) + ")")) {
           String type = (String) r.get(1);
-          got.put((String) r.get(0), type.equals("TIMESTAMP WITH TIME ZONE") ? "TIMESTAMP" : type);
+          got.put((String) r.get(0), type.replace("TIMESTAMP WITH TIME ZONE", "TIMESTAMP"));
           order.add((String) r.get(0));
         }
         assertEquals(expected, got, "schema of " + f);
-        assertEquals(List.of("series_key", "window_start", "forecast_start"), order.subList(0, 3), "column order of " + f);
+        assertEquals(List.of(expected.keySet().toArray()), order, "column order of " + f);
       }
     }
     assertEquals(manifest.path("splits").path("train").path("shards").size()
@@ -160,7 +160,7 @@ class TxhousingPipelineTest {
         JsonNode entry = listed.get(i);
         assertEquals(String.format("%s/batch-%06d.parquet", split, i), entry.path("path").asText());
         assertEquals(out.resolve(entry.path("path").asText()), f);
-        long rows = duck.oneLong("SELECT count(*) FROM read_parquet(" + ItSupport.sqlPath(f) + ")");
+        long rows = duck.oneLong("SELECT count(*) FROM " + ItSupport.parquetOf(List.of(f))); // windows
         assertEquals(rows, entry.path("rows").asLong(), f + " rows");
         assertEquals(Files.size(f), entry.path("bytes").asLong(), f + " bytes");
         assertEquals(ItSupport.sha256(f), entry.path("sha256").asText(), f + " sha256");
@@ -226,7 +226,7 @@ class TxhousingPipelineTest {
         cols.append(", past_").append(c).append(", past_").append(c).append("_filled");
       }
       cols.append(", future_sales, future_sales_filled");
-      for (List<Object> r : duck.rows("SELECT " + cols + " FROM read_parquet(" + ItSupport.sqlPath(first) + ")")) {
+      for (List<Object> r : duck.rows("SELECT " + cols + " FROM " + ItSupport.parquetOf(List.of(first)))) {
         String city = (String) r.get(0);
         int start = TxhousingOracle.monthOfMillis(((Number) r.get(1)).longValue());
         assertEquals(start + 24, TxhousingOracle.monthOfMillis(((Number) r.get(2)).longValue()));

@@ -23,17 +23,19 @@ final class CompactProducer {
   private final ShardManifest.Schema schema;
   private final CompactDecoder decoder;
   private final CompactPool pool;
+  private final SegmentCache cache;
   private final List<ShardManifest.ShardFile> shards;
   private final int[] order;
   private final long seed;
   private final int epoch;
   private final NDManager parent;
 
-  CompactProducer(ShardManifest.Schema schema, CompactDecoder decoder, CompactPool pool,
+  CompactProducer(ShardManifest.Schema schema, CompactDecoder decoder, CompactPool pool, SegmentCache cache,
       List<ShardManifest.ShardFile> shards, int[] order, long seed, int epoch, NDManager parent) {
     this.schema = schema;
     this.decoder = decoder;
     this.pool = pool;
+    this.cache = cache;
     this.shards = shards;
     this.order = order;
     this.seed = seed;
@@ -107,9 +109,16 @@ final class CompactProducer {
     List<Future<List<WindowSegment>>> out = new ArrayList<>();
     for (int pos = group * groupSize; pos < Math.min(order.length, (group + 1) * groupSize); pos++) {
       ShardManifest.ShardFile f = shards.get(order[pos]);
+      String key = f.path() + "#" + f.sha256();
+      List<WindowSegment> kept = cache.get(key);
+      if (kept != null) {
+        out.add(java.util.concurrent.CompletableFuture.completedFuture(kept));
+        continue;
+      }
       out.add(executor.submit(() -> {
         List<WindowSegment> segments = decoder.decode(f, fetch.apply(f));
         pool.check(f, segments);
+        cache.offer(key, segments);
         return segments;
       }));
     }

@@ -57,6 +57,8 @@ public final class ShardReader implements BatchSource {
   /** The compact layout's decoder and shuffle buffer; null for the window layout. */
   private final CompactDecoder compactDecoder;
   private final CompactPool compactPool;
+  /** Decoded compact shards kept across epochs (see {@link SegmentCache}). */
+  private final SegmentCache segmentCache;
   private final Set<EpochIterator> open = ConcurrentHashMap.newKeySet();
   /** Worker threads per epoch iterator that fetch and decode shards ahead (at most {@code prefetch}). */
   private final int decodeThreads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -68,6 +70,12 @@ public final class ShardReader implements BatchSource {
    * @param parent the manager each batch's own manager is a child of (its device is the batches')
    */
   public ShardReader(ShardStore store, int prefetch, NDManager parent) throws IOException {
+    this(store, prefetch, parent, SegmentCache.defaultBudget());
+  }
+
+  /** @param segmentCacheBytes how many heap bytes of decoded compact shards to keep across epochs */
+  public ShardReader(ShardStore store, int prefetch, NDManager parent, long segmentCacheBytes) throws IOException {
+    this.segmentCache = new SegmentCache(segmentCacheBytes);
     if (prefetch < 1) {
       throw new IllegalArgumentException("prefetch must be >= 1, got " + prefetch);
     }
@@ -107,6 +115,11 @@ public final class ShardReader implements BatchSource {
       }
     }
     return m;
+  }
+
+  /** How many compact shards are kept decoded for the next epochs. */
+  public int cachedShards() {
+    return segmentCache.size();
   }
 
   public ShardManifest manifest() {
@@ -314,7 +327,7 @@ public final class ShardReader implements BatchSource {
     private void produceCompact(int from) {
       int workers = Math.max(1, Math.max(store.parallelFetches(), Math.min(prefetch, decodeThreads)));
       try {
-        new CompactProducer(manifest.schema(), compactDecoder, compactPool, shards, order, seed, epoch, parent)
+        new CompactProducer(manifest.schema(), compactDecoder, compactPool, segmentCache, shards, order, seed, epoch, parent)
             .run(from, workers, producer.getName() + "-decode", this::fetch, this::hand, () -> done);
       } catch (Throwable t) {
         if (!done) {
