@@ -48,6 +48,10 @@ public final class RetrainCommand implements Callable<Integer> {
       + "(e.g. 'mail -s \"shardcast retrain\" me@example.com')")
   String notify;
 
+  @Option(names = "--skip-prepare", description = "the job's shards are already prepared (by prepare, or a Flink step "
+      + "of its own): train and gate on them")
+  boolean skipPrepare;
+
   @Override
   public Integer call() {
     long started = System.nanoTime();
@@ -103,7 +107,9 @@ public final class RetrainCommand implements Callable<Integer> {
     // The candidate's train output is its registry folder.
     job.overrides.add("train.output=" + registry.runLocation(id));
     JobConfig candidate = job.loadForTraining();
-    prepare(candidate, started);
+    if (!skipPrepare) {
+      prepare(candidate, started);
+    }
 
     ModelRegistry.Current current = registry.current();
     Path warm = null;
