@@ -131,6 +131,19 @@ class RetrainTest {
     assertEquals("r2", registry.current().runId(), "current unchanged");
     assertTrue(registry.hasModel("r3"), "the refused candidate stays in the registry (promote can still take it)");
 
+    // 3b. warm start: a candidate of current's spec starts from current's weights (its starting point's val
+    // loss is current's best), one with warm_start off from the ridge fit
+    assertEquals(0, cli("retrain", plus(base, TRAINED), "--run-id", "r4", "--skip-prepare"));
+    assertEquals("r2", last(registry, "retrain").path("warm_start_from").asText());
+    JsonNode start4 = startingPoint(reg.resolve("models/r4"));
+    assertEquals("current model", start4.path("from").asText());
+    double r2Val = registry.metrics("r2").path("best_val_loss").asDouble();
+    assertEquals(r2Val, start4.path("val_loss").asDouble(), 1e-6 * r2Val);
+    assertEquals(0, cli("retrain", plus(base, TRAINED), "--run-id", "r5", "--skip-prepare", "--set",
+        "registry.warm_start=false"));
+    assertEquals("ridge fit", startingPoint(reg.resolve("models/r5")).path("from").asText());
+    assertEquals(0, cli("promote", base, "r2"));
+
     // 4. predict serves current
     assertEquals(registry.modelLocation("r2"), PredictCommand.servedModel(ConfigLoader.load(ItSupport.demoJob(), base),
         dir.resolve("shards/model").toString()));
@@ -152,6 +165,16 @@ class RetrainTest {
     assertEquals(0, cli("promote", base, "r3", "--gate"));
     assertEquals("r2", registry.current().runId());
     assertEquals("refused", last(registry, "promote").path("decision").asText());
+  }
+
+  static JsonNode startingPoint(Path run) throws Exception {
+    for (String l : Files.readAllLines(run.resolve("run.jsonl"))) {
+      JsonNode n = ItSupport.JSON.readTree(l);
+      if (n.path("event").asText().equals("starting_point")) {
+        return n;
+      }
+    }
+    throw new AssertionError("no starting_point in " + run);
   }
 
   /** A pid that no process has any more: a child that already exited. */
