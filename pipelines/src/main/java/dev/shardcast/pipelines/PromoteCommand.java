@@ -56,6 +56,7 @@ public final class PromoteCommand implements Callable<Integer> {
         if (d.promote()) {
           registry.setCurrent(runId, "promote --gate: " + d.reason());
         }
+        RetrainCommand.logGate(registry, d);
         summary = RetrainCommand.summary(d, 0).replace("shardcast retrain:", "shardcast promote --gate:")
             .replaceAll(" \\[0 s\\]$", "");
       } else {

@@ -126,6 +126,7 @@ public final class RetrainCommand implements Callable<Integer> {
     if (d.promote()) {
       registry.setCurrent(id, "retrain gate: " + d.reason());
     }
+    logGate(registry, d);
     return summary(d, (System.nanoTime() - started) / 1e9);
   }
 
@@ -156,6 +157,17 @@ public final class RetrainCommand implements Callable<Integer> {
       id = base + "-" + i;
     }
     return id;
+  }
+
+  /** The decision in the candidate's own run log, beside its training history. */
+  static void logGate(ModelRegistry registry, PromotionGate.Decision d) {
+    try {
+      ObjectNode e = registry.event("gate");
+      e.setAll((ObjectNode) RunLog.json().valueToTree(d.toMap()));
+      registry.logToRun(d.candidateRun(), e);
+    } catch (Exception e) {
+      System.err.println("warning: could not append the gate's decision to run " + d.candidateRun() + "'s run log: " + e);
+    }
   }
 
   /** A log line must not turn a finished run into a failed one: a write error is reported, not thrown. */

@@ -130,6 +130,11 @@ class RetrainTest {
     assertEquals(r2Score, d3.path("current_score").asDouble(), 1e-6 * r2Score);
     assertEquals("r2", registry.current().runId(), "current unchanged");
     assertTrue(registry.hasModel("r3"), "the refused candidate stays in the registry (promote can still take it)");
+    JsonNode gate3 = ItSupport.JSON.readTree(Files.readAllLines(reg.resolve("models/r3/run.jsonl")).stream()
+        .filter(l -> l.contains("\"event\":\"gate\"")).findFirst().orElseThrow());
+    assertEquals(d3.path("candidate_score").asDouble(), gate3.path("candidate_score").asDouble(), 0.0);
+    assertEquals(d3.path("current_score").asDouble(), gate3.path("current_score").asDouble(), 0.0);
+    assertEquals("refused", gate3.path("decision").asText());
 
     // 3b. warm start: a candidate of current's spec starts from current's weights (its starting point's val
     // loss is current's best), one with warm_start off from the ridge fit

@@ -127,17 +127,25 @@ public final class ModelRegistry {
 
   /** Appends one line to {@code registry.jsonl}. */
   public void log(ObjectNode event) throws IOException {
+    append(LOG_FILE, event);
+  }
+
+  /** Appends the gate's decision to the candidate's own run log ({@code models/<run-id>/run.jsonl}) too. */
+  public void logToRun(String runId, ObjectNode event) throws IOException {
+    append(MODELS + "/" + checkRunId(runId) + "/" + RunLog.FILE_NAME, event);
+  }
+
+  private void append(String rel, ObjectNode event) throws IOException {
     byte[] line = (RunLog.json().writeValueAsString(event) + "\n").getBytes(StandardCharsets.UTF_8);
     if (!isS3()) {
-      Path f = Path.of(location, LOG_FILE);
+      Path f = Path.of(location, rel);
       Files.createDirectories(f.toAbsolutePath().getParent());
       // one write of one line in append mode: lines of concurrent writers do not interleave
       Files.write(f, line, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
       return;
     }
-    byte[] old = read(LOG_FILE);
-    byte[] all = old == null ? line : concat(old, line);
-    write(LOG_FILE, all);
+    byte[] old = read(rel);
+    write(rel, old == null ? line : concat(old, line));
   }
 
   /** The log's lines (for tests and the CLI). */
