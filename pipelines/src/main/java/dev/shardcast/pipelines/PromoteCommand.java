@@ -71,6 +71,12 @@ public final class PromoteCommand implements Callable<Integer> {
       RetrainCommand.logQuietly(registry, "promote", event);
       System.err.println("error: " + held.getMessage());
       return RetrainCommand.EXIT_LOCKED;
+    } catch (Exception e) {
+      Throwable root = ShardcastCli.rootCause(e);
+      event.put("decision", "failed");
+      event.put("error", root.getMessage() == null ? root.toString() : root.getMessage());
+      RetrainCommand.logQuietly(registry, "promote", event);
+      throw e;
     }
     event.put("summary", summary);
     RetrainCommand.logQuietly(registry, "promote", event);

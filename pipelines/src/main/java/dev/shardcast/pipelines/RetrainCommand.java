@@ -115,7 +115,8 @@ public final class RetrainCommand implements Callable<Integer> {
     Path warm = null;
     if (current != null && candidate.registry().warmStartOrDefault()) {
       warm = registry.fetchModel(current.runId());
-      event.put("warm_start_from", current.runId());
+      // offered: used only where the spec matches (the run's run.jsonl starting_point says "current model")
+      event.put("warm_start_offered_from", current.runId());
     }
     TrainJob.Outcome o = TrainJob.run(candidate, false, GitCommit.current(), warm);
     System.out.println(TrainCommand.summary(o));

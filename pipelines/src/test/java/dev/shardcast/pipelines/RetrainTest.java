@@ -139,7 +139,7 @@ class RetrainTest {
     // 3b. warm start: a candidate of current's spec starts from current's weights (its starting point's val
     // loss is current's best), one with warm_start off from the ridge fit
     assertEquals(0, cli("retrain", plus(base, TRAINED), "--run-id", "r4", "--skip-prepare"));
-    assertEquals("r2", last(registry, "retrain").path("warm_start_from").asText());
+    assertEquals("r2", last(registry, "retrain").path("warm_start_offered_from").asText());
     JsonNode start4 = startingPoint(reg.resolve("models/r4"));
     assertEquals("current model", start4.path("from").asText());
     double r2Val = registry.metrics("r2").path("best_val_loss").asDouble();

@@ -58,10 +58,11 @@ class S3RetrainTest {
     JsonNode current = ItSupport.JSON.readTree(s3.get(bucket, "txhousing/current.json"));
     assertEquals("r1", current.path("run_id").asText());
     assertEquals("r2", current.path("previous").asText());
+    assertEquals(1, RetrainTest.cli("promote", base, "nope"), "no such run in S3");
     assertEquals(0, RetrainTest.cli("promote", base, "r2"));
     assertEquals("r2", registry.current().runId());
     assertEquals(reg + "/models/r2/best", PredictCommand.servedModel(ConfigLoader.load(ItSupport.demoJob(), base), "x"));
     assertEquals(0, RetrainTest.cli("predict", base));
-    assertEquals(5, registry.logLines().size(), "3 retrains and 2 promotes: " + registry.logLines());
+    assertEquals(6, registry.logLines().size(), "3 retrains and 3 promotes: " + registry.logLines());
   }
 }

@@ -84,7 +84,7 @@ public final class ModelRegistry {
 
   /** Whether the run has a finished model (its best/model.params). */
   public boolean hasModel(String runId) throws IOException {
-    return read(MODELS + "/" + checkRunId(runId) + "/best/model.params") != null;
+    return exists(MODELS + "/" + checkRunId(runId) + "/best/" + dev.shardcast.training.model.SavedModel.PARAMS_FILE);
   }
 
   /** The run's metrics.json, null if it has none. */
@@ -166,6 +166,24 @@ public final class ModelRegistry {
     byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, c, a.length, b.length);
     return c;
+  }
+
+  private boolean exists(String rel) {
+    if (!isS3()) {
+      return Files.isRegularFile(Path.of(location, rel));
+    }
+    try (S3Client client = S3Clients.create(s3)) {
+      S3Location at = S3Location.parse(location).resolve(rel);
+      client.headObject(b -> b.bucket(at.bucket()).key(at.key()));
+      return true;
+    } catch (NoSuchKeyException e) {
+      return false;
+    } catch (software.amazon.awssdk.services.s3.model.S3Exception e) {
+      if (e.statusCode() == 404) {
+        return false;
+      }
+      throw e;
+    }
   }
 
   private byte[] read(String rel) throws IOException {
