@@ -28,7 +28,11 @@ import java.util.Objects;
 public final class PromotionGate {
   private PromotionGate() {}
 
-  /** @param candidate,current the scores (null: none), windows: the test windows both were scored on */
+  /**
+   * @param candidate the candidate's score (null: none)
+   * @param current current's score on the same windows (null: none, or no current)
+   * @param windows the test windows both were scored on
+   */
   public record Decision(boolean promote, String reason, String metric, Double candidate, Double current,
       long windows, String candidateRun, String currentRun, double tolerance) {
     public Map<String, Object> toMap() {
