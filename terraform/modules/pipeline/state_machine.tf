@@ -2,12 +2,17 @@
 # then the promotion gate decides whether the candidate replaces `current`. Any failure terminates
 # the cluster (if one is up), publishes to SNS and fails the execution.
 #
-# The gate step runs `shardcast promote <run-id> --gate <job>`: the registry, the gate and the
-# promote command are issue #12's and do not exist yet; until they do, this step fails (exit 2,
-# unknown command) and the run reports it on SNS. Align the command when #12 lands.
+# The gate step runs `shardcast promote <job> <run-id> --gate` with the registry at
+# s3://<models>/<job_name> (docs/registry.md): train wrote the candidate to the registry's
+# models/<run-id>/ (run id = the execution name); the gate scores it and `current` on the newest
+# test shards and moves current.json only if the candidate is not worse by more than the job's
+# registry.tolerance. A refusal is not a failure (exit 0, in registry.jsonl); exit 5 (another
+# promote holds the lock) fails the step and is reported on SNS.
 
 locals {
-  run_id_models = "s3://${var.models_bucket}/${var.job_name}/models/{}"
+  # the job's model registry; train writes each run to its models/<run-id>/
+  registry      = "s3://${var.models_bucket}/${var.job_name}"
+  run_id_models = "${local.registry}/models/{}"
 
   catch_all = [{ ErrorEquals = ["States.ALL"], ResultPath = "$.error", Next = "NotifyFailure" }]
 
@@ -62,7 +67,7 @@ locals {
         Catch      = local.catch_all
         Next       = "PromotionGate"
       }
-      # Depends on issue #12 (see the header comment).
+      # shardcast promote --gate (see the header comment).
       PromotionGate = {
         Type     = "Task"
         Resource = "arn:${data.aws_partition.current.partition}:states:::batch:submitJob.sync"
@@ -71,7 +76,7 @@ locals {
           JobQueue      = var.job_queue_arn
           JobDefinition = var.job_definition_arn
           ContainerOverrides = {
-            "Command.$" = "States.Array('promote', $$.Execution.Name, '--gate', '${var.job_config_uri}', '--set', '${var.shards_output_setting}')"
+            "Command.$" = "States.Array('promote', '${var.job_config_uri}', $$.Execution.Name, '--gate', '--set', '${var.shards_output_setting}', '--set', 'registry.location=${local.registry}')"
           }
         }
         ResultPath = null

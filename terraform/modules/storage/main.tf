@@ -1,7 +1,8 @@
 # The four buckets. Layout (the IAM policies of the other modules grant exactly these prefixes):
 #   raw        anything: the job file's input.path globs point here (read by prepare only)
 #   shards     <job>/ = shards.output: manifest, train/ val/ test/, quarantine/, quality report
-#   models     <job>/models/<run-id>/ (train.output) and the registry's `current` pointer (#12)
+#   models     <job>/ = the job's model registry (docs/registry.md): models/<run-id>/ (train.output),
+#              current.json (the served run) and registry.jsonl (its log)
 #   artifacts  jars/ (the Flink job jar), jobs/<job>.yaml (job files), emr-logs/
 
 terraform {
@@ -55,7 +56,7 @@ module "shards" {
 }
 
 # Versioning is required here: the registry's `current` pointer is overwritten on promotion, and
-# a previous version is the last line of defence behind `shardcast promote <run-id>`.
+# a previous version is the last line of defence behind `shardcast promote <job> <run-id>`.
 module "models" {
   source        = "../bucket"
   name          = "${var.name_prefix}-models-${local.suffix}"

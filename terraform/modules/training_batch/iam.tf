@@ -83,8 +83,8 @@ resource "aws_iam_role" "job" {
 }
 
 # train: ListBucket + GetObject on the shards; ListBucket, GetObject, PutObject on its output
-# (README "Production: S3"); the promotion gate (#12) reads and rewrites the registry pointer,
-# which is also a PutObject. AbortMultipartUpload: a model above 64 MiB is a multipart upload.
+# (README "Production: S3"); the promotion gate (promote --gate) reads and rewrites the registry's
+# current.json and registry.jsonl under the same prefix, which is also a PutObject. AbortMultipartUpload: a model above 64 MiB is a multipart upload.
 data "aws_iam_policy_document" "job" {
   statement {
     sid       = "ListBuckets"

@@ -20,7 +20,8 @@ public final class PredictCommand implements Callable<Integer> {
       description = "raw data (file or glob, same format as input.path, or as the first of input.sources); default: the job's input")
   String input;
 
-  @Option(names = "--model", paramLabel = "DIR", description = "model folder (path or s3://); default: the job's best model")
+  @Option(names = "--model", paramLabel = "DIR", description = "model folder (path or s3://); default: the registry's current model if the job has a registry: "
+          + "section and something was promoted, else the job's best model")
   String model;
 
   @Option(names = "--output", paramLabel = "FILE",
@@ -47,6 +48,21 @@ public final class PredictCommand implements Callable<Integer> {
     return c.withInput(serving);
   }
 
+  /** With a registry, the model {@code current} points at; else (or before any promotion) the job's best model. */
+  static String servedModel(JobConfig config, String trainOutput) throws java.io.IOException {
+    var registry = dev.shardcast.training.registry.ModelRegistry.of(config);
+    var current = registry == null ? null : registry.current();
+    if (current == null) {
+      if (registry != null) {
+        System.err.println("note: the registry " + registry.location() + " has no current model yet; predicting with "
+            + trainOutput + "/best");
+      }
+      return trainOutput + "/best";
+    }
+    System.err.println("note: predicting with the registry's current model, run " + current.runId());
+    return registry.modelLocation(current.runId());
+  }
+
   @Override
   public Integer call() throws Exception {
     JobConfig config = job.load();
@@ -60,7 +76,7 @@ public final class PredictCommand implements Callable<Integer> {
     }
     JobConfig.S3 s3 = dev.shardcast.transforms.store.S3Clients.settings(config);
     String base = TrainJob.outputLocation(config);
-    String modelAt = model != null ? model : base + "/best";
+    String modelAt = model != null ? model : servedModel(config, base);
     String outAt = output != null ? output : base + "/predictions.csv";
     Path modelDir = dev.shardcast.training.io.Locations.fetchFolder(modelAt, s3);
     Path out = dev.shardcast.training.io.Locations.localFor(outAt);

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
     version = "shardcast 0.1.0",
     description = "Time series to training-ready, batch-per-file Parquet shards.",
     subcommands = {PrepareCommand.class, TrainCommand.class, RunCommand.class, PredictCommand.class,
-        InferRulesCommand.class})
+        InferRulesCommand.class, RetrainCommand.class, PromoteCommand.class})
 public final class ShardcastCli implements Runnable {
 
   @Override
@@ -30,7 +30,8 @@ public final class ShardcastCli implements Runnable {
 
   /**
    * The CLI with its exit codes: 1 crash, 2 bad config or usage, 3 data-quality gate failed, 4 no
-   * train or no val windows (nothing to train on).
+   * train or no val windows (nothing to train on), 5 another retrain or promote holds the registry's
+   * lock.
    */
   public static CommandLine commandLine() {
     return withExitCodes(new CommandLine(new ShardcastCli()));
@@ -44,15 +45,20 @@ public final class ShardcastCli implements Runnable {
         e.printStackTrace(cmd.getErr());
       }
       cmd.getErr().println("error: " + (root.getMessage() == null ? root.toString() : root.getMessage()));
-      if (root instanceof QualityGateException) {
-        return QualityGateException.EXIT_CODE;
-      }
-      if (root instanceof NoWindowsException) {
-        return NoWindowsException.EXIT_CODE;
-      }
-      return root instanceof ConfigException ? 2 : 1;
+      return exitCode(root);
     });
     return cli;
+  }
+
+  /** The exit code of a failure, from its {@link #rootCause}. */
+  static int exitCode(Throwable root) {
+    if (root instanceof QualityGateException) {
+      return QualityGateException.EXIT_CODE;
+    }
+    if (root instanceof NoWindowsException) {
+      return NoWindowsException.EXIT_CODE;
+    }
+    return root instanceof ConfigException ? 2 : 1;
   }
 
   /** Beam wraps a DoFn's exception in layers; the innermost message is the one a user can act on. */

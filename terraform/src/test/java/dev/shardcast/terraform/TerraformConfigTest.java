@@ -99,7 +99,12 @@ class TerraformConfigTest {
     assertTrue(states.path("CreateFlinkCluster").path("Resource").asText().endsWith(":states:::elasticmapreduce:createCluster.sync"));
     assertTrue(states.path("Prepare").path("Resource").asText().endsWith(":states:::elasticmapreduce:addStep.sync"));
     assertTrue(states.path("Train").path("Resource").asText().endsWith(":states:::batch:submitJob.sync"));
-    assertTrue(states.path("PromotionGate").path("Parameters").path("ContainerOverrides").path("Command.$").asText().startsWith("States.Array('promote'"));
+    // the CLI's interface: shardcast promote JOB_YAML RUN_ID --gate, the registry where train wrote the run
+    String gate = states.path("PromotionGate").path("Parameters").path("ContainerOverrides").path("Command.$").asText();
+    assertTrue(gate.startsWith("States.Array('promote', '${var.job_config_uri}', $$.Execution.Name, '--gate'"), gate);
+    assertTrue(gate.contains("'registry.location=${local.registry}'"), gate);
+    assertEquals("${local.registry}/models/{}", parsed.files().get("modules/pipeline/state_machine.tf").path("locals")
+        .path(0).path("run_id_models").asText());
     assertTrue(states.path("NotifyFailure").path("Resource").asText().endsWith(":states:::sns:publish"));
     assertEquals("${aws_sns_topic.alerts.arn}", states.path("NotifyFailure").path("Parameters").path("TopicArn").asText());
     // Every task either catches into the failure path or is that path.

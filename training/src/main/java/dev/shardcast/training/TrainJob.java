@@ -113,6 +113,11 @@ public final class TrainJob {
   }
 
   public static Outcome run(JobConfig job, boolean resume, String gitCommit) throws IOException {
+    return run(job, resume, gitCommit, null);
+  }
+
+  /** @param warmStart a model folder to start from where its spec matches (retrain's current model), or null */
+  public static Outcome run(JobConfig job, boolean resume, String gitCommit, Path warmStart) throws IOException {
     TrainChecks.check(job); // the commands check at load already; this covers other callers
     JobConfig.S3 s3 = dev.shardcast.transforms.store.S3Clients.settings(job);
     try (ShardStore shards = ShardStore.of(job.shards().output(), s3)) {
@@ -122,13 +127,13 @@ public final class TrainJob {
       }
       checkWindows(job, shards, ShardManifest.fromJson(shards.readAll(ShardManifest.FILE_NAME)));
       try (ModelOutput output = ModelOutput.open(outputLocation(job), s3, resume)) {
-        return train(job, resume, gitCommit, shards, output);
+        return train(job, resume, gitCommit, shards, output, warmStart);
       }
     }
   }
 
-  private static Outcome train(JobConfig job, boolean resume, String gitCommit, ShardStore shards, ModelOutput output)
-      throws IOException {
+  private static Outcome train(JobConfig job, boolean resume, String gitCommit, ShardStore shards, ModelOutput output,
+      Path warmStart) throws IOException {
     Path out = output.local();
     DeviceSelector.beforeEngineLoads(job.train().device());
     try (NDManager manager = NDManager.newBaseManager();
@@ -139,7 +144,8 @@ public final class TrainJob {
           .config(ConfigLoader.toTree(job))
           .configHash(ConfigLoader.hash(job))
           .manifestHash(manifest.configHash())
-          .afterCheckpoint(output::push);
+          .afterCheckpoint(output::push)
+          .warmStart(warmStart);
       if (gitCommit != null) {
         opts = opts.gitCommit(gitCommit);
       }
@@ -194,6 +200,9 @@ public final class TrainJob {
       if (LinearInit.fromRidge(trainer.block(), spec, ridge)) {
         LOG.info("{} starts from the ridge fit", spec.type().yaml());
         trainer.keepStartingPoint("ridge fit");
+      }
+      if (opts.warmStart() != null && dev.shardcast.training.registry.WarmStart.apply(trainer, spec, opts.warmStart())) {
+        trainer.keepStartingPoint("current model");
       }
       TrainResult result = trainer.fit();
       Map<String, Object> metrics = new LinkedHashMap<>();

@@ -18,6 +18,7 @@ public final class TrainOptions {
   String trainSplit = "train";
   String valSplit = "val";
   CheckpointListener afterCheckpoint;
+  java.nio.file.Path warmStart;
 
   /** Told after each checkpoint is on disk (with the run log and best model it refers to). */
   @FunctionalInterface
@@ -76,6 +77,16 @@ public final class TrainOptions {
     this.gitCommit = gitCommit;
     this.gitCommitSet = true;
     return this;
+  }
+
+  /** Start from the weights of this model folder where the spec is the same (the registry's current model). */
+  public TrainOptions warmStart(java.nio.file.Path modelDir) {
+    this.warmStart = modelDir;
+    return this;
+  }
+
+  public java.nio.file.Path warmStart() {
+    return warmStart;
   }
 
   public TrainOptions splits(String train, String val) {

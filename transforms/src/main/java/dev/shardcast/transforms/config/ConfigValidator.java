@@ -118,6 +118,7 @@ final class ConfigValidator {
     positive(require(sh.shuffleBuffer(), "shards.shuffle_buffer"), "shards.shuffle_buffer");
 
     validateTrain(require(c.train(), "train"));
+    RegistryConfig.validate(c.registry());
 
     JobConfig.Runner r = require(c.runner(), "runner");
     require(r.name(), "runner.name");

@@ -19,22 +19,33 @@ public record JobConfig(
     Runner runner,
     Train train,
     QualityConfig quality,
-    S3 s3)
+    S3 s3,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    RegistryConfig registry)
     implements Serializable {
+
+  @com.fasterxml.jackson.annotation.JsonCreator
+  public JobConfig {}
+
+  /** Without a registry section. */
+  public JobConfig(String name, Input input, Windowing windowing, Gaps gaps, Split split, Scaler scaler, Shards shards,
+      Runner runner, Train train, QualityConfig quality, S3 s3) {
+    this(name, input, windowing, gaps, split, scaler, shards, runner, train, quality, s3, null);
+  }
 
   /** The same job with other quality rules (predict applies the training run's). */
   public JobConfig withQuality(QualityConfig q) {
-    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, runner, train, q, s3);
+    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, runner, train, q, s3, registry);
   }
 
   /** The same job on another runner (runner.name: auto, once decided). */
   public JobConfig withRunner(Runner r) {
-    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, r, train, quality, s3);
+    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, r, train, quality, s3, registry);
   }
 
   /** The same job with another input section (predict's --input). */
   public JobConfig withInput(Input in) {
-    return new JobConfig(name, in, windowing, gaps, split, scaler, shards, runner, train, quality, s3);
+    return new JobConfig(name, in, windowing, gaps, split, scaler, shards, runner, train, quality, s3, registry);
   }
 
   /**
