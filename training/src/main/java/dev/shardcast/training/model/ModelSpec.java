@@ -36,10 +36,12 @@ public record ModelSpec(
     Integer lead,
     List<String> modelInputs,
     Boolean residual,
-    Boolean windowScale) {
+    Boolean windowScale,
+    List<Double> quantiles) {
 
   @com.fasterxml.jackson.annotation.JsonCreator
   public ModelSpec {
+    quantiles = quantiles == null ? null : List.copyOf(quantiles);
     if (type == null) {
       throw new IllegalArgumentException("model type is required");
     }
@@ -121,6 +123,34 @@ public record ModelSpec(
         null,
         model.residual(),
         model.windowScale());
+  }
+
+  /** A point forecaster (no quantiles). */
+  public ModelSpec(JobConfig.ModelType type, List<Integer> hidden, double dropout, int lstmHidden, int lstmLayers,
+      int inputs, int targets, int past, int future, List<String> inputNames, List<String> targetNames,
+      JobConfig.Baseline baseline, Integer season, Integer lead, List<String> modelInputs, Boolean residual,
+      Boolean windowScale) {
+    this(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames, targetNames, baseline,
+        season, lead, modelInputs, residual, windowScale, null);
+  }
+
+  /** The same model forecasting these quantile levels (train.quantiles; null: a point forecast). */
+  public ModelSpec withQuantiles(List<Double> levels) {
+    return new ModelSpec(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames,
+        targetNames, baseline, season, lead, modelInputs, residual, windowScale, levels);
+  }
+
+  /** How many quantiles the model forecasts; 1 for a point forecaster. */
+  public int quantileCount() {
+    return quantiles == null ? 1 : quantiles.size();
+  }
+
+  /**
+   * Rows of the block's output [B, outputs, future]: targets for a point forecaster; quantile q of
+   * target t at row q * targets + t for a quantile one (see QuantileOutput).
+   */
+  public int outputs() {
+    return targets * quantileCount();
   }
 
   /** Compatibility: without window scaling. */
