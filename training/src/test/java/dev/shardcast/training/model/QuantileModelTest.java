@@ -67,6 +67,21 @@ class QuantileModelTest {
     }
   }
 
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.EnumSource(value = JobConfig.ModelType.class, names = {"LINEAR", "MLP", "LSTM"})
+  void everyModelTypeEmitsOneRowPerQuantileAndTarget(JobConfig.ModelType type) {
+    // two targets, both inputs, with every option that works per target row: seasonal level, scaling, residual
+    ModelSpec spec = new ModelSpec(type, List.of(8), 0.0, 4, 1, 3, 2, 12, 4, List.of("a", "b", "c"), List.of("a", "c"),
+        JobConfig.Baseline.SEASONAL, 4, 0, null, true, true, LEVELS);
+    try (NDManager m = NDManager.newBaseManager()) {
+      ai.djl.nn.Block block = ModelFactory.create(spec, m, 1L);
+      NDArray x = m.randomNormal(new ai.djl.ndarray.types.Shape(5, 3, 12));
+      SavedModel.Loaded model = new SavedModel.Loaded(spec, block, m);
+      assertEquals(new ai.djl.ndarray.types.Shape(5, 6, 4), model.predictRaw(x).getShape());
+      assertEquals(new ai.djl.ndarray.types.Shape(5, 2, 4), model.predict(x).getShape());
+    }
+  }
+
   /** Fractions of the test points below the lowest quantile, between the outer two, above the highest. */
   static double[] rates(SavedModel.Loaded model, ArraySource src) {
     long below = 0;
