@@ -18,18 +18,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** train.loss: quantile end to end on a smoke-sized demo: quantile metrics, then predict's quantile columns. */
+/**
+ * train.loss: quantile end to end on a smoke-sized demo, model type auto (each candidate trained on
+ * the pinball loss, compared by val pinball loss): quantile metrics, then predict's quantile columns.
+ */
 class QuantilePredictTest {
   private static JobConfig demo(Path out, String... extra) {
     List<String> o = new ArrayList<>(List.of("input.path=" + ItSupport.demoCsv(), "shards.output=" + out,
         "quality.columns.series_id.reference.path=" + ItSupport.repoRoot().resolve("examples/txhousing/cities.csv"),
-        "input.sample_series=2", "train.epochs=2", "train.model.type=linear", "train.loss=quantile"));
+        "input.sample_series=2", "train.epochs=2", "train.model.type=auto", "train.loss=quantile"));
     o.addAll(List.of(extra));
     return ConfigLoader.load(ItSupport.demoJob(), o);
   }
 
   @Test
-  @Timeout(value = 3, unit = TimeUnit.MINUTES)
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
   @SuppressWarnings("unchecked")
   void quantileMetricsAndOneColumnPerQuantile(@TempDir Path out) throws IOException {
     JobConfig job = demo(out);
@@ -39,6 +42,13 @@ class QuantilePredictTest {
     Map<String, Object> q = (Map<String, Object>) all.get("quantile");
     assertEquals(List.of(0.1, 0.5, 0.9), q.get("levels"));
     assertTrue(q.get("wql") instanceof Double, q.toString());
+    Map<String, Object> choice = (Map<String, Object>) o.testMetrics().get("model_choice");
+    assertEquals(3, ((List<?>) choice.get("candidates")).size());
+    assertTrue(((String) choice.get("by")).contains("quantile"), choice.toString());
+    for (Object c : (List<?>) choice.get("candidates")) {
+      Map<String, Object> cm = (Map<String, Object>) c;
+      assertTrue(((Map<String, Object>) cm.get("test")).get("quantile") instanceof Map, cm.toString());
+    }
     assertTrue(TrainCommand.summary(o).contains("p10-p90 interval covers"), TrainCommand.summary(o));
     assertTrue(Files.readString(o.runLog()).contains("\"wql\""), "run_end carries the quantile metrics");
 
