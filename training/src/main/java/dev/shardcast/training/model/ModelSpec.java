@@ -17,6 +17,8 @@ import java.util.List;
  * @param inputNames / targetNames column names in tensor order; informative, may be null
  * @param residual mlp: a linear path from the past target window added to the output (null: none,
  *     as in model folders written before it existed)
+ * @param quantiles the levels a quantile model (train.loss: quantile) forecasts, in order; null: a
+ *     point forecaster. The block then emits {@link #outputs()} rows (see {@link QuantileOutput})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(

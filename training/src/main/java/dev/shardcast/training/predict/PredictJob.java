@@ -99,7 +99,7 @@ public final class PredictJob {
         ForecastWriter w = ForecastWriter.open(outCsv, ForecastColumns.names(modelDir, schema.targets()))) {
       if (!windows.isEmpty()) {
         SavedModel.Loaded model = SavedModel.load(modelDir, manager);
-        ForecastColumns columns = new ForecastColumns(model, targetsOf(schema));
+        ForecastColumns columns = new ForecastColumns(model, schema.targets().size());
         float[] flat = new float[windows.size() * inputs.size() * schema.past()];
         for (int i = 0; i < windows.size(); i++) {
           System.arraycopy(windows.get(i).past(), 0, flat, i * inputs.size() * schema.past(), inputs.size() * schema.past());
@@ -136,10 +136,6 @@ public final class PredictJob {
     }
     QualityReport quality = ServingRules.report(plan, tally, bad, modelDir, outCsv);
     return new Outcome(outCsv, windows.size(), rows, skipped, bad.size(), quality);
-  }
-
-  private static int targetsOf(ShardManifest.Schema schema) {
-    return schema.targets().size();
   }
 
   /**
