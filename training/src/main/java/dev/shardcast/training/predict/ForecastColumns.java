@@ -36,7 +36,13 @@ final class ForecastColumns {
     if (spec.quantiles() != null) {
       for (String t : targets) {
         for (double q : spec.quantiles()) {
-          out.add(QuantileOutput.columnName(t, q));
+          String name = QuantileOutput.columnName(t, q);
+          if (out.contains(name)) {
+            // e.g. targets sales and sales_p10: two columns of one name would be unreadable
+            throw new IllegalArgumentException("predict: quantile column " + name + " has the name of another column "
+                + out + "; rename the target");
+          }
+          out.add(name);
         }
       }
     }

@@ -38,6 +38,9 @@ class ForecastColumnsTest {
     assertEquals(List.of("a", "b"), ForecastColumns.names(save(spec(null)), List.of("a", "b")));
     assertEquals(List.of("a", "b", "a_p10", "a_p50", "a_p90", "b_p10", "b_p50", "b_p90"),
         ForecastColumns.names(save(spec(List.of(0.1, 0.5, 0.9))), List.of("a", "b")));
+    Path dir = tmp.resolve("quantile");
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> ForecastColumns.names(dir, List.of("a", "a_p10")));
   }
 
   @Test
