@@ -52,6 +52,7 @@ public final class TrainCommand implements Callable<Integer> {
             MetricText.of(all.get("mae_ridge"), "%.4g"), MetricText.of(all.get("mae_seasonal_naive"), "%.4g"),
             MetricText.of(all.get("mae_last_value"), "%.4g"), MetricText.of(all.get("mae_ratio_to_ridge"), "%.3f")));
       }
+      sb.append(dev.shardcast.training.eval.QuantileMetrics.summary(all));
     }
     if (o.testMetrics().get("model_choice") instanceof Map<?, ?> choice) {
       for (Object c : (java.util.List<?>) choice.get("candidates")) {

@@ -194,7 +194,7 @@ public final class TrainJob {
   /** Trains one model type into {@code dir}, scores its best epoch; writes run_end to its run log. */
   private static ModelChoice.Candidate trainOne(JobConfig.Train train, ShardManifest manifest, ShardReader reader,
       Path dir, TrainOptions opts, RidgeBaseline ridge) throws IOException {
-    ModelSpec spec = ModelSpec.of(train.model(), manifest.schema(), train.season());
+    ModelSpec spec = ModelSpec.of(train.model(), manifest.schema(), train.season()).withQuantiles(train.quantiles());
     try (Trainer trainer = new Trainer(train, spec, reader, dir, opts)) {
       // the first forecast is the ridge fit's (a resume then loads the checkpoint's parameters over it)
       if (LinearInit.fromRidge(trainer.block(), spec, ridge)) {
@@ -223,7 +223,7 @@ public final class TrainJob {
 
   private static JobConfig.Train withModel(JobConfig.Train t, JobConfig.Model m) {
     return new JobConfig.Train(t.device(), m, t.epochs(), t.loss(), t.optimizer(), t.gradClip(), t.earlyStopping(),
-        t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
+        t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output(), t.quantiles());
   }
 
   /** Replaces {@code to} with a copy of the files of {@code from} (a model folder: no subfolders). */

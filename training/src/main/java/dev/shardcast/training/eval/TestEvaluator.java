@@ -64,6 +64,10 @@ public final class TestEvaluator {
     }
     int past = schema.past();
     int future = schema.future();
+    List<Double> levels = model.spec().quantiles();
+    QuantileMetrics quantAll = levels == null ? null : new QuantileMetrics(levels);
+    Map<String, QuantileMetrics> quantPerTarget = new LinkedHashMap<>();
+    double[][] quant = levels == null ? null : new double[levels.size()][future];
     double[] pastRaw = new double[past];
     double[] truth = new double[future];
     double[] forecast = new double[future];
@@ -76,6 +80,12 @@ public final class TestEvaluator {
       try (Batch b = it.next()) {
         NDArray pred = model.predict(b.past().toDevice(model.manager().getDevice(), false));
         float[] p = pred.toFloatArray();
+        float[] raw = null;
+        if (quant != null) {
+          try (NDArray r = model.predictRaw(b.past().toDevice(model.manager().getDevice(), false))) {
+            raw = r.toFloatArray(); // [B, Q, T, F]
+          }
+        }
         float[] x = b.past().toFloatArray();
         float[] y = b.future().toFloatArray();
         float[] obs = b.futureObserved().toFloatArray();
@@ -103,6 +113,16 @@ public final class TestEvaluator {
             }
             all.add(pastRaw, truth, forecast, ridgeRaw, observed);
             perTarget.get(targets.get(t)).add(pastRaw, truth, forecast, ridgeRaw, observed);
+            if (quant != null) {
+              for (int q = 0; q < quant.length; q++) {
+                int base = ((w * quant.length + q) * targets.size() + t) * future;
+                for (int h = 0; h < future; h++) {
+                  quant[q][h] = s.invert(raw[base + h]);
+                }
+              }
+              quantAll.add(quant, truth, observed);
+              quantPerTarget.computeIfAbsent(targets.get(t), k -> new QuantileMetrics(levels)).add(quant, truth, observed);
+            }
           }
         }
         pred.close();
@@ -112,8 +132,15 @@ public final class TestEvaluator {
     out.put("split", split);
     out.put("windows", windows);
     out.put("points_excluded_filled", all.excluded());
-    out.put("all", all.toMap());
-    perTarget.forEach((t, m) -> out.put(t, m.toMap()));
+    out.put("all", withQuantiles(all.toMap(), quantAll));
+    perTarget.forEach((t, m) -> out.put(t, withQuantiles(m.toMap(), quantPerTarget.get(t))));
     return out;
+  }
+
+  private static Map<String, Object> withQuantiles(Map<String, Object> point, QuantileMetrics q) {
+    if (q != null) {
+      point.put("quantile", q.toMap());
+    }
+    return point;
   }
 }

@@ -27,7 +27,7 @@ public final class DLinear {
     int past = spec.past();
     float[] avg = movingAverage(past, kernel(past));
     Shape avgShape = new Shape(past, past);
-    long out = (long) spec.targets() * spec.future();
+    long out = (long) spec.outputs() * spec.future();
     SequentialBlock trend = new SequentialBlock();
     trend.addSingleton(x -> x.matMul(x.getManager().create(avg, avgShape)), "trend");
     trend.add(Blocks.batchFlattenBlock());
@@ -38,7 +38,7 @@ public final class DLinear {
     remainder.add(Linear.builder().setUnits(out).build());
     SequentialBlock net = new SequentialBlock();
     net.add(new ParallelBlock(DLinear::sum, List.of(trend, remainder)));
-    int targets = spec.targets();
+    int targets = spec.outputs();
     int future = spec.future();
     net.add((NDList in) -> new NDList(in.singletonOrThrow().reshape(-1, targets, future)), "to_targets_future");
     return net;

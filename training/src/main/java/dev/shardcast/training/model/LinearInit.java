@@ -67,20 +67,22 @@ public final class LinearInit {
   }
 
   /**
-   * Weights [targets * future, channels * past] and bias of the map equal to the ridge forecast
+   * Weights [outputs * future, channels * past] and bias of the map equal to the ridge forecast
    * minus the level the window block adds back; {@code pos[t]}: target t's channel in the input.
    */
   static float[][] weights(ModelSpec spec, RidgeBaseline ridge, int channels, int[] pos) {
     int past = spec.past();
     int future = spec.future();
     int in = channels * past;
-    float[] w = new float[spec.targets() * future * in];
-    float[] b = new float[spec.targets() * future];
+    float[] w = new float[spec.outputs() * future * in];
+    float[] b = new float[spec.outputs() * future];
     boolean level = spec.targetInputIndex() != null;
     int[] seasonal = spec.seasonalIndex();
-    for (int t = 0; t < spec.targets(); t++) {
+    // A quantile model: every quantile of a target starts from its ridge forecast (the median at ridge).
+    for (int k = 0; k < spec.outputs(); k++) {
+      int t = k % spec.targets();
       for (int h = 0; h < future; h++) {
-        int o = t * future + h;
+        int o = k * future + h;
         double[] r = ridge.weights(t, h);
         for (int i = 0; i < past; i++) {
           double v = r[i];

@@ -45,13 +45,13 @@ public final class ModelFactory {
       case LINEAR -> DLinear.build(spec);
       case AUTO -> throw new IllegalArgumentException("auto is a choice among model types, not a model");
     };
-    int[] targets = spec.targetInputIndex();
+    int[] targets = QuantileOutput.perOutput(spec, spec.targetInputIndex());
     int[] coreInputs = coreChannels(spec);
     Block skip = null;
     int[] skipChannels = null;
     if (spec.hasResidual()) {
       skipChannels = spec.targetChannels();
-      skip = Linear.builder().setUnits((long) spec.targets() * spec.future()).build();
+      skip = Linear.builder().setUnits((long) spec.outputs() * spec.future()).build();
     }
     // The linear model sees the raw window: a linear map of the centred window plus its mean is
     // only the maps whose weights sum to one (no pull towards the training mean); the raw one is all.
@@ -150,7 +150,7 @@ public final class ModelFactory {
   }
 
   static void addHead(SequentialBlock net, ModelSpec spec) {
-    int targets = spec.targets();
+    int targets = spec.outputs(); // a quantile model's rows: each quantile of each target
     int future = spec.future();
     net.add(Linear.builder().setUnits((long) targets * future).build());
     net.add(

@@ -17,6 +17,8 @@ import java.util.List;
  * @param inputNames / targetNames column names in tensor order; informative, may be null
  * @param residual mlp: a linear path from the past target window added to the output (null: none,
  *     as in model folders written before it existed)
+ * @param quantiles the levels a quantile model (train.loss: quantile) forecasts, in order; null: a
+ *     point forecaster. The block then emits {@link #outputs()} rows (see {@link QuantileOutput})
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(
@@ -36,10 +38,12 @@ public record ModelSpec(
     Integer lead,
     List<String> modelInputs,
     Boolean residual,
-    Boolean windowScale) {
+    Boolean windowScale,
+    List<Double> quantiles) {
 
   @com.fasterxml.jackson.annotation.JsonCreator
   public ModelSpec {
+    quantiles = quantiles == null ? null : List.copyOf(quantiles);
     if (type == null) {
       throw new IllegalArgumentException("model type is required");
     }
@@ -121,6 +125,34 @@ public record ModelSpec(
         null,
         model.residual(),
         model.windowScale());
+  }
+
+  /** A point forecaster (no quantiles). */
+  public ModelSpec(JobConfig.ModelType type, List<Integer> hidden, double dropout, int lstmHidden, int lstmLayers,
+      int inputs, int targets, int past, int future, List<String> inputNames, List<String> targetNames,
+      JobConfig.Baseline baseline, Integer season, Integer lead, List<String> modelInputs, Boolean residual,
+      Boolean windowScale) {
+    this(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames, targetNames, baseline,
+        season, lead, modelInputs, residual, windowScale, null);
+  }
+
+  /** The same model forecasting these quantile levels (train.quantiles; null: a point forecast). */
+  public ModelSpec withQuantiles(List<Double> levels) {
+    return new ModelSpec(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames,
+        targetNames, baseline, season, lead, modelInputs, residual, windowScale, levels);
+  }
+
+  /** How many quantiles the model forecasts; 1 for a point forecaster. */
+  public int quantileCount() {
+    return quantiles == null ? 1 : quantiles.size();
+  }
+
+  /**
+   * Rows of the block's output [B, outputs, future]: targets for a point forecaster; quantile q of
+   * target t at row q * targets + t for a quantile one (see QuantileOutput).
+   */
+  public int outputs() {
+    return targets * quantileCount();
   }
 
   /** Compatibility: without window scaling. */

@@ -70,8 +70,26 @@ public final class SavedModel {
 
   /** A rebuilt model: its spec and its block with the saved parameters, ready for inference. */
   public record Loaded(ModelSpec spec, Block block, NDManager manager) {
-    /** past [B, inputs, past] -> prediction [B, targets, future] (scaled), no dropout. */
+    /**
+     * past [B, inputs, past] -> prediction [B, targets, future] (scaled), no dropout; a quantile
+     * model's point forecast (see {@link QuantileOutput}).
+     */
     public NDArray predict(NDArray past) {
+      NDArray out = predictRaw(past);
+      if (spec.quantiles() == null) {
+        return out;
+      }
+      long windows = out.getShape().get(0);
+      float[] raw = out.toFloatArray();
+      out.close();
+      QuantileOutput.sortInPlace(raw, spec.quantileCount(), spec.targets(), spec.future());
+      float[] point = QuantileOutput.slice(raw, spec.quantileCount(), QuantileOutput.pointIndex(spec.quantiles()),
+          spec.targets(), spec.future());
+      return manager.create(point, new ai.djl.ndarray.types.Shape(windows, spec.targets(), spec.future()));
+    }
+
+    /** The block's own output: [B, outputs, future] (a quantile model's quantiles unsorted, see ModelSpec#outputs). */
+    public NDArray predictRaw(NDArray past) {
       ParameterStore ps = new ParameterStore(manager, false);
       return block.forward(ps, new NDList(past), false).singletonOrThrow();
     }

@@ -37,7 +37,8 @@ import org.apache.beam.sdk.options.PipelineOptionsFactory;
  * Forecasts the next {@code future} points of every series in raw recent data, with a trained model
  * folder: the input is read and validated by prepare's readers, the latest window of each series is
  * built by the same grid and gap rules, scaled with the training scaler, and the forecasts are
- * written in original units as CSV or Parquet ({@code series_key, step, timestamp, <target>...}).
+ * written in original units as CSV or Parquet ({@code series_key, step, timestamp, <target>...}, then a
+ * quantile model's {@code <target>_p10...}: see {@link ForecastColumns}).
  */
 public final class PredictJob {
   private PredictJob() {}
@@ -95,15 +96,17 @@ public final class PredictJob {
 
     int rows = 0;
     try (NDManager manager = NDManager.newBaseManager();
-        ForecastWriter w = ForecastWriter.open(outCsv, schema.targets())) {
+        ForecastWriter w = ForecastWriter.open(outCsv, ForecastColumns.names(modelDir, schema.targets()))) {
       if (!windows.isEmpty()) {
         SavedModel.Loaded model = SavedModel.load(modelDir, manager);
+        ForecastColumns columns = new ForecastColumns(model, schema.targets().size());
         float[] flat = new float[windows.size() * inputs.size() * schema.past()];
         for (int i = 0; i < windows.size(); i++) {
           System.arraycopy(windows.get(i).past(), 0, flat, i * inputs.size() * schema.past(), inputs.size() * schema.past());
         }
         NDArray past = manager.create(flat, new Shape(windows.size(), inputs.size(), schema.past()));
         float[] pred = model.predict(past).toFloatArray();
+        float[] quantiles = columns.quantiles(past); // null for a point forecaster
         ScaleLookup scales = new ScaleLookup(manifest);
         int targets = schema.targets().size();
         for (int i = 0; i < windows.size(); i++) {
@@ -111,10 +114,11 @@ public final class PredictJob {
           for (int h = 0; h < schema.future(); h++) {
             Long time = win.firstForecastTime() == null ? null
                 : plan.frequency().timeOf(plan.frequency().step(win.firstForecastTime()) + h);
-            double[] raw = new double[targets];
+            double[] raw = new double[columns.count()];
             for (int t = 0; t < targets; t++) {
               raw[t] = scales.of(win.series(), schema.targets().get(t)).invert(pred[(i * targets + t) * schema.future() + h]);
             }
+            columns.fill(raw, quantiles, i, h, t -> scales.of(win.series(), schema.targets().get(t)));
             w.write(win.series(), h + 1, time, raw);
             rows++;
           }

@@ -90,6 +90,7 @@ public final class Trainer implements AutoCloseable {
     this.source = source;
     this.outputDir = outputDir;
     this.opts = opts == null ? TrainOptions.defaults() : opts;
+    PinballLoss.check(cfg, spec);
     this.seed = cfg.seed();
     this.selection = DeviceSelector.select(cfg.device());
     this.device = selection.primary();
@@ -311,9 +312,12 @@ public final class Trainer implements AutoCloseable {
   /**
    * Mean squared (mse) or absolute (mae) error on scaled values, as train.loss says, over the
    * observed target points only (a point the gap policy filled is not a target), and the number of
-   * those points: {mean, count}. The mean is 0 when no point was observed.
+   * those points: {mean, count}. The mean is 0 when no point was observed. Quantile: PinballLoss.
    */
   private NDArray[] lossOf(NDArray pred, NDArray truth, NDArray observed) {
+    if (spec.quantiles() != null) {
+      return PinballLoss.of(pred, truth, observed, spec.quantiles());
+    }
     NDArray diff = pred.sub(truth).mul(observed);
     NDArray per = cfg.loss() == JobConfig.LossType.MAE ? diff.abs() : diff.square();
     NDArray count = observed.sum();

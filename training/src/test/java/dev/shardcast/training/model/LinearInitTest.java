@@ -23,9 +23,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** A model started from the ridge fit forecasts what the ridge forecasts, whatever level it adds back. */
 class LinearInitTest {
 
-  @ParameterizedTest(name = "{0} baseline {1}")
-  @CsvSource({"LINEAR,MEAN", "LINEAR,SEASONAL", "LINEAR,NONE", "MLP,MEAN", "MLP,SEASONAL", "MLP,NONE"})
-  void initialForecastIsTheRidgeForecast(ModelType type, Baseline baseline) {
+  @ParameterizedTest(name = "{0} baseline {1} quantiles {2}")
+  @CsvSource({"LINEAR,MEAN,false", "LINEAR,SEASONAL,false", "LINEAR,NONE,false", "MLP,MEAN,false", "MLP,SEASONAL,false",
+      "MLP,NONE,false", "LINEAR,MEAN,true", "MLP,SEASONAL,true"})
+  void initialForecastIsTheRidgeForecast(ModelType type, Baseline baseline, boolean quantiles) {
     int past = 12;
     int future = 3;
     Random rnd = new Random(1);
@@ -37,6 +38,11 @@ class LinearInitTest {
     RidgeBaseline ridge = RidgeBaseline.fit(src, List.of("y"), new int[] {0}, 1, past, future, "train", "val");
     ModelSpec spec = new ModelSpec(type, List.of(8), 0.0, 4, 1, 1, 1, past, future, List.of("y"), List.of("y"),
         baseline, 4, 0, null, true, true);
+    if (quantiles) {
+      // every quantile starts at the ridge forecast
+      spec = spec.withQuantiles(List.of(0.1, 0.5, 0.9));
+    }
+    int q = spec.quantileCount();
     try (NDManager m = NDManager.newBaseManager()) {
       Block block = ModelFactory.create(spec, m, 3L);
       assertTrue(LinearInit.fromRidge(block, spec, ridge));
@@ -50,8 +56,10 @@ class LinearInitTest {
       for (int w = 0; w < 5; w++) {
         float[] window = java.util.Arrays.copyOfRange(x, w * past, (w + 1) * past);
         double[] want = ridge.forecast(0, window);
-        for (int h = 0; h < future; h++) {
-          assertEquals(want[h], got[w * future + h], 1e-4, "window " + w + " step " + h);
+        for (int k = 0; k < q; k++) {
+          for (int h = 0; h < future; h++) {
+            assertEquals(want[h], got[(w * q + k) * future + h], 1e-4, "window " + w + " quantile " + k + " step " + h);
+          }
         }
       }
     }

@@ -51,6 +51,11 @@ public final class TrainConfigs {
         t.earlyStopping(), t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output());
   }
 
+  public static JobConfig.Train withLoss(JobConfig.Train t, JobConfig.LossType loss, List<Double> quantiles) {
+    return new JobConfig.Train(t.device(), t.model(), t.epochs(), loss, t.optimizer(), t.gradClip(),
+        t.earlyStopping(), t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output(), quantiles);
+  }
+
   public static ModelSpec spec(JobConfig.Train t, SyntheticBatchSource src) {
     return ModelSpec.of(t.model(), src.inputs, src.targets, src.past, src.future);
   }

@@ -140,6 +140,7 @@ final class ConfigValidator {
     positive(require(m.lstmLayers(), "train.model.lstm_layers"), "train.model.lstm_layers");
     positive(require(t.epochs(), "train.epochs"), "train.epochs");
     require(t.loss(), "train.loss");
+    QuantileLevels.validate(t.loss(), t.quantiles());
     JobConfig.Optimizer o = require(t.optimizer(), "train.optimizer");
     require(o.type(), "train.optimizer.type");
     if (!(require(o.learningRate(), "train.optimizer.learning_rate") > 0)) {

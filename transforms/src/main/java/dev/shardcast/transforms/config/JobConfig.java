@@ -137,7 +137,12 @@ public record JobConfig(
   public record Runner(RunnerName name, String flinkMaster, Integer parallelism)
       implements Serializable {}
 
-  /** The train stage (module training/); prepare ignores it. */
+  /**
+   * The train stage (module training/); prepare ignores it.
+   *
+   * @param quantiles loss quantile only: the quantile levels the model forecasts; null there means
+   *     {@link #DEFAULT_QUANTILES}; must stay null with another loss (ConfigValidator)
+   */
   public record Train(
       Device device,
       Model model,
@@ -150,8 +155,28 @@ public record JobConfig(
       Integer prefetch,
       Integer season,
       Long seed,
-      String output)
-      implements Serializable {}
+      String output,
+      // omitted when null, so a point forecaster's config hash is what it was before the key existed
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      List<Double> quantiles)
+      implements Serializable {
+    public static final List<Double> DEFAULT_QUANTILES = List.of(0.1, 0.5, 0.9);
+
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public Train {
+      if (loss == LossType.QUANTILE && quantiles == null) {
+        quantiles = DEFAULT_QUANTILES;
+      }
+    }
+
+    /** A point forecaster's (no quantiles). */
+    public Train(Device device, Model model, Integer epochs, LossType loss, Optimizer optimizer, Double gradClip,
+        EarlyStopping earlyStopping, Integer checkpointEvery, Integer prefetch, Integer season, Long seed,
+        String output) {
+      this(device, model, epochs, loss, optimizer, gradClip, earlyStopping, checkpointEvery, prefetch, season, seed,
+          output, null);
+    }
+  }
 
   /**
    * @param residual mlp only: add a linear map of the past target window to the MLP's output
@@ -223,9 +248,11 @@ public record JobConfig(
     }
   }
 
+  /** quantile: the pinball loss, averaged over train.quantiles (a probabilistic forecast). */
   public enum LossType {
     MSE,
-    MAE;
+    MAE,
+    QUANTILE;
 
     @JsonValue
     public String yaml() {
