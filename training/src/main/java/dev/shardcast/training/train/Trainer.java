@@ -141,6 +141,9 @@ public final class Trainer implements AutoCloseable {
 
   /** Runs (or, with resume, continues) training to the end, an early stop, or the stop hook. */
   public TrainResult fit() throws IOException {
+    // PyTorch's grad mode is per thread and DJL turns it off only on the thread that loaded the
+    // engine; on any other thread the optimizer's in-place update of a leaf parameter fails.
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
     String resumedFrom = opts.resume ? restore() : null;
     log.runStart(
         opts.config != null ? opts.config : RunLog.json().valueToTree(cfg),

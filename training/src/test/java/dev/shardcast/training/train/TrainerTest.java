@@ -214,6 +214,24 @@ class TrainerTest {
   }
 
   @Test
+  void trainsOnAThreadOtherThanTheOneThatLoadedTheEngine() throws Exception {
+    // PyTorch's grad mode is per thread (a retrain or sweep trains on worker threads): the same
+    // losses on a fresh thread as on this one.
+    JobConfig.Train cfg = TrainConfigs.train(ModelType.MLP, 0.1, OptimizerType.ADAM, 0.01, 2, 50);
+    SyntheticBatchSource src = SyntheticBatchSource.small(TRAIN_SHARDS, 3);
+    Run here = run(cfg, src, tmp.resolve("here"), TrainOptions.defaults());
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newSingleThreadExecutor();
+    try {
+      Run there = pool.submit(() -> run(cfg, src, tmp.resolve("there"), TrainOptions.defaults())).get();
+      for (int i = 0; i < 2; i++) {
+        assertEquals(here.result().epochs().get(i).trainLoss(), there.result().epochs().get(i).trainLoss(), 0.0);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void gpuWithoutGpuFailsBeforeTraining() {
     org.junit.jupiter.api.Assumptions.assumeTrue(ai.djl.engine.Engine.getInstance().getGpuCount() == 0);
     JobConfig.Train cfg = TrainConfigs.withDevice(

@@ -114,7 +114,7 @@ class ConfigLoaderTest {
     assertContains(failYaml(TestJobs.BASE_YAML.replace("train_end: '2020-01-15', ", "")),
         "split.train_end", "required");
     assertContains(failYaml(TestJobs.BASE_YAML.replace("  path: data.csv\n", "")), "input.path", "required");
-    assertContains(failYaml(TestJobs.BASE_YAML.replace("shards: {output: out/unit}\n", "")),
+    assertContains(failYaml(TestJobs.BASE_YAML.replace("shards: {output: out/unit, layout: windows}\n", "")),
         "shards.output", "required");
     assertContains(fail("windowing.future=null"), "windowing.future", "required");
     assertContains(fail("input.timestamp.column=null"), "input.timestamp.column", "required");
@@ -218,11 +218,11 @@ class ConfigLoaderTest {
     assertEquals(h, ConfigLoader.hash(TestJobs.config()));
     // Same values written differently: key order in the file, an override restating a value, a default made explicit.
     String reordered =
-        String.join("\n", "shards: {output: out/unit}", "split: {val_end: '2020-01-25', train_end: '2020-01-15'}",
+        String.join("\n", "shards: {layout: windows, output: out/unit}", "split: {val_end: '2020-01-25', train_end: '2020-01-15'}",
             "windowing: {future: 2, past: 3, stride: 1}", TestJobs.BASE_YAML
                 .replace("windowing: {past: 3, future: 2}\n", "")
                 .replace("split: {train_end: '2020-01-15', val_end: '2020-01-25'}\n", "")
-                .replace("shards: {output: out/unit}\n", ""));
+                .replace("shards: {output: out/unit, layout: windows}\n", ""));
     assertEquals(h, ConfigLoader.hash(ConfigLoader.loadYaml(reordered, List.of())));
     assertEquals(h, ConfigLoader.hash(TestJobs.config("windowing.past=3", "shards.seed=42")));
     assertNotEquals(h, ConfigLoader.hash(TestJobs.config("windowing.past=4")));

@@ -16,7 +16,8 @@ public final class TestJobs {
   /**
    * Daily grid, key {@code id}, timestamp {@code ts}; value columns {@code x} (input and target),
    * {@code y} (input only) and {@code z} (target only). Splits: train before 2020-01-15, val before
-   * 2020-01-25, no test end.
+   * 2020-01-25, no test end. The window layout (one materialised window each), which the windowing
+   * tests check; the compact layout has its own cases ({@code ChunkWindowerPropertyTest}).
    */
   public static final String BASE_YAML =
       String.join(
@@ -33,7 +34,7 @@ public final class TestJobs {
           "    - {name: z, type: double, input: false, target: true}",
           "windowing: {past: 3, future: 2}",
           "split: {train_end: '2020-01-15', val_end: '2020-01-25'}",
-          "shards: {output: out/unit}",
+          "shards: {output: out/unit, layout: windows}",
           "");
 
   public static JobConfig config(String... overrides) {
