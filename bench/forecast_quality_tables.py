@@ -30,7 +30,8 @@ def table(name):
         for c in (choice["candidates"] if choice else []):
             chosen = "chosen" if c["type"] == choice["chosen"] else ""
             rows.append((config, c["type"], c["test"]["mae"], c["test"]["mase_seasonal_naive"],
-                         f"val loss {c['best_val_loss']:.4g}, best epoch {c['best_epoch']} of {c['epochs']}"
+                         f"val MAE {fmt(c.get('val_mae'), '%.4g')}"
+                         + (f", best epoch {c['best_epoch']} of {c['epochs']}" if c["epochs"] else ", not trained")
                          + (f"; **{chosen}**" if chosen else "")))
         if not choice:
             rows.append((config, m.get("model", "model"), t["mae"], t["mase_seasonal_naive"], ""))

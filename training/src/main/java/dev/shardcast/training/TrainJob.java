@@ -113,6 +113,15 @@ public final class TrainJob {
   }
 
   public static Outcome run(JobConfig job, boolean resume, String gitCommit) throws IOException {
+    return run(job, resume, gitCommit, null);
+  }
+
+  /**
+   * As above; {@code adjust} (tests) changes the train options of every model trained, e.g. a stop
+   * hook that ends training like a kill. An auto run stops at the first candidate so stopped.
+   */
+  public static Outcome run(JobConfig job, boolean resume, String gitCommit,
+      java.util.function.UnaryOperator<TrainOptions> adjust) throws IOException {
     TrainChecks.check(job); // the commands check at load already; this covers other callers
     JobConfig.S3 s3 = dev.shardcast.transforms.store.S3Clients.settings(job);
     try (ShardStore shards = ShardStore.of(job.shards().output(), s3)) {
@@ -122,13 +131,13 @@ public final class TrainJob {
       }
       checkWindows(job, shards, ShardManifest.fromJson(shards.readAll(ShardManifest.FILE_NAME)));
       try (ModelOutput output = ModelOutput.open(outputLocation(job), s3, resume)) {
-        return train(job, resume, gitCommit, shards, output);
+        return train(job, resume, gitCommit, shards, output, adjust);
       }
     }
   }
 
-  private static Outcome train(JobConfig job, boolean resume, String gitCommit, ShardStore shards, ModelOutput output)
-      throws IOException {
+  private static Outcome train(JobConfig job, boolean resume, String gitCommit, ShardStore shards, ModelOutput output,
+      java.util.function.UnaryOperator<TrainOptions> adjust) throws IOException {
     Path out = output.local();
     DeviceSelector.beforeEngineLoads(job.train().device());
     try (NDManager manager = NDManager.newBaseManager();
@@ -140,6 +149,9 @@ public final class TrainJob {
           .configHash(ConfigLoader.hash(job))
           .manifestHash(manifest.configHash())
           .afterCheckpoint(output::push);
+      if (adjust != null) {
+        opts = adjust.apply(opts);
+      }
       if (gitCommit != null) {
         opts = opts.gitCommit(gitCommit);
       }
@@ -147,12 +159,23 @@ public final class TrainJob {
       JobConfig.Model model = job.train().model();
       boolean auto = model.type() == JobConfig.ModelType.AUTO;
       List<ModelChoice.Candidate> candidates = new ArrayList<>();
+      ModelChoice.Candidate ridgeFit = auto ? RidgeCandidate.build(job.train(), manifest, reader,
+          out.resolve("candidates").resolve(RidgeCandidate.NAME), ridge) : null;
+      if (ridgeFit != null) {
+        candidates.add(ridgeFit);
+      }
       for (JobConfig.ModelType type : auto ? ModelFactory.TYPES : List.of(model.type())) {
         // auto: each candidate in its own folder, with its own checkpoints and run log (resumable)
         Path dir = auto ? out.resolve("candidates").resolve(type.yaml()) : out;
         candidates.add(trainOne(withModel(job.train(), model.withType(type)), manifest, reader, dir, opts, ridge));
+        ModelChoice.Candidate last = candidates.get(candidates.size() - 1);
+        if (auto && last.result().interrupted()) {
+          // stopped like a kill: no later candidate, no choice; a resume continues from the checkpoints
+          return new Outcome(out, last.result().modelDir(), dir.resolve(RunLog.FILE_NAME), last.metrics(), last.result(),
+              output.location());
+        }
       }
-      ModelChoice choice = auto ? new ModelChoice(candidates, job.train().loss()) : null;
+      ModelChoice choice = auto ? new ModelChoice(candidates) : null;
       ModelChoice.Candidate kept = auto ? choice.chosen() : candidates.get(0);
       Map<String, Object> metrics = kept.metrics();
       Path modelDir = kept.result().modelDir();

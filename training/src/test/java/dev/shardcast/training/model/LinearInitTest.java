@@ -24,7 +24,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 class LinearInitTest {
 
   @ParameterizedTest(name = "{0} baseline {1}")
-  @CsvSource({"LINEAR,MEAN", "LINEAR,SEASONAL", "LINEAR,NONE", "MLP,MEAN", "MLP,SEASONAL", "MLP,NONE"})
+  @CsvSource({"LINEAR,MEAN", "LINEAR,SEASONAL", "LINEAR,NONE", "MLP,MEAN", "MLP,SEASONAL", "MLP,NONE",
+      "LSTM,MEAN", "LSTM,SEASONAL", "LSTM,NONE"})
   void initialForecastIsTheRidgeForecast(ModelType type, Baseline baseline) {
     int past = 12;
     int future = 3;
@@ -59,7 +60,7 @@ class LinearInitTest {
 
   @ParameterizedTest
   @CsvSource({"LSTM"})
-  void theLstmKeepsItsRandomStart(ModelType type) {
+  void anLstmWithoutResidualKeepsItsRandomStart(ModelType type) {
     ModelSpec spec = new ModelSpec(type, List.of(8), 0.0, 4, 1, 1, 1, 12, 3, List.of("y"), List.of("y"),
         Baseline.MEAN, 4, 0, null, null);
     ArraySource src = ArraySource.ofSeries(new double[100], 12, 3, 16);

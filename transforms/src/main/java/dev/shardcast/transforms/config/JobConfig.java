@@ -143,7 +143,7 @@ public record JobConfig(
       implements Serializable {}
 
   /**
-   * @param residual mlp only: add a linear map of the past target window to the MLP's output
+   * @param residual mlp, lstm: add a linear map of the past target window to the network's output
    *     (TiDE-style), so the deep model starts from a linear forecaster; null: off
    * @param windowScale mlp, lstm: the centred window is also divided by its own standard deviation
    *     (per channel), and the core's output multiplied by the target's (RevIN-style); null: off
