@@ -56,10 +56,12 @@ class TrainAutoTest {
       JsonNode s = ridgeFit.path(split);
       assertEquals(s.path("mae_ridge").asDouble(), s.path("mae").asDouble(), 1e-4 * s.path("mae_ridge").asDouble(), split);
     }
-    // the choice: the simplest candidate whose val MAE is within 1% of the lowest
+    // the choice: the simplest candidate within one standard error of the lowest val MAE
     String want = null;
     for (JsonNode c : candidates) {
-      if (c.path("val_mae").asDouble() <= bestVal * 1.01) {
+      boolean lowest = c.path("val_mae").asDouble() == bestVal;
+      JsonNode se = c.path("standard_error"); // null: infinite (fewer than two blocks of val windows)
+      if (lowest || c.path("val_mae_minus_lowest").asDouble() <= (se.isNumber() ? se.asDouble() : Double.POSITIVE_INFINITY)) {
         want = c.path("type").asText();
         break;
       }

@@ -1,6 +1,7 @@
 package dev.shardcast.training;
 
 import dev.shardcast.training.eval.MetricText;
+import dev.shardcast.training.eval.WindowErrors;
 import dev.shardcast.training.train.TrainResult;
 import dev.shardcast.transforms.config.JobConfig;
 import java.util.ArrayList;
@@ -12,38 +13,28 @@ import java.util.Map;
 /**
  * {@code train.model.type: auto}: the candidates (the ridge fit every linear path starts from, then
  * linear, mlp, lstm, simplest first) and the choice among them, on the val split alone (the test
- * split never chooses): the <b>simplest</b> candidate whose val MAE (original units, what the
- * metrics score) is within {@link #MARGIN} of the best val MAE.
+ * split never chooses), by the one-standard-error rule (Hastie, Tibshirani, Friedman, ESL 7.10): the
+ * <b>simplest</b> candidate whose val MAE (original units, what the metrics score) is within one
+ * standard error of the lowest val MAE, the error being that of the two models' paired difference,
+ * window by window, over blocks of consecutive forecast times ({@link WindowErrors#pairedDifference}).
  *
- * <p>Why a margin: a candidate's val score is the minimum over its epochs of a noisy estimate, so a
- * model with more epochs and more parameters looks better on val by chance alone; a small val lead
- * does not carry over to the next period, a simpler model's robustness does (the "one standard error"
- * rule in spirit). Why original units: with several targets, or a per-series scaler, the scaled
- * loss weighs points differently from the MAE that is reported.
+ * <p>Why: a trained candidate's val score is the best of its epochs, each a noisy estimate on the
+ * same val windows, so a model with more epochs and parameters looks better on val by chance alone,
+ * and a val lead within the noise does not carry over to the next period; the simpler model is the
+ * safer bet then. Original units: with several targets, or a per-series scaler, the scaled loss
+ * weighs points differently from the MAE that is reported.
  */
 final class ModelChoice {
-  /** A more complex candidate is kept only if its val MAE is more than this fraction below the simplest's within reach. */
-  static final double MARGIN = 0.01;
-
   /**
    * One candidate: its name (ridge, linear, mlp, lstm), the model type its folder holds, its training
-   * result (the ridge fit: no epoch) and metrics (test, val, ...).
+   * result (the ridge fit: no epoch), metrics (test, val, ...) and val errors per window (null: unknown,
+   * then only its val MAE counts).
    */
-  record Candidate(String name, JobConfig.ModelType type, TrainResult result, Map<String, Object> metrics) {
-    Candidate(JobConfig.ModelType type, TrainResult result, Map<String, Object> metrics) {
-      this(type.yaml(), type, result, metrics);
-    }
-
+  record Candidate(String name, JobConfig.ModelType type, TrainResult result, Map<String, Object> metrics,
+      WindowErrors valErrors) {
     /** Val MAE over every target point, original units; +inf where unknown. */
     double valMae() {
-      return mae(metrics.get("val"));
-    }
-
-    double testMae() {
-      return mae(metrics.get("test"));
-    }
-
-    private static double mae(Object split) {
+      Object split = metrics.get("val");
       if (split instanceof Map<?, ?> s && s.get("all") instanceof Map<?, ?> all && all.get("mae") instanceof Number n
           && Double.isFinite(n.doubleValue())) {
         return n.doubleValue();
@@ -55,9 +46,14 @@ final class ModelChoice {
   private final List<Candidate> candidates;
   private final Candidate best;
   private final Candidate chosen;
+  private final double[] chosenVsBest; // {val MAE difference, its standard error}
+  private final int blockStarts;
 
-  /** @param candidates simplest first */
-  ModelChoice(List<Candidate> candidates) {
+  /**
+   * @param candidates simplest first
+   * @param blockStarts forecast start times per block of the standard error (the forecast length)
+   */
+  ModelChoice(List<Candidate> candidates, int blockStarts) {
     if (candidates.isEmpty()) {
       throw new IllegalArgumentException("no candidate");
     }
@@ -70,13 +66,26 @@ final class ModelChoice {
     }
     this.best = b;
     Candidate pick = b;
+    double[] diff = {0, 0};
     for (Candidate c : candidates) {
-      if (c.valMae() <= b.valMae() * (1 + MARGIN)) {
+      double[] d = c == b ? new double[] {0, 0} : difference(c, b, blockStarts);
+      if (c == b || d[0] <= d[1]) {
         pick = c;
+        diff = d;
         break;
       }
     }
     this.chosen = pick;
+    this.chosenVsBest = diff;
+    this.blockStarts = blockStarts;
+  }
+
+  /** {@code c}'s val MAE minus {@code best}'s and the standard error of that difference. */
+  static double[] difference(Candidate c, Candidate best, int blockStarts) {
+    if (c.valErrors() == null || best.valErrors() == null) {
+      return new double[] {c.valMae() - best.valMae(), 0};
+    }
+    return WindowErrors.pairedDifference(c.valErrors(), best.valErrors(), blockStarts);
   }
 
   Candidate chosen() {
@@ -88,14 +97,15 @@ final class ModelChoice {
     StringBuilder sb = new StringBuilder("auto chose ").append(chosen.name()).append(": val MAE ")
         .append(MetricText.of(chosen.valMae(), "%.5g"));
     if (chosen == best) {
-      sb.append(", the lowest");
+      sb.append(", the lowest, and no simpler candidate within one standard error of it");
     } else {
-      sb.append(String.format(Locale.ROOT, ", the simplest within %.0f%% of the lowest (%s)", 100 * MARGIN,
-          best.name()));
+      sb.append(", the simplest within one standard error of the lowest (").append(best.name()).append(" ")
+          .append(MetricText.of(best.valMae(), "%.5g")).append(String.format(Locale.ROOT, ": difference %.4g, standard error %.4g)",
+              chosenVsBest[0], chosenVsBest[1]));
     }
     List<String> others = new ArrayList<>();
     for (Candidate c : candidates) {
-      if (c != chosen) {
+      if (c != chosen && c != best) {
         double rel = 100 * (c.valMae() / chosen.valMae() - 1);
         others.add(c.name() + " " + MetricText.of(c.valMae(), "%.5g")
             + (Double.isFinite(rel) ? String.format(Locale.ROOT, " (%+.1f%%)", rel) : ""));
@@ -112,8 +122,7 @@ final class ModelChoice {
   Map<String, Object> describe() {
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("chosen", chosen.name());
-    out.put("by", String.format(Locale.ROOT,
-        "val MAE (original units): the simplest candidate within %.0f%% of the lowest", 100 * MARGIN));
+    out.put("by", "val MAE (original units): the simplest candidate within one standard error of the lowest");
     out.put("explanation", explanation());
     List<Map<String, Object>> list = new ArrayList<>();
     for (Candidate c : candidates) {
@@ -121,6 +130,11 @@ final class ModelChoice {
       m.put("type", c.name());
       m.put("model_type", c.type().yaml());
       m.put("val_mae", Double.isFinite(c.valMae()) ? c.valMae() : null);
+      if (c != best) {
+        double[] d = difference(c, best, blockStarts);
+        m.put("val_mae_minus_lowest", Double.isFinite(d[0]) ? d[0] : null);
+        m.put("standard_error", Double.isFinite(d[1]) ? d[1] : null);
+      }
       m.put("best_val_loss", Double.isFinite(c.result().bestValLoss()) ? c.result().bestValLoss() : null);
       m.put("best_epoch", c.result().bestEpoch());
       m.put("epochs", c.result().epochs().size());

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.RidgeBaseline;
 import dev.shardcast.training.eval.TestEvaluator;
+import dev.shardcast.training.eval.WindowErrors;
 import dev.shardcast.training.model.LinearInit;
 import dev.shardcast.training.model.ModelFactory;
 import dev.shardcast.training.model.ModelSpec;
@@ -49,7 +50,8 @@ final class RidgeCandidate {
       metrics.put("device", manager.getDevice().toString());
       TrainResult none = new TrainResult(dir, dir, List.of(), 0, Double.NaN, -1, false, false, null,
           manager.getDevice().toString());
-      return new ModelChoice.Candidate(NAME, JobConfig.ModelType.LINEAR, none, metrics);
+      return new ModelChoice.Candidate(NAME, JobConfig.ModelType.LINEAR, none, metrics,
+          WindowErrors.of(model, reader, manifest, "val"));
     }
   }
 }

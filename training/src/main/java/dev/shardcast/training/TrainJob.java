@@ -7,6 +7,7 @@ import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.RidgeBaseline;
 import dev.shardcast.training.eval.TestEvaluator;
+import dev.shardcast.training.eval.WindowErrors;
 import dev.shardcast.training.io.AtomicFiles;
 import dev.shardcast.training.model.LinearInit;
 import dev.shardcast.training.model.ModelFactory;
@@ -175,7 +176,7 @@ public final class TrainJob {
               output.location());
         }
       }
-      ModelChoice choice = auto ? new ModelChoice(candidates) : null;
+      ModelChoice choice = auto ? new ModelChoice(candidates, manifest.schema().future()) : null;
       ModelChoice.Candidate kept = auto ? choice.chosen() : candidates.get(0);
       Map<String, Object> metrics = kept.metrics();
       Path modelDir = kept.result().modelDir();
@@ -220,18 +221,20 @@ public final class TrainJob {
       }
       TrainResult result = trainer.fit();
       Map<String, Object> metrics = new LinkedHashMap<>();
+      WindowErrors valErrors;
       try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {
         SavedModel.Loaded model = SavedModel.load(result.modelDir(), evalManager);
         metrics.put("model", train.model().type().yaml());
         metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", train.season(), ridge));
         metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", train.season(), ridge));
+        valErrors = WindowErrors.of(model, reader, manifest, "val");
       }
       metrics.put("ridge", ridge.describe());
       metrics.put("best_epoch", result.bestEpoch());
       metrics.put("best_val_loss", Double.isFinite(result.bestValLoss()) ? result.bestValLoss() : null);
       metrics.put("device", result.device());
       trainer.finish(metrics);
-      return new ModelChoice.Candidate(train.model().type(), result, metrics);
+      return new ModelChoice.Candidate(train.model().type().yaml(), train.model().type(), result, metrics, valErrors);
     }
   }
 
