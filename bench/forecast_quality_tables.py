@@ -31,7 +31,9 @@ def table(name):
             chosen = "chosen" if c["type"] == choice["chosen"] else ""
             rows.append((config, c["type"], c["test"]["mae"], c["test"]["mase_seasonal_naive"],
                          f"val MAE {fmt(c.get('val_mae'), '%.4g')}"
-                         + (f", best epoch {c['best_epoch']} of {c['epochs']}" if c["epochs"] else ", not trained")
+                         + (f" (+{c['val_mae_minus_lowest']:.3g} over the lowest, SE {fmt(c.get('standard_error'), '%.3g')})"
+                            if c.get("val_mae_minus_lowest") is not None else "")
+                         + f", best epoch {c['best_epoch']} of {c['epochs']}"
                          + (f"; **{chosen}**" if chosen else "")))
         if not choice:
             rows.append((config, m.get("model", "model"), t["mae"], t["mase_seasonal_naive"], ""))

@@ -11,9 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code train.model.type: auto}: the candidates (the ridge fit every linear path starts from, then
- * linear, mlp, lstm, simplest first) and the choice among them, on the val split alone (the test
- * split never chooses), by the one-standard-error rule (Hastie, Tibshirani, Friedman, ESL 7.10): the
+ * {@code train.model.type: auto}: the candidates (linear, mlp, lstm: simplest first) and the choice
+ * among them, on the val split alone (the test split never chooses), by the one-standard-error rule (Hastie, Tibshirani, Friedman, ESL 7.10): the
  * <b>simplest</b> candidate whose val MAE (original units, what the metrics score) is within one
  * standard error of the lowest val MAE, the error being that of the two models' paired difference,
  * window by window, over blocks of consecutive forecast times ({@link WindowErrors#pairedDifference}).
@@ -23,11 +22,15 @@ import java.util.Map;
  * and a val lead within the noise does not carry over to the next period; the simpler model is the
  * safer bet then. Original units: with several targets, or a per-series scaler, the scaled loss
  * weighs points differently from the MAE that is reported.
+ *
+ * <p>The ridge fit is no candidate of its own: it is the linear candidate's starting point, kept
+ * unless an epoch beats it on val, so the linear candidate is the better of the two linear fits of the
+ * same window (same function class) on val.
  */
 final class ModelChoice {
   /**
-   * One candidate: its name (ridge, linear, mlp, lstm), the model type its folder holds, its training
-   * result (the ridge fit: no epoch), metrics (test, val, ...) and val errors per window (null: unknown,
+   * One candidate: its name (linear, mlp, lstm), the model type its folder holds, its training
+   * result, metrics (test, val, ...) and val errors per window (null: unknown,
    * then only its val MAE counts).
    */
   record Candidate(String name, JobConfig.ModelType type, TrainResult result, Map<String, Object> metrics,

@@ -160,11 +160,6 @@ public final class TrainJob {
       JobConfig.Model model = job.train().model();
       boolean auto = model.type() == JobConfig.ModelType.AUTO;
       List<ModelChoice.Candidate> candidates = new ArrayList<>();
-      ModelChoice.Candidate ridgeFit = auto ? RidgeCandidate.build(job.train(), manifest, reader,
-          out.resolve("candidates").resolve(RidgeCandidate.NAME), ridge) : null;
-      if (ridgeFit != null) {
-        candidates.add(ridgeFit);
-      }
       for (JobConfig.ModelType type : auto ? ModelFactory.TYPES : List.of(model.type())) {
         // auto: each candidate in its own folder, with its own checkpoints and run log (resumable)
         Path dir = auto ? out.resolve("candidates").resolve(type.yaml()) : out;
