@@ -43,11 +43,16 @@ class TrainAutoTest {
       assertEquals(c.path("val").path("mae").asDouble(), c.path("val_mae").asDouble(), c.toString());
       bestVal = Math.min(bestVal, c.path("val_mae").asDouble());
       assertTrue(Files.isRegularFile(out.resolve("model/candidates").resolve(c.path("type").asText())
-          .resolve("model.json")), "each candidate's model folder");
+          .resolve("best/model.json")), "each candidate's best model folder");
     }
     assertEquals(List.of("linear", "mlp", "lstm"), types); // simplest first
     for (String trained : types) {
       assertTrue(Files.isRegularFile(out.resolve("model/candidates").resolve(trained).resolve("run.jsonl")), trained);
+    }
+    // every type starts from the ridge fit (the lstm too, through its residual linear path)
+    for (String trained : types) {
+      assertTrue(Files.readString(out.resolve("model/candidates").resolve(trained).resolve("run.jsonl"))
+          .contains("\"event\":\"starting_point\""), trained + " starts from the ridge fit");
     }
     // the choice: the simplest candidate within one standard error of the lowest val MAE
     String want = null;
