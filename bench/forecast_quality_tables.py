@@ -43,7 +43,7 @@ def table(name):
              "|---|---|---|---|---|---|"]
     ridge = {r[0]: r[2] for r in rows if r[1] == "ridge"}
     for config, what, mae, mase, note in rows:
-        lines.append(f"| {config} | {what} | {fmt(mae, '%.4g')} | {fmt(mase, '%.3f')} | "
+        lines.append(f"| {config} | {what} | {fmt(mae, '%.4g')} | {fmt(mase, '%.4f')} | "
                      f"{fmt(mae / ridge[config] if mae is not None else None, '%.3f')} | {note} |")
     return "\n".join(lines) + "\n"
 
