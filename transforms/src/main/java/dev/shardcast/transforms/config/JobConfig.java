@@ -187,7 +187,7 @@ public record JobConfig(
     }
   }
 
-  /** auto: train linear, mlp and lstm on the same shards, keep the best by val loss. */
+  /** auto: train linear, mlp and lstm on the same shards, keep the simplest within one standard error of the best val MAE. */
   public enum ModelType {
     MLP,
     LSTM,
