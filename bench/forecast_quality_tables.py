@@ -30,7 +30,10 @@ def table(name):
         for c in (choice["candidates"] if choice else []):
             chosen = "chosen" if c["type"] == choice["chosen"] else ""
             rows.append((config, c["type"], c["test"]["mae"], c["test"]["mase_seasonal_naive"],
-                         f"val loss {c['best_val_loss']:.4g}, best epoch {c['best_epoch']} of {c['epochs']}"
+                         f"val MAE {fmt(c.get('val_mae'), '%.4g')}"
+                         + (f" (+{c['val_mae_minus_lowest']:.3g} over the lowest, SE {fmt(c.get('standard_error'), '%.3g')})"
+                            if c.get("val_mae_minus_lowest") is not None else "")
+                         + f", best epoch {c['best_epoch']} of {c['epochs']}"
                          + (f"; **{chosen}**" if chosen else "")))
         if not choice:
             rows.append((config, m.get("model", "model"), t["mae"], t["mase_seasonal_naive"], ""))
@@ -40,7 +43,7 @@ def table(name):
              "|---|---|---|---|---|---|"]
     ridge = {r[0]: r[2] for r in rows if r[1] == "ridge"}
     for config, what, mae, mase, note in rows:
-        lines.append(f"| {config} | {what} | {fmt(mae, '%.4g')} | {fmt(mase, '%.3f')} | "
+        lines.append(f"| {config} | {what} | {fmt(mae, '%.4g')} | {fmt(mase, '%.4f')} | "
                      f"{fmt(mae / ridge[config] if mae is not None else None, '%.3f')} | {note} |")
     return "\n".join(lines) + "\n"
 

@@ -58,8 +58,8 @@ public final class TrainCommand implements Callable<Integer> {
       for (Object c : (java.util.List<?>) choice.get("candidates")) {
         Map<String, Object> cm = (Map<String, Object>) c;
         Map<String, Object> t = (Map<String, Object>) cm.get("test");
-        sb.append(String.format(Locale.ROOT, "  candidate %-6s val loss %s  test MAE %s  MASE %s%n", cm.get("type"),
-            MetricText.of(cm.get("best_val_loss"), "%.5g"), MetricText.of(t == null ? null : t.get("mae"), "%.4g"),
+        sb.append(String.format(Locale.ROOT, "  candidate %-6s val MAE %s  test MAE %s  MASE %s%n", cm.get("type"),
+            MetricText.of(cm.get("val_mae"), "%.5g"), MetricText.of(t == null ? null : t.get("mae"), "%.4g"),
             MetricText.of(t == null ? null : t.get("mase_seasonal_naive"), "%.3f")));
       }
       sb.append("  ").append(choice.get("explanation")).append('\n');

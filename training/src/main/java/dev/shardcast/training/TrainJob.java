@@ -7,6 +7,7 @@ import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.RidgeBaseline;
 import dev.shardcast.training.eval.TestEvaluator;
+import dev.shardcast.training.eval.WindowErrors;
 import dev.shardcast.training.io.AtomicFiles;
 import dev.shardcast.training.model.LinearInit;
 import dev.shardcast.training.model.ModelFactory;
@@ -113,11 +114,20 @@ public final class TrainJob {
   }
 
   public static Outcome run(JobConfig job, boolean resume, String gitCommit) throws IOException {
-    return run(job, resume, gitCommit, null);
+    return run(job, resume, gitCommit, null, null);
   }
 
   /** @param warmStart a model folder to start from where its spec matches (retrain's current model), or null */
   public static Outcome run(JobConfig job, boolean resume, String gitCommit, Path warmStart) throws IOException {
+    return run(job, resume, gitCommit, warmStart, null);
+  }
+
+  /**
+   * As above; {@code adjust} (tests) changes the train options of every model trained, e.g. a stop
+   * hook that ends training like a kill. An auto run stops at the first candidate so stopped.
+   */
+  public static Outcome run(JobConfig job, boolean resume, String gitCommit, Path warmStart,
+      java.util.function.UnaryOperator<TrainOptions> adjust) throws IOException {
     TrainChecks.check(job); // the commands check at load already; this covers other callers
     JobConfig.S3 s3 = dev.shardcast.transforms.store.S3Clients.settings(job);
     try (ShardStore shards = ShardStore.of(job.shards().output(), s3)) {
@@ -127,13 +137,13 @@ public final class TrainJob {
       }
       checkWindows(job, shards, ShardManifest.fromJson(shards.readAll(ShardManifest.FILE_NAME)));
       try (ModelOutput output = ModelOutput.open(outputLocation(job), s3, resume)) {
-        return train(job, resume, gitCommit, shards, output, warmStart);
+        return train(job, resume, gitCommit, shards, output, warmStart, adjust);
       }
     }
   }
 
   private static Outcome train(JobConfig job, boolean resume, String gitCommit, ShardStore shards, ModelOutput output,
-      Path warmStart) throws IOException {
+      Path warmStart, java.util.function.UnaryOperator<TrainOptions> adjust) throws IOException {
     Path out = output.local();
     DeviceSelector.beforeEngineLoads(job.train().device());
     try (NDManager manager = NDManager.newBaseManager();
@@ -146,6 +156,9 @@ public final class TrainJob {
           .manifestHash(manifest.configHash())
           .afterCheckpoint(output::push)
           .warmStart(warmStart);
+      if (adjust != null) {
+        opts = adjust.apply(opts);
+      }
       if (gitCommit != null) {
         opts = opts.gitCommit(gitCommit);
       }
@@ -157,8 +170,14 @@ public final class TrainJob {
         // auto: each candidate in its own folder, with its own checkpoints and run log (resumable)
         Path dir = auto ? out.resolve("candidates").resolve(type.yaml()) : out;
         candidates.add(trainOne(withModel(job.train(), model.withType(type)), manifest, reader, dir, opts, ridge));
+        ModelChoice.Candidate last = candidates.get(candidates.size() - 1);
+        if (auto && last.result().interrupted()) {
+          // stopped like a kill: no later candidate, no choice; a resume continues from the checkpoints
+          return new Outcome(out, last.result().modelDir(), dir.resolve(RunLog.FILE_NAME), last.metrics(), last.result(),
+              output.location());
+        }
       }
-      ModelChoice choice = auto ? new ModelChoice(candidates, job.train().loss()) : null;
+      ModelChoice choice = auto ? new ModelChoice(candidates, manifest.schema().future()) : null;
       ModelChoice.Candidate kept = auto ? choice.chosen() : candidates.get(0);
       Map<String, Object> metrics = kept.metrics();
       Path modelDir = kept.result().modelDir();
@@ -206,18 +225,20 @@ public final class TrainJob {
       }
       TrainResult result = trainer.fit();
       Map<String, Object> metrics = new LinkedHashMap<>();
+      WindowErrors valErrors;
       try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {
         SavedModel.Loaded model = SavedModel.load(result.modelDir(), evalManager);
         metrics.put("model", train.model().type().yaml());
         metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", train.season(), ridge));
         metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", train.season(), ridge));
+        valErrors = WindowErrors.of(model, reader, manifest, "val");
       }
       metrics.put("ridge", ridge.describe());
       metrics.put("best_epoch", result.bestEpoch());
       metrics.put("best_val_loss", Double.isFinite(result.bestValLoss()) ? result.bestValLoss() : null);
       metrics.put("device", result.device());
       trainer.finish(metrics);
-      return new ModelChoice.Candidate(train.model().type(), result, metrics);
+      return new ModelChoice.Candidate(train.model().type().yaml(), train.model().type(), result, metrics, valErrors);
     }
   }
 

@@ -11,11 +11,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Starts a model from the linear fit: the linear model's weights, and the mlp's residual path (its
- * deep part's output layer zeroed), are set so that the initial forecast is the {@link
+ * Starts a model from the linear fit: the linear model's weights, and the mlp's or lstm's residual
+ * path (its deep part's output layer zeroed), are set so that the initial forecast is the {@link
  * RidgeBaseline}'s, exactly up to float rounding; training then improves on it. The window's level
  * the {@link WindowNormBlock} adds back (its mean, or the seasonal-naive value) is taken off the
- * ridge weights. The lstm has no linear path and keeps its random start.
+ * ridge weights. A model without a linear path (an lstm with residual off) keeps its random start.
  */
 public final class LinearInit {
   private static final Logger LOG = LoggerFactory.getLogger(LinearInit.class);
@@ -24,9 +24,6 @@ public final class LinearInit {
 
   /** @return whether the block was set; false (and nothing changed) where the model has no linear path to set */
   public static boolean fromRidge(Block block, ModelSpec spec, RidgeBaseline ridge) {
-    if (spec.type() == JobConfig.ModelType.LSTM) {
-      return false;
-    }
     Block coreBlock = block instanceof WindowNormBlock n ? n.core() : block;
     Block skipBlock = block instanceof WindowNormBlock n ? n.skip() : null;
     int[] targetInputs = spec.targetChannels(); // each target's channel among all inputs

@@ -15,7 +15,7 @@ import java.util.List;
  * to the parameters so a predictor needs nothing else.
  *
  * @param inputNames / targetNames column names in tensor order; informative, may be null
- * @param residual mlp: a linear path from the past target window added to the output (null: none,
+ * @param residual mlp, lstm: a linear path from the past target window added to the output (null: none,
  *     as in model folders written before it existed)
  * @param quantiles the levels a quantile model (train.loss: quantile) forecasts, in order; null: a
  *     point forecaster. The block then emits {@link #outputs()} rows (see {@link QuantileOutput})
@@ -50,7 +50,7 @@ public record ModelSpec(
     if (type == JobConfig.ModelType.AUTO) {
       throw new IllegalArgumentException("model type auto is a choice among linear, mlp and lstm, not a model");
     }
-    residual = type == JobConfig.ModelType.MLP && Boolean.TRUE.equals(residual) ? Boolean.TRUE : null;
+    residual = type != JobConfig.ModelType.LINEAR && Boolean.TRUE.equals(residual) ? Boolean.TRUE : null;
     windowScale = type != JobConfig.ModelType.LINEAR && Boolean.TRUE.equals(windowScale) ? Boolean.TRUE : null;
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
     if (inputs <= 0 || targets <= 0 || past <= 0 || future <= 0) {
@@ -168,7 +168,7 @@ public record ModelSpec(
     return Boolean.TRUE.equals(windowScale);
   }
 
-  /** Whether the mlp has the linear residual path. */
+  /** Whether the mlp or lstm has the linear residual path. */
   public boolean hasResidual() {
     return Boolean.TRUE.equals(residual);
   }

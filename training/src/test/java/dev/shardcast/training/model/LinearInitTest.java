@@ -25,7 +25,8 @@ class LinearInitTest {
 
   @ParameterizedTest(name = "{0} baseline {1} quantiles {2}")
   @CsvSource({"LINEAR,MEAN,false", "LINEAR,SEASONAL,false", "LINEAR,NONE,false", "MLP,MEAN,false", "MLP,SEASONAL,false",
-      "MLP,NONE,false", "LINEAR,MEAN,true", "MLP,SEASONAL,true"})
+      "MLP,NONE,false", "LSTM,MEAN,false", "LSTM,SEASONAL,false", "LSTM,NONE,false", "LINEAR,MEAN,true",
+      "MLP,SEASONAL,true", "LSTM,MEAN,true"})
   void initialForecastIsTheRidgeForecast(ModelType type, Baseline baseline, boolean quantiles) {
     int past = 12;
     int future = 3;
@@ -67,7 +68,7 @@ class LinearInitTest {
 
   @ParameterizedTest
   @CsvSource({"LSTM"})
-  void theLstmKeepsItsRandomStart(ModelType type) {
+  void anLstmWithoutResidualKeepsItsRandomStart(ModelType type) {
     ModelSpec spec = new ModelSpec(type, List.of(8), 0.0, 4, 1, 1, 1, 12, 3, List.of("y"), List.of("y"),
         Baseline.MEAN, 4, 0, null, null);
     ArraySource src = ArraySource.ofSeries(new double[100], 12, 3, 16);

@@ -96,8 +96,10 @@ class ModelFactoryTest {
       NDArray x = m.randomNormal(new Shape(4, 3, 10));
       float[] want = block.forward(new ParameterStore(m, false), new NDList(x), false).singletonOrThrow().toFloatArray();
       assertArrayEquals(want, loaded.predict(x).toFloatArray(), 0f);
-      // the flag is the mlp's only: other types drop it
-      assertFalse(ModelSpec.of(new JobConfig.Model(JobConfig.ModelType.LSTM, List.of(), 0.1, 12, 1, null, null, true),
+      // the lstm has the path too; the linear model, itself linear, drops the flag
+      assertTrue(ModelSpec.of(new JobConfig.Model(JobConfig.ModelType.LSTM, List.of(), 0.1, 12, 1, null, null, true),
+          3, 2, 10, 4).hasResidual());
+      assertFalse(ModelSpec.of(new JobConfig.Model(JobConfig.ModelType.LINEAR, List.of(), 0.1, 12, 1, null, null, true),
           3, 2, 10, 4).hasResidual());
     }
   }

@@ -148,6 +148,8 @@ class TrainerTest {
     JobConfig.Train linear = TrainConfigs.train(ModelType.LINEAR, 0.0, OptimizerType.ADAM, 0.01, 2, 50);
     JobConfig.Train residual = TrainConfigs.with(adam,
         new JobConfig.Model(ModelType.MLP, List.of(32, 16), 0.3, 16, 1, null, null, true));
+    JobConfig.Train lstmResidual = TrainConfigs.with(lstm,
+        new JobConfig.Model(ModelType.LSTM, List.of(), 0.2, 8, 1, null, null, true, true));
     return Stream.of(
         Arguments.of("linear (dlinear) + adam, stop mid-epoch 1", linear, 13L, true, "train:1:3"),
         Arguments.of("mlp + linear residual path + adam + dropout, kill mid-epoch 1", residual, 14L, false, "train:1:0"),
@@ -158,7 +160,9 @@ class TrainerTest {
         // killed after the last batch of epoch 0 but before its validation: the periodic
         // checkpoint at step 10 points past the end of the epoch, which must still be validated
         Arguments.of("sgd, kill between last batch and epoch end", sgd5, 10L, false, "train:0:10"),
-        Arguments.of("lstm 2 layers + adam + dropout, stop mid-epoch 0", lstm, 6L, true, "train:0:6"));
+        Arguments.of("lstm 2 layers + adam + dropout, stop mid-epoch 0", lstm, 6L, true, "train:0:6"),
+        Arguments.of("lstm + linear residual path + window scaling, kill mid-epoch 1", lstmResidual, 14L, false,
+            "train:1:0"));
   }
 
   /**

@@ -179,7 +179,7 @@ public record JobConfig(
   }
 
   /**
-   * @param residual mlp only: add a linear map of the past target window to the MLP's output
+   * @param residual mlp, lstm: add a linear map of the past target window to the network's output
    *     (TiDE-style), so the deep model starts from a linear forecaster; null: off
    * @param windowScale mlp, lstm: the centred window is also divided by its own standard deviation
    *     (per channel), and the core's output multiplied by the target's (RevIN-style); null: off
@@ -223,7 +223,7 @@ public record JobConfig(
     }
   }
 
-  /** auto: train linear, mlp and lstm on the same shards, keep the best by val loss. */
+  /** auto: train linear, mlp and lstm on the same shards, keep the simplest within one standard error of the best val MAE. */
   public enum ModelType {
     MLP,
     LSTM,
