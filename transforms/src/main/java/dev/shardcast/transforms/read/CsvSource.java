@@ -42,8 +42,12 @@ public final class CsvSource {
       RowSink sink) throws IOException {
     try {
       return readRows(plan, src, checks, source, reader, sink);
-    } catch (java.io.UncheckedIOException e) {
-      throw unreadable(source, e.getCause(), e);
+    } catch (java.io.UncheckedIOException | IllegalStateException e) {
+      // commons-csv's record iterator wraps the reader's IOException in one of these.
+      if (!(e.getCause() instanceof IOException cause)) {
+        throw e;
+      }
+      throw unreadable(source, cause, e);
     } catch (IOException e) {
       throw unreadable(source, e, e);
     }
@@ -56,8 +60,8 @@ public final class CsvSource {
    */
   private static IOException unreadable(String source, IOException cause, Exception thrown) {
     if (cause instanceof java.nio.charset.CharacterCodingException) {
-      throw new ConfigException("input file " + source + " is not UTF-8 text (" + cause
-          + "): is it a binary file, or text in another encoding? CSV inputs must be UTF-8");
+      throw new ConfigException("input file " + source + " is not UTF-8 text (a malformed byte sequence): is it a "
+          + "binary file, or text in another encoding? CSV inputs must be UTF-8");
     }
     if (cause != null && cause.getClass() == IOException.class) { // commons-csv's syntax errors
       throw new ConfigException("input file " + source + " is not valid CSV: " + cause.getMessage()
@@ -127,8 +131,8 @@ public final class CsvSource {
         if (badColumn >= 0) {
           String col = header.get(valueIdx[badColumn]);
           String text = rec.get(valueIdx[badColumn]);
-          sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, col, text, NumberText.problem(text), header,
-              rec));
+          sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, col, text, NumberText.problem(text) != null
+              ? NumberText.problem(text) : NumberText.BEYOND_SHARDS, header, rec));
           continue;
         }
         if (plan.frequency().isRegular() && plan.frequency().step(time) == Long.MIN_VALUE) {
@@ -171,7 +175,7 @@ public final class CsvSource {
         continue;
       }
       out[i] = NumberText.parse(text);
-      if (Double.isNaN(out[i])) {
+      if (Double.isNaN(out[i]) || !NumberText.fitsShards(out[i])) {
         return i;
       }
     }

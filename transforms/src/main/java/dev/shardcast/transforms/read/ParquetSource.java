@@ -143,7 +143,8 @@ public final class ParquetSource {
             // As CsvSource rejects "NaN" or "1e309": a stored NaN or infinity is a bad number, not a value.
             String column = cols.get(keys + 1 + badColumn).getPath()[0];
             sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, column, Double.toString(vals[badColumn][r]),
-                NumberText.NOT_FINITE, wanted, keyText, times, vals, notFinite, r));
+                NumberText.finite(vals[badColumn][r]) ? NumberText.BEYOND_SHARDS : NumberText.NOT_FINITE, wanted, keyText,
+                times, vals, notFinite, r));
           } else if (plan.frequency().isRegular() && plan.frequency().step(times.millis[r]) == Long.MIN_VALUE) {
             sink.quarantine(bad(source, line, QuarantineRecord.OFF_FREQUENCY, tsCol.getPath()[0], times.text[r],
                 plan.frequency().describeOffGrid(times.millis[r]), wanted, keyText, times, vals, notFinite, r));
@@ -355,7 +356,7 @@ public final class ParquetSource {
           default -> throw new IllegalArgumentException("input file " + source + ": value column '" + d.getPath()[0]
               + "' has type " + type + "; numeric types are supported");
         };
-        if (!NumberText.finite(out[r])) {
+        if (!NumberText.finite(out[r]) || !NumberText.fitsShards(out[r])) {
           notFinite.set(r);
         }
       }
