@@ -17,6 +17,15 @@ import picocli.CommandLine;
 record CliRun(int code, String out, String err) {
 
   static CliRun of(Duration timeout, String... args) {
+    return run(false, timeout, args);
+  }
+
+  /** As the shardcast launcher runs it: System.out and System.err behind {@link RedactingStream}. */
+  static CliRun redacted(Duration timeout, String... args) {
+    return run(true, timeout, args);
+  }
+
+  private static CliRun run(boolean redacting, Duration timeout, String... args) {
     return assertTimeoutPreemptively(timeout, () -> {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
       ByteArrayOutputStream err = new ByteArrayOutputStream();
@@ -24,12 +33,15 @@ record CliRun(int code, String out, String err) {
       PrintStream oldErr = System.err;
       try (PrintStream o = new PrintStream(out, true, StandardCharsets.UTF_8);
           PrintStream e = new PrintStream(err, true, StandardCharsets.UTF_8)) {
-        System.setOut(o);
-        System.setErr(e);
+        System.setOut(redacting ? RedactingStream.wrap(o) : o);
+        System.setErr(redacting ? RedactingStream.wrap(e) : e);
         CommandLine cli = ShardcastCli.commandLine();
-        cli.setOut(new PrintWriter(o, true));
-        cli.setErr(new PrintWriter(e, true));
+        // picocli's own streams default to System.out/err as they are now (the redacting ones if so).
+        cli.setOut(new PrintWriter(System.out, true));
+        cli.setErr(new PrintWriter(System.err, true));
         int code = cli.execute(args);
+        System.out.flush(); // a redacting stream holds a line that has not ended
+        System.err.flush();
         return new CliRun(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
       } finally {
         System.setOut(oldOut);

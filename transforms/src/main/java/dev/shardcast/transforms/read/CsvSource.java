@@ -63,7 +63,8 @@ public final class CsvSource {
       throw new ConfigException("input file " + source + " is not UTF-8 text (a malformed byte sequence): is it a "
           + "binary file, or text in another encoding? CSV inputs must be UTF-8");
     }
-    if (cause != null && cause.getClass() == IOException.class) { // commons-csv's syntax errors
+    if (cause instanceof org.apache.commons.csv.CSVException || (cause != null && cause.getClass() == IOException.class)) {
+      // commons-csv's syntax errors (CSVException; a plain IOException before 1.12)
       throw new ConfigException("input file " + source + " is not valid CSV: " + cause.getMessage()
           + (String.valueOf(cause.getMessage()).contains("EOF reached before encapsulated token")
               ? " (a quoted cell whose closing quote is missing)" : ""));
