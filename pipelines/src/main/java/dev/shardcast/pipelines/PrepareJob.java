@@ -80,7 +80,7 @@ public final class PrepareJob {
       options = options(config, extraBeamArgs);
       FileSystems.setDefaultPipelineOptions(options);
     }
-    LOG.info("resolved config:\n{}", ConfigLoader.toYaml(config));
+    LOG.info("resolved config:\n{}", ConfigLoader.toDisplayYaml(config));
     PreparePipeline.Baseline baseline = baseline(config);
     // The manifest goes first: a folder without one is unfinished, whatever else it holds.
     OutputFiles.deleteMatching(out, ShardManifest.FILE_NAME);
@@ -92,7 +92,7 @@ public final class PrepareJob {
     if (removed > 0) {
       LOG.info("removed {} shard files of an earlier run in {}", removed, out);
     }
-    OutputFiles.write(out, RESOLVED_CONFIG, ConfigLoader.toYaml(config).getBytes(StandardCharsets.UTF_8));
+    OutputFiles.write(out, RESOLVED_CONFIG, ConfigLoader.toDisplayYaml(config).getBytes(StandardCharsets.UTF_8));
 
     Pipeline p = Pipeline.create(options);
     PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started), baseline);

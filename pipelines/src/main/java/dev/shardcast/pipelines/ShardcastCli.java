@@ -1,6 +1,7 @@
 package dev.shardcast.pipelines;
 
 import dev.shardcast.transforms.config.ConfigException;
+import dev.shardcast.transforms.config.Redaction;
 import dev.shardcast.transforms.core.NoWindowsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -25,6 +26,7 @@ public final class ShardcastCli implements Runnable {
     System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
+    RedactingStream.installOnStandardStreams(); // before the first log line: SLF4J's simple logger writes to System.err
     System.exit(commandLine().execute(args));
   }
 
@@ -42,9 +44,11 @@ public final class ShardcastCli implements Runnable {
     cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
       Throwable root = rootCause(e);
       if (System.getenv("SHARDCAST_DEBUG") != null) {
-        e.printStackTrace(cmd.getErr());
+        java.io.StringWriter trace = new java.io.StringWriter();
+        e.printStackTrace(new java.io.PrintWriter(trace));
+        cmd.getErr().print(Redaction.text(trace.toString()));
       }
-      cmd.getErr().println("error: " + (root.getMessage() == null ? root.toString() : root.getMessage()));
+      cmd.getErr().println("error: " + Redaction.text(root.getMessage() == null ? root.toString() : root.getMessage()));
       return exitCode(root);
     });
     return cli;

@@ -114,7 +114,7 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
       }
       List<ShardManifest.InputFile> files = new ArrayList<>();
       for (KV<String, Long> f : c.sideInput(in.files())) {
-        files.add(new ShardManifest.InputFile(f.getKey(), f.getValue()));
+        files.add(new ShardManifest.InputFile(dev.shardcast.transforms.config.Redaction.text(f.getKey()), f.getValue()));
       }
       files.sort(Comparator.comparing(ShardManifest.InputFile::path));
       for (SeriesExtent range : c.sideInput(in.dataRange())) {

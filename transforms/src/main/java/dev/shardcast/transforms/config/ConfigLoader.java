@@ -107,9 +107,27 @@ public final class ConfigLoader {
     }
   }
 
-  /** Canonical JSON form: stable key order, so its hash identifies the config. */
+  /**
+   * The resolved config as shown to people and tools: printed at start, saved beside the output as
+   * job.resolved.yaml. Secrets are masked ({@link Redaction}); {@link #toYaml} keeps them, for code
+   * that reads the config back.
+   */
+  public static String toDisplayYaml(JobConfig config) {
+    try {
+      return YAML.writeValueAsString(Redaction.tree(YAML.valueToTree(config)));
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /**
+   * Canonical JSON form: stable key order, so its hash identifies the config. Secrets are masked
+   * ({@link Redaction}): this is the config the manifest and the run log store, and the one
+   * {@link #hash} hashes, so a rotated signature or password does not make the same job a new one;
+   * a config without secrets hashes exactly as before.
+   */
   public static JsonNode toTree(JobConfig config) {
-    return CANONICAL_JSON.valueToTree(config);
+    return Redaction.tree(CANONICAL_JSON.valueToTree(config));
   }
 
   public static String hash(JobConfig config) {
@@ -197,14 +215,15 @@ public final class ConfigLoader {
   static void applyOverride(ObjectNode root, String override) {
     int eq = override.indexOf('=');
     if (eq <= 0) {
-      throw new ConfigException("override '" + override + "' must look like key.path=value");
+      throw new ConfigException("override '" + Redaction.text(override) + "' must look like key.path=value");
     }
     String[] path = override.substring(0, eq).trim().split("\\.");
     JsonNode value;
     try {
       value = YAML.readTree(override.substring(eq + 1));
     } catch (JsonProcessingException e) {
-      throw new ConfigException("override '" + override + "' has a value that is not valid YAML");
+      // The value is not repeated: a secret pasted into --set would end up in the terminal's history of errors.
+      throw new ConfigException("override of key '" + override.substring(0, eq).trim() + "' has a value that is not valid YAML");
     }
     ObjectNode node = root;
     for (int i = 0; i < path.length - 1; i++) {
@@ -214,7 +233,7 @@ public final class ConfigLoader {
       }
       if (!(child instanceof ObjectNode)) {
         throw new ConfigException(
-            "override '" + override + "': key '" + String.join(".", Arrays.copyOf(path, i + 1))
+            "override of key '" + override.substring(0, eq).trim() + "': key '" + String.join(".", Arrays.copyOf(path, i + 1))
                 + "' is not a section");
       }
       node = (ObjectNode) child;

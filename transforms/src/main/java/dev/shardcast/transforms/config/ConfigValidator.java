@@ -19,7 +19,12 @@ final class ConfigValidator {
       }
       if (uri == null || uri.getHost() == null || !("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()))) {
         throw new ConfigException("config key 's3.endpoint' must be an http(s) URL such as http://127.0.0.1:9000, got '"
-            + e + "'");
+            + Redaction.text(e) + "'");
+      }
+      if (uri.getRawUserInfo() != null || Redaction.hasSecret(e)) {
+        throw new ConfigException("config key 's3.endpoint' (" + Redaction.text(e) + ") holds credentials: shardcast "
+            + "takes them only from the AWS default chain (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, a profile, a "
+            + "role), never from a job file; remove them from the URL");
       }
     }
     JobConfig.Input in = require(c.input(), "input");
@@ -112,7 +117,7 @@ final class ConfigValidator {
     JobConfig.Shards sh = require(c.shards(), "shards");
     positive(require(sh.batchSize(), "shards.batch_size"), "shards.batch_size");
     require(sh.seed(), "shards.seed");
-    require(sh.output(), "shards.output");
+    OutputRoot.check("shards.output", require(sh.output(), "shards.output"));
     require(sh.layout(), "shards.layout");
     positive(require(sh.segmentWindows(), "shards.segment_windows"), "shards.segment_windows");
     positive(require(sh.shuffleBuffer(), "shards.shuffle_buffer"), "shards.shuffle_buffer");
@@ -127,6 +132,7 @@ final class ConfigValidator {
 
   private static void validateTrain(JobConfig.Train t) {
     require(t.device(), "train.device");
+    OutputRoot.check("train.output", t.output());
     JobConfig.Model m = require(t.model(), "train.model");
     require(m.type(), "train.model.type");
     for (Integer h : require(m.hidden(), "train.model.hidden")) {

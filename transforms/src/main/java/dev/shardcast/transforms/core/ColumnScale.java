@@ -26,7 +26,9 @@ public record ColumnScale(double center, double scale, long sampled, String unsc
   }
 
   public double apply(double raw) {
-    return (raw - center) / scale;
+    double scaled = (raw - center) / scale;
+    // raw - center overflows only for values near the double limit of opposite signs (1e308, -1e308).
+    return Double.isInfinite(scaled) && Double.isFinite(raw) ? raw / scale - center / scale : scaled;
   }
 
   public double invert(double scaled) {

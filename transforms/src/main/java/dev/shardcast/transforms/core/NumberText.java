@@ -30,7 +30,18 @@ public final class NumberText {
   /** Why a value that is not finite (an overflow, a stored NaN or infinity) was rejected. */
   public static final String NOT_FINITE = "not a finite number";
 
+  /**
+   * Why a finite value column value was rejected: shards hold 32-bit floats (the windows layout also
+   * before scaling), where anything beyond this range is infinite.
+   */
+  public static final String BEYOND_SHARDS = "beyond +-3.4e38, the range of the shards' 32-bit floats";
+
   private NumberText() {}
+
+  /** Whether a value of a windowed column fits the shards' 32-bit floats (NaN, a missing cell, passes). */
+  public static boolean fitsShards(double v) {
+    return !(Math.abs(v) > Float.MAX_VALUE);
+  }
 
   /** The value of {@code text}, or NaN when it is not a number or not finite (NaN is never a valid value). */
   public static double parse(String text) {

@@ -98,12 +98,18 @@ public record QualityReport(
           .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false)
           .enable(SerializationFeature.INDENT_OUTPUT);
 
+  /** As JSON, secrets in paths and messages masked ({@link dev.shardcast.transforms.config.Redaction}). */
   public String toJson() {
     try {
-      return JSON.writeValueAsString(this) + "\n";
+      return JSON.writeValueAsString(dev.shardcast.transforms.config.Redaction.tree(JSON.valueToTree(this))) + "\n";
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  /** This report with secrets in its paths and messages masked, for the HTML page. */
+  public QualityReport redacted() {
+    return fromJson(toJson());
   }
 
   public static QualityReport fromJson(String json) {

@@ -66,7 +66,8 @@ public final class QualityReportHtml {
    * The whole page as a string. Missing parts (null lists, maps, numbers, a null baseline) show as "—" or a
    * short note rather than failing, so a report from a run that stopped early still renders.
    */
-  public static String render(QualityReport r) {
+  public static String render(QualityReport report) {
+    QualityReport r = report.redacted();
     String job = r.job() == null ? "(unnamed job)" : r.job();
     String verdict = verdictKey(r.verdict());
     StringBuilder h = new StringBuilder(16_384);

@@ -1,5 +1,6 @@
 package dev.shardcast.transforms.read;
 
+import dev.shardcast.transforms.config.ConfigException;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.config.TimestampParser;
@@ -39,9 +40,47 @@ public final class CsvSource {
    */
   public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, Reader reader,
       RowSink sink) throws IOException {
+    try {
+      return readRows(plan, src, checks, source, reader, sink);
+    } catch (java.io.UncheckedIOException | IllegalStateException e) {
+      // commons-csv's record iterator wraps the reader's IOException in one of these.
+      if (!(e.getCause() instanceof IOException cause)) {
+        throw e;
+      }
+      throw unreadable(source, cause, e);
+    } catch (IOException e) {
+      throw unreadable(source, e, e);
+    }
+  }
+
+  /**
+   * A file that is not the CSV text the job says it is (binary data, another encoding, a quote that
+   * never closes) stops the job with one line naming the file, as a config error does: the job's
+   * input.format or input.path is wrong for it. Other I/O errors (a lost connection) stay what they are.
+   */
+  private static IOException unreadable(String source, IOException cause, Exception thrown) {
+    if (cause instanceof java.nio.charset.CharacterCodingException) {
+      throw new ConfigException("input file " + source + " is not UTF-8 text (a malformed byte sequence): is it a "
+          + "binary file, or text in another encoding? CSV inputs must be UTF-8");
+    }
+    if (cause instanceof org.apache.commons.csv.CSVException || (cause != null && cause.getClass() == IOException.class)) {
+      // commons-csv's syntax errors (CSVException; a plain IOException before 1.12)
+      throw new ConfigException("input file " + source + " is not valid CSV: " + cause.getMessage()
+          + (String.valueOf(cause.getMessage()).contains("EOF reached before encapsulated token")
+              ? " (a quoted cell whose closing quote is missing)" : ""));
+    }
+    return cause != null ? cause : new IOException(thrown);
+  }
+
+  private static long readRows(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, Reader reader,
+      RowSink sink) throws IOException {
     JobConfig.Input in = plan.config().input();
     try (CSVParser parser = parser(reader)) {
       List<String> header = parser.getHeaderNames();
+      if (header.isEmpty()) {
+        // A 0-byte file (a day without data in a folder of daily files): no header, no rows.
+        return 0;
+      }
       int[] keyIdx = indexes(header, mapped(src, in.seriesKey()), source);
       int tsIdx = indexes(header, mapped(src, List.of(in.timestamp().column())), source)[0];
       int[] valueIdx = indexes(header, mapped(src, plan.valueColumns()), source);
@@ -93,8 +132,8 @@ public final class CsvSource {
         if (badColumn >= 0) {
           String col = header.get(valueIdx[badColumn]);
           String text = rec.get(valueIdx[badColumn]);
-          sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, col, text, NumberText.problem(text), header,
-              rec));
+          sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, col, text, NumberText.problem(text) != null
+              ? NumberText.problem(text) : NumberText.BEYOND_SHARDS, header, rec));
           continue;
         }
         if (plan.frequency().isRegular() && plan.frequency().step(time) == Long.MIN_VALUE) {
@@ -137,7 +176,7 @@ public final class CsvSource {
         continue;
       }
       out[i] = NumberText.parse(text);
-      if (Double.isNaN(out[i])) {
+      if (Double.isNaN(out[i]) || !NumberText.fitsShards(out[i])) {
         return i;
       }
     }
@@ -174,7 +213,7 @@ public final class CsvSource {
     for (int i = 0; i < names.size(); i++) {
       out[i] = header.indexOf(names.get(i));
       if (out[i] < 0) {
-        throw new IllegalArgumentException(
+        throw new ConfigException(
             "input file " + source + " has no column '" + names.get(i) + "'; its header is " + header);
       }
     }

@@ -66,7 +66,7 @@ public final class ParquetSource {
   public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, InputFile file,
       RowSink sink) throws IOException {
     JobConfig.Input in = plan.config().input();
-    try (ParquetFileReader reader = ParquetFileReader.open(file, ParquetReadOptions.builder().build())) {
+    try (ParquetFileReader reader = open(file, source)) {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
       List<String> datasetNames = new ArrayList<>(in.seriesKey());
       datasetNames.add(in.timestamp().column());
@@ -88,12 +88,13 @@ public final class ParquetSource {
                 + datasetNames.get(w) + "', but input file " + source + " has no column '" + name + "'; its columns are "
                 + columns);
           }
-          throw new IllegalArgumentException("input file " + source + " has no column '" + name + "'; its columns are "
-              + columns);
+          throw new dev.shardcast.transforms.config.ConfigException("input file " + source + " has no column '" + name
+              + "'; its columns are " + columns);
         }
         Type t = fileSchema.getType(name);
         if (!t.isPrimitive() || t.isRepetition(Type.Repetition.REPEATED)) {
-          throw new IllegalArgumentException("input file " + source + ": column '" + name + "' is not a flat column");
+          throw new dev.shardcast.transforms.config.ConfigException("input file " + source + ": column '" + name
+              + "' is not a flat column");
         }
         fields.add(t);
       }
@@ -142,7 +143,8 @@ public final class ParquetSource {
             // As CsvSource rejects "NaN" or "1e309": a stored NaN or infinity is a bad number, not a value.
             String column = cols.get(keys + 1 + badColumn).getPath()[0];
             sink.quarantine(bad(source, line, QuarantineRecord.BAD_NUMBER, column, Double.toString(vals[badColumn][r]),
-                NumberText.NOT_FINITE, wanted, keyText, times, vals, notFinite, r));
+                NumberText.finite(vals[badColumn][r]) ? NumberText.BEYOND_SHARDS : NumberText.NOT_FINITE, wanted, keyText,
+                times, vals, notFinite, r));
           } else if (plan.frequency().isRegular() && plan.frequency().step(times.millis[r]) == Long.MIN_VALUE) {
             sink.quarantine(bad(source, line, QuarantineRecord.OFF_FREQUENCY, tsCol.getPath()[0], times.text[r],
                 plan.frequency().describeOffGrid(times.millis[r]), wanted, keyText, times, vals, notFinite, r));
@@ -178,9 +180,37 @@ public final class ParquetSource {
     }
   }
 
+  /**
+   * Opens a file's footer. A file that is not Parquet (a CSV file, random bytes, a truncated upload)
+   * stops the job with one line naming it, as a config error does: the job's input.format or
+   * input.path is wrong for it. Errors of the store itself (a subclass of IOException) stay what they are.
+   */
+  static ParquetFileReader open(InputFile file, String source) throws IOException {
+    try {
+      return ParquetFileReader.open(file, ParquetReadOptions.builder().build());
+    } catch (RuntimeException e) {
+      if (e instanceof java.io.UncheckedIOException) {
+        throw e;
+      }
+      throw notParquet(source, e);
+    } catch (IOException e) {
+      if (e.getClass() != IOException.class) {
+        throw e;
+      }
+      throw notParquet(source, e);
+    }
+  }
+
+  private static RuntimeException notParquet(String source, Exception e) {
+    String why = String.valueOf(e.getMessage());
+    int magic = why.indexOf("Expected magic number");
+    return new dev.shardcast.transforms.config.ConfigException("input file " + source
+        + " is not a Parquet file (input.format: parquet): " + (magic >= 0 ? why.substring(magic) : why));
+  }
+
   /** The file's flat (primitive, non-repeated) top-level columns, in file order. */
   public static List<String> flatColumns(String source, ChannelOpener opener) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener), ParquetReadOptions.builder().build())) {
+    try (ParquetFileReader reader = open(new ChannelInputFile(opener), source)) {
       return reader.getFooter().getFileMetaData().getSchema().getFields().stream()
           .filter(t -> t.isPrimitive() && !t.isRepetition(Type.Repetition.REPEATED))
           .map(Type::getName).toList();
@@ -193,7 +223,7 @@ public final class ParquetSource {
    */
   public static void readTexts(String source, ChannelOpener opener, List<String> names,
       java.util.function.Consumer<String[]> row) throws IOException {
-    try (ParquetFileReader reader = ParquetFileReader.open(new ChannelInputFile(opener), ParquetReadOptions.builder().build())) {
+    try (ParquetFileReader reader = open(new ChannelInputFile(opener), source)) {
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
       List<Type> fields = new ArrayList<>();
       for (String name : names) {
@@ -326,7 +356,7 @@ public final class ParquetSource {
           default -> throw new IllegalArgumentException("input file " + source + ": value column '" + d.getPath()[0]
               + "' has type " + type + "; numeric types are supported");
         };
-        if (!NumberText.finite(out[r])) {
+        if (!NumberText.finite(out[r]) || !NumberText.fitsShards(out[r])) {
           notFinite.set(r);
         }
       }

@@ -212,4 +212,27 @@ class ScalerFitTest {
     assertEquals("b", scaled.series[1]);
     assertEquals(2, scaled.size);
   }
+
+  @Test
+  void valuesNearTheDoubleLimitGetAFiniteScale() {
+    // Squares and sums of 1e308 overflow: the fit must not end in an infinite scale (every value
+    // would scale to 0 or NaN, and the manifest would hold Infinity, which is no JSON).
+    double[] sample = {1e308, -1e308, 1e308, -1e308};
+    ColumnScale standard = ScalerFit.fit(ScalerKind.STANDARD, sample);
+    assertEquals(0.0, standard.center(), 0.0);
+    assertEquals(1e308, standard.scale(), 1e308 * EPS);
+    assertEquals(1.0, standard.apply(1e308), EPS);
+    assertEquals(-1.0, standard.apply(-1e308), EPS);
+    for (ScalerKind kind : new ScalerKind[] {ScalerKind.MINMAX, ScalerKind.ROBUST}) {
+      // A range of 2e308 is itself beyond a double: the standard fit stands in.
+      ColumnScale s = ScalerFit.fit(kind, sample);
+      assertTrue(Double.isFinite(s.center()) && Double.isFinite(s.scale()), kind + " " + s);
+      for (double v : sample) {
+        assertTrue(Double.isFinite(s.apply(v)) && Math.abs(s.apply(v)) <= 2, kind + " " + v + " -> " + s.apply(v));
+      }
+    }
+    // Minmax of [-1e308, 1e308] with a centre at the minimum: raw - center overflows, apply must not.
+    ColumnScale wide = new ColumnScale(-1e308, 1e308, 2, null);
+    assertEquals(2.0, wide.apply(1e308), EPS);
+  }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.shardcast.transforms.config.ConfigException;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.testing.TestJobs;
@@ -182,14 +183,14 @@ class CsvSourceTest {
 
   @Test
   void missingConfiguredColumnNamesTheColumn() {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    ConfigException e = assertThrows(ConfigException.class,
         () -> read(TestJobs.plan(), "id,ts,x,z\na,2020-01-01,1,3\n"));
     assertTrue(e.getMessage().contains("'y'"), e.getMessage());
     assertTrue(e.getMessage().contains("in/data.csv"), e.getMessage());
-    IllegalArgumentException ts = assertThrows(IllegalArgumentException.class,
+    ConfigException ts = assertThrows(ConfigException.class,
         () -> read(TestJobs.plan(), "id,time,x,y,z\n"));
     assertTrue(ts.getMessage().contains("'ts'"), ts.getMessage());
-    IllegalArgumentException key = assertThrows(IllegalArgumentException.class,
+    ConfigException key = assertThrows(ConfigException.class,
         () -> read(TestJobs.plan(), "ID,ts,x,y,z\n"));
     assertTrue(key.getMessage().contains("'id'"), key.getMessage());
   }

@@ -59,7 +59,7 @@ class NumbersAcrossFormatsTest {
   private static final List<Case> BOTH = List.of(
       Case.good("x", "5.", 5.0, 5.0),
       Case.good("x", ".5", 0.5, 0.5),
-      Case.good("x", "1e308", 1e308, 1e308),
+      Case.bad("x", "1e308", 1e308, BAD), // finite, but infinite as a shard's 32-bit float
       Case.bad("x", "1e309", INF, BAD), // overflows to +Infinity when parsed: Parquet's nearest value
       Case.bad("x", "inf", INF, BAD),
       Case.bad("x", "-Infinity", -INF, BAD),
@@ -70,7 +70,8 @@ class NumbersAcrossFormatsTest {
       Case.good("y", "2.5", 2.5, 2.5),
       Case.good("w", "5.", 5.0, null), // a rule column: text to the rules, where "5." is a double too
       Case.bad("w", "Infinity", INF, "w.type"),
-      Case.bad("w", "NaN", Double.NaN, "w.type"));
+      Case.bad("w", "NaN", Double.NaN, "w.type"),
+      Case.good("x", "3.4e38", 3.4e38, 3.4e38)); // the largest a 32-bit float holds
 
   /** Java literal forms only text can spell: each is a bad number, not 8, 2.5 or 5. */
   private static final List<Case> CSV_ONLY = List.of(
@@ -98,6 +99,7 @@ class NumbersAcrossFormatsTest {
     Sink sink = new Sink();
     long read = CsvSource.read(PLAN, "in.csv", new StringReader(csv.toString()), sink);
     Map<Long, QuarantineRecord> bad = check(cases, sink, read, 2); // line 1 is the header
+    assertEquals(NumberText.BEYOND_SHARDS, bad.get(2L + 2).message(), "1e308 is no float");
     assertEquals(NumberText.NOT_FINITE, bad.get(2L + 3).message(), "1e309 overflows");
     assertEquals(NumberText.NOT_A_NUMBER, bad.get(2L + 4).message(), "inf is no number");
   }
