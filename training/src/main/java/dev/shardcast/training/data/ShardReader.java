@@ -252,6 +252,7 @@ public final class ShardReader implements BatchSource {
             return t;
           });
       java.util.Map<Integer, java.util.concurrent.Future<Batch>> inFlight = new java.util.HashMap<>();
+      Throwable failure = null;
       try {
         for (int pos = from; pos < order.length && !done; pos++) {
           for (int next = pos; pool != null && next < Math.min(order.length, pos + workers); next++) {
@@ -285,13 +286,7 @@ public final class ShardReader implements BatchSource {
           }
         }
       } catch (Throwable t) {
-        if (!done) {
-          try {
-            queue.put(new Item(null, t));
-          } catch (InterruptedException ignored) {
-            // closed meanwhile: nobody is left to tell
-          }
-        }
+        failure = t;
       } finally {
         if (pool != null) {
           pool.shutdownNow();
@@ -318,6 +313,16 @@ public final class ShardReader implements BatchSource {
                 // it failed: nothing was allocated
               }
             }
+          }
+        }
+        // Reported only now, with every worker stopped and its Arrow memory released: a consumer
+        // that closes the reader on the failure must find nothing still allocated (as in
+        // CompactProducer).
+        if (failure != null && !done) {
+          try {
+            queue.put(new Item(null, failure));
+          } catch (InterruptedException ignored) {
+            // closed meanwhile: nobody is left to tell
           }
         }
       }
