@@ -17,6 +17,9 @@ import java.util.List;
  * @param inputNames / targetNames column names in tensor order; informative, may be null
  * @param residual mlp: a linear path from the past target window added to the output (null: none,
  *     as in model folders written before it existed)
+ * @param timeFeatures windowing.time_features (null: none): the model also reads these calendar
+ *     channels of every past and future point ({@link dev.shardcast.training.data.CalendarFeatures})
+ * @param frequency the grid they are computed on (with timeFeatures only)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ModelSpec(
@@ -36,7 +39,9 @@ public record ModelSpec(
     Integer lead,
     List<String> modelInputs,
     Boolean residual,
-    Boolean windowScale) {
+    Boolean windowScale,
+    List<String> timeFeatures,
+    String frequency) {
 
   @com.fasterxml.jackson.annotation.JsonCreator
   public ModelSpec {
@@ -49,6 +54,8 @@ public record ModelSpec(
     residual = type == JobConfig.ModelType.MLP && Boolean.TRUE.equals(residual) ? Boolean.TRUE : null;
     windowScale = type != JobConfig.ModelType.LINEAR && Boolean.TRUE.equals(windowScale) ? Boolean.TRUE : null;
     hidden = hidden == null ? List.of() : List.copyOf(hidden);
+    timeFeatures = timeFeatures == null || timeFeatures.isEmpty() ? null : List.copyOf(timeFeatures);
+    frequency = timeFeatures == null ? null : frequency;
     if (inputs <= 0 || targets <= 0 || past <= 0 || future <= 0) {
       throw new IllegalArgumentException(
           "inputs, targets, past and future must be > 0, got " + inputs + ", " + targets + ", "
@@ -80,7 +87,9 @@ public record ModelSpec(
         schema.lead(),
         selectedInputs(model, schema),
         model.residual(),
-        model.windowScale());
+        model.windowScale(),
+        schema.timeFeatures(),
+        schema.frequency());
   }
 
   private static List<String> selectedInputs(JobConfig.Model model, ShardManifest.Schema schema) {
@@ -120,7 +129,9 @@ public record ModelSpec(
         null,
         null,
         model.residual(),
-        model.windowScale());
+        model.windowScale(),
+        null,
+        null);
   }
 
   /** Compatibility: without window scaling. */
@@ -129,6 +140,31 @@ public record ModelSpec(
       JobConfig.Baseline baseline, Integer season, Integer lead, List<String> modelInputs, Boolean residual) {
     this(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames, targetNames, baseline,
         season, lead, modelInputs, residual, null);
+  }
+
+  /** Compatibility: without calendar features. */
+  public ModelSpec(JobConfig.ModelType type, List<Integer> hidden, double dropout, int lstmHidden, int lstmLayers,
+      int inputs, int targets, int past, int future, List<String> inputNames, List<String> targetNames,
+      JobConfig.Baseline baseline, Integer season, Integer lead, List<String> modelInputs, Boolean residual,
+      Boolean windowScale) {
+    this(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames, targetNames, baseline,
+        season, lead, modelInputs, residual, windowScale, null, null);
+  }
+
+  /** The same spec with calendar features (names as in windowing.time_features) on the {@code frequency} grid. */
+  public ModelSpec withCalendar(List<String> features, String frequency) {
+    return new ModelSpec(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames,
+        targetNames, baseline, season, lead, modelInputs, residual, windowScale, features, frequency);
+  }
+
+  /** The calendar features the model reads, or null. */
+  public dev.shardcast.training.data.CalendarFeatures calendar() {
+    return dev.shardcast.training.data.CalendarFeatures.of(timeFeatures, frequency, past, future);
+  }
+
+  /** Calendar channels per point: 2 per feature (sin, cos), 0 without. */
+  public int calendarChannels() {
+    return timeFeatures == null ? 0 : 2 * timeFeatures.size();
   }
 
   /** Whether the centred window is also scaled by its own standard deviation (see WindowNormBlock). */

@@ -72,8 +72,13 @@ public final class SavedModel {
   public record Loaded(ModelSpec spec, Block block, NDManager manager) {
     /** past [B, inputs, past] -> prediction [B, targets, future] (scaled), no dropout. */
     public NDArray predict(NDArray past) {
+      return predict(new NDList(past));
+    }
+
+    /** The window and, for a model with calendar features, its calendar (see Batch#modelInput). */
+    public NDArray predict(NDList inputs) {
       ParameterStore ps = new ParameterStore(manager, false);
-      return block.forward(ps, new NDList(past), false).singletonOrThrow();
+      return block.forward(ps, inputs, false).singletonOrThrow();
     }
   }
 
