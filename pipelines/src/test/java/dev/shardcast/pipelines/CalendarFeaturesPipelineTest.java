@@ -2,6 +2,7 @@ package dev.shardcast.pipelines;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -11,6 +12,7 @@ import dev.shardcast.training.data.Batch;
 import dev.shardcast.training.data.LocalShardStore;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.predict.PredictJob;
+import dev.shardcast.transforms.config.ConfigException;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.shard.ShardManifest;
 import java.nio.file.Files;
@@ -25,7 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * windowing.time_features on the demo (monthly): the shard files are the same bytes as without it
  * (the reader computes the channels), the manifest names the features; both layouts' readers give
- * every window the month of each of its past and future points; training and predict run on it.
+ * every window the month of each of its past and future points; training and predict run on it, and
+ * training them with a job that lacks the key is refused.
  */
 class CalendarFeaturesPipelineTest {
   @TempDir Path tmp;
@@ -56,6 +59,11 @@ class CalendarFeaturesPipelineTest {
     JsonNode spec = ItSupport.JSON.readTree(o.modelDir().resolve("model.json").toFile());
     assertEquals("month", spec.path("time_features").path(0).asText(), spec.toString());
     assertEquals("1M", spec.path("frequency").asText());
+    // a job that no longer says what the shards were prepared with is refused, not trained without features
+    ConfigException e = assertThrows(ConfigException.class,
+        () -> TrainJob.run(ItSupport.demoConfig(windows, "train.epochs=1"), false, null));
+    assertTrue(e.getMessage().startsWith("config key 'windowing.time_features' is [] but the shards in ")
+        && e.getMessage().endsWith(" were prepared with [month]: run prepare again (or run)"), e.getMessage());
     PredictJob.Outcome p = PredictJob.run(job, o.modelDir(), tmp.resolve("p.csv"));
     assertEquals(46, p.series());
     for (String line : Files.readAllLines(tmp.resolve("p.csv")).subList(1, 46 * 6 + 1)) {

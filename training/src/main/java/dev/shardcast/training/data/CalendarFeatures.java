@@ -74,6 +74,20 @@ public final class CalendarFeatures {
     return new CalendarFeatures(fs, Frequency.parse(frequency), past, future);
   }
 
+  /**
+   * Refuses a job whose windowing.time_features differ from those of the shards it trains on: the
+   * reader computes the features the manifest names, so a changed key needs prepare again, not a
+   * model silently trained without (or with other) features.
+   */
+  public static void checkJob(List<TimeFeature> job, ShardManifest.Schema schema, String shards) {
+    List<String> want = job.stream().map(TimeFeature::yaml).toList();
+    List<String> have = schema.timeFeatures() == null ? List.of() : schema.timeFeatures();
+    if (!want.equals(have)) {
+      throw new dev.shardcast.transforms.config.ConfigException("config key 'windowing.time_features' is " + want
+          + " but the shards in " + shards + " were prepared with " + have + ": run prepare again (or run)");
+    }
+  }
+
   public int channels() {
     return 2 * features.size();
   }
