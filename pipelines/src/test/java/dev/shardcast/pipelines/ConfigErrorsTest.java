@@ -189,6 +189,15 @@ class ConfigErrorsTest {
   }
 
   @Test
+  void calendarFeaturesTheGridCannotUseExitTwo() {
+    Path out = tmp.resolve("calendar");
+    assertConfigError("config key 'windowing.time_features': hour is the same for every point of the 1M grid; drop it "
+        + "(features finer than input.frequency carry nothing)",
+        cli("prepare", "shards.output=" + out, "windowing.time_features=[month, hour]"));
+    assertFalse(Files.exists(out), "nothing written");
+  }
+
+  @Test
   void trainSettingsTheEvaluationCannotUseExitTwoBeforePrepare() {
     Path out = tmp.resolve("train");
     assertConfigError("config key 'train.season' (12) must not exceed windowing.past (6): the seasonal-naive forecast "

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.shardcast.training.data.ShardStore;
 import dev.shardcast.training.io.ModelOutput;
 import dev.shardcast.training.device.DeviceSelector;
+import dev.shardcast.training.data.CalendarFeatures;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.RidgeBaseline;
 import dev.shardcast.training.eval.TestEvaluator;
@@ -149,6 +150,7 @@ public final class TrainJob {
     try (NDManager manager = NDManager.newBaseManager();
         ShardReader reader = new ShardReader(shards, job.train().prefetch(), manager)) {
       ShardManifest manifest = reader.manifest();
+      CalendarFeatures.checkJob(job.windowing().features(), manifest.schema(), shards.describe());
       TrainOptions opts = TrainOptions.defaults()
           .resume(resume)
           .config(ConfigLoader.toTree(job))

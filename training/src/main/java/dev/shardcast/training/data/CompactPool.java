@@ -22,12 +22,14 @@ final class CompactPool {
   private final int[] inputCols;
   private final int[] targetCols;
   private final int futureOffset;
+  private final CalendarFeatures calendar; // null: no time_features
 
   CompactPool(ShardManifest.Schema schema, List<String> segmentColumns) {
     this.schema = schema;
     this.inputCols = schema.inputs().stream().mapToInt(segmentColumns::indexOf).toArray();
     this.targetCols = schema.targets().stream().mapToInt(segmentColumns::indexOf).toArray();
     this.futureOffset = schema.past() + schema.lead();
+    this.calendar = CalendarFeatures.of(schema);
   }
 
   /** The group's windows, as (segment, window) pairs in the permuted order. */
@@ -107,7 +109,8 @@ final class CompactPool {
       NDArray p = m.create(pastValues, new Shape(n, inputs, past));
       NDArray f = m.create(futureValues, new Shape(n, targets, future));
       NDArray obs = m.create(observed, new Shape(n, targets, future));
-      return new Batch(position, path, m, p, f, obs, series, windowStart, forecastStart);
+      return new Batch(position, path, m, p, f, obs, series, windowStart, forecastStart,
+          calendar == null ? null : calendar.tensor(m, windowStart, forecastStart));
     } catch (RuntimeException e) {
       m.close();
       throw e;

@@ -55,11 +55,13 @@ final class ShardDecoder {
   private final BufferAllocator allocator;
   private final Path tempDir;
   private final String[] columns;
+  private final CalendarFeatures calendar; // null: no time_features
 
   ShardDecoder(ShardManifest.Schema schema, BufferAllocator allocator, Path tempDir) {
     this.schema = schema;
     this.allocator = allocator;
     this.tempDir = tempDir;
+    this.calendar = CalendarFeatures.of(schema);
     List<String> cols = new ArrayList<>(List.of(ShardSchema.SERIES_KEY, ShardSchema.WINDOW_START,
         ShardSchema.FORECAST_START));
     schema.inputs().forEach(c -> cols.add(ShardSchema.pastColumn(c)));
@@ -168,7 +170,8 @@ final class ShardDecoder {
       NDArray past = join(pastPieces, new Shape(0, schema.inputs().size(), schema.past()), manager);
       NDArray future = join(futurePieces, new Shape(0, schema.targets().size(), schema.future()), manager);
       NDArray observed = join(observedPieces, new Shape(0, schema.targets().size(), schema.future()), manager);
-      return new Batch(position, file.path(), manager, past, future, observed, series, windowStart, forecastStart);
+      return new Batch(position, file.path(), manager, past, future, observed, series, windowStart, forecastStart,
+          calendar == null ? null : calendar.tensor(manager, windowStart, forecastStart));
     }
   }
 

@@ -78,7 +78,8 @@ public final class TestEvaluator {
     Iterator<Batch> it = source.epoch(split, 0, 0, 0);
     while (it.hasNext()) {
       try (Batch b = it.next()) {
-        NDArray pred = model.predict(b.past().toDevice(model.manager().getDevice(), false));
+        ai.djl.Device dev = model.manager().getDevice();
+        NDArray pred = model.predict(b.modelInput(b.past().toDevice(dev, false), a -> a.toDevice(dev, false)));
         float[] p = pred.toFloatArray();
         float[] raw = null;
         if (quant != null) {

@@ -16,6 +16,8 @@ import org.slf4j.LoggerFactory;
  * RidgeBaseline}'s, exactly up to float rounding; training then improves on it. The window's level
  * the {@link WindowNormBlock} adds back (its mean, or the seasonal-naive value) is taken off the
  * ridge weights. A model without a linear path (an lstm with residual off) keeps its random start.
+ * With calendar features the linear model's calendar map starts at zero, and the mlp's or lstm's
+ * zeroed output layer hides them, so the first forecast is still the ridge's.
  */
 public final class LinearInit {
   private static final Logger LOG = LoggerFactory.getLogger(LinearInit.class);
@@ -46,6 +48,9 @@ public final class LinearInit {
       float[][] wb = weights(spec, ridge, channels, pos);
       set(linears.get(0), wb[0], wb[1]);
       set(linears.get(1), wb[0], new float[wb[1].length]);
+      for (Linear calendar : linears.subList(2, linears.size())) {
+        zero(calendar); // the calendar map (CalendarModels): no effect until training gives it one
+      }
       return true;
     }
     if (skipBlock instanceof Linear skip) {

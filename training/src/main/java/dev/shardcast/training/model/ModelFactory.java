@@ -39,7 +39,7 @@ public final class ModelFactory {
 
   /** The block, not initialized. */
   public static Block build(ModelSpec spec) {
-    Block core = switch (spec.type()) {
+    Block core = spec.calendarChannels() > 0 ? CalendarModels.build(spec) : switch (spec.type()) {
       case MLP -> mlp(spec);
       case LSTM -> lstm(spec);
       case LINEAR -> DLinear.build(spec);
@@ -56,7 +56,7 @@ public final class ModelFactory {
     // The linear model sees the raw window: a linear map of the centred window plus its mean is
     // only the maps whose weights sum to one (no pull towards the training mean); the raw one is all.
     boolean centre = spec.type() != JobConfig.ModelType.LINEAR;
-    return targets == null && coreInputs == null && skip == null ? core
+    return targets == null && coreInputs == null && skip == null && spec.calendarChannels() == 0 ? core
         : new WindowNormBlock(core, targets, spec.seasonalIndex(), coreInputs, centre, skip, skipChannels,
             spec.hasWindowScale());
   }
@@ -87,7 +87,13 @@ public final class ModelFactory {
     Engine.getInstance().setRandomSeed(engineSeed(seed, -1));
     block.setInitializer(new XavierInitializer(), Parameter.Type.WEIGHT);
     block.setInitializer(Initializer.ZEROS, Parameter.Type.BIAS);
-    block.initialize(manager, DataType.FLOAT32, inputShape(spec, 1));
+    block.initialize(manager, DataType.FLOAT32, inputShapes(spec, 1));
+  }
+
+  /** Input shapes for {@code batch} windows: the window, then the calendar when the model has one. */
+  public static Shape[] inputShapes(ModelSpec spec, long batch) {
+    return spec.calendarChannels() == 0 ? new Shape[] {inputShape(spec, batch)}
+        : new Shape[] {inputShape(spec, batch), new Shape(batch, spec.calendarChannels(), spec.past() + spec.future())};
   }
 
   /** Input shape for {@code batch} windows. */

@@ -17,6 +17,9 @@ import java.util.List;
  * @param inputNames / targetNames column names in tensor order; informative, may be null
  * @param residual mlp, lstm: a linear path from the past target window added to the output (null: none,
  *     as in model folders written before it existed)
+ * @param timeFeatures windowing.time_features (null: none): the model also reads these calendar
+ *     channels of every past and future point ({@link dev.shardcast.training.data.CalendarFeatures})
+ * @param frequency the grid they are computed on (with timeFeatures only)
  * @param quantiles the levels a quantile model (train.loss: quantile) forecasts, in order; null: a
  *     point forecaster. The block then emits {@link #outputs()} rows (see {@link QuantileOutput})
  */
@@ -39,11 +42,15 @@ public record ModelSpec(
     List<String> modelInputs,
     Boolean residual,
     Boolean windowScale,
-    List<Double> quantiles) {
+    List<Double> quantiles,
+    List<String> timeFeatures,
+    String frequency) {
 
   @com.fasterxml.jackson.annotation.JsonCreator
   public ModelSpec {
     quantiles = quantiles == null ? null : List.copyOf(quantiles);
+    timeFeatures = timeFeatures == null || timeFeatures.isEmpty() ? null : List.copyOf(timeFeatures);
+    frequency = timeFeatures == null ? null : frequency;
     if (type == null) {
       throw new IllegalArgumentException("model type is required");
     }
@@ -84,7 +91,10 @@ public record ModelSpec(
         schema.lead(),
         selectedInputs(model, schema),
         model.residual(),
-        model.windowScale());
+        model.windowScale(),
+        null,
+        schema.timeFeatures(),
+        schema.frequency());
   }
 
   private static List<String> selectedInputs(JobConfig.Model model, ShardManifest.Schema schema) {
@@ -124,7 +134,10 @@ public record ModelSpec(
         null,
         null,
         model.residual(),
-        model.windowScale());
+        model.windowScale(),
+        null,
+        null,
+        null);
   }
 
   /** A point forecaster (no quantiles). */
@@ -133,13 +146,38 @@ public record ModelSpec(
       JobConfig.Baseline baseline, Integer season, Integer lead, List<String> modelInputs, Boolean residual,
       Boolean windowScale) {
     this(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames, targetNames, baseline,
-        season, lead, modelInputs, residual, windowScale, null);
+        season, lead, modelInputs, residual, windowScale, null, null, null);
+  }
+
+  /** Without calendar features. */
+  public ModelSpec(JobConfig.ModelType type, List<Integer> hidden, double dropout, int lstmHidden, int lstmLayers,
+      int inputs, int targets, int past, int future, List<String> inputNames, List<String> targetNames,
+      JobConfig.Baseline baseline, Integer season, Integer lead, List<String> modelInputs, Boolean residual,
+      Boolean windowScale, List<Double> quantiles) {
+    this(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames, targetNames, baseline,
+        season, lead, modelInputs, residual, windowScale, quantiles, null, null);
   }
 
   /** The same model forecasting these quantile levels (train.quantiles; null: a point forecast). */
   public ModelSpec withQuantiles(List<Double> levels) {
     return new ModelSpec(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames,
-        targetNames, baseline, season, lead, modelInputs, residual, windowScale, levels);
+        targetNames, baseline, season, lead, modelInputs, residual, windowScale, levels, timeFeatures, frequency);
+  }
+
+  /** The same spec with calendar features (names as in windowing.time_features) on the {@code frequency} grid. */
+  public ModelSpec withCalendar(List<String> features, String frequency) {
+    return new ModelSpec(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames,
+        targetNames, baseline, season, lead, modelInputs, residual, windowScale, quantiles, features, frequency);
+  }
+
+  /** The calendar features the model reads, or null. */
+  public dev.shardcast.training.data.CalendarFeatures calendar() {
+    return dev.shardcast.training.data.CalendarFeatures.of(timeFeatures, frequency, past, future);
+  }
+
+  /** Calendar channels per point: 2 per feature (sin, cos), 0 without. */
+  public int calendarChannels() {
+    return timeFeatures == null ? 0 : 2 * timeFeatures.size();
   }
 
   /** How many quantiles the model forecasts; 1 for a point forecaster. */

@@ -75,7 +75,12 @@ public final class SavedModel {
      * model's point forecast (see {@link QuantileOutput}).
      */
     public NDArray predict(NDArray past) {
-      NDArray out = predictRaw(past);
+      return predict(new NDList(past));
+    }
+
+    /** The window and, for a model with calendar features, its calendar (see Batch#modelInput). */
+    public NDArray predict(NDList inputs) {
+      NDArray out = predictRaw(inputs);
       if (spec.quantiles() == null) {
         return out;
       }
@@ -90,8 +95,13 @@ public final class SavedModel {
 
     /** The block's own output: [B, outputs, future] (a quantile model's quantiles unsorted, see ModelSpec#outputs). */
     public NDArray predictRaw(NDArray past) {
+      return predictRaw(new NDList(past));
+    }
+
+    /** As above, with the model's calendar inputs when it has them. */
+    public NDArray predictRaw(NDList inputs) {
       ParameterStore ps = new ParameterStore(manager, false);
-      return block.forward(ps, new NDList(past), false).singletonOrThrow();
+      return block.forward(ps, inputs, false).singletonOrThrow();
     }
   }
 

@@ -94,16 +94,17 @@ public final class WindowNormBlock extends AbstractBlock {
 
   @Override
   protected NDList forwardInternal(ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-    NDArray x = inputs.singletonOrThrow(); // [B, inputs, past]
+    NDArray x = inputs.get(0); // [B, inputs, past]
+    NDArray calendar = inputs.size() > 1 ? inputs.get(1) : null; // [B, 2 * features, past + future], passed as is
     if (targetInputIndex == null) {
-      return new NDList(withSkip(ps, x, core.forward(ps, new NDList(select(x)), training, params).singletonOrThrow(),
-          training, params));
+      return new NDList(withSkip(ps, x, core.forward(ps, coreInput(select(x), calendar), training, params)
+          .singletonOrThrow(), training, params));
     }
     NDArray mean = x.mean(new int[] {2}, true); // [B, inputs, 1]
     NDArray centred = x.sub(mean);
     NDArray std = scale ? centred.square().mean(new int[] {2}, true).add(VARIANCE_FLOOR).sqrt() : null;
     NDArray coreIn = select(centreCore ? (scale ? centred.div(std) : centred) : x);
-    NDArray coreOut = core.forward(ps, new NDList(coreIn), training, params).singletonOrThrow();
+    NDArray coreOut = core.forward(ps, coreInput(coreIn, calendar), training, params).singletonOrThrow();
     if (scale) {
       NDList stds = new NDList();
       for (int i : targetInputIndex) {
@@ -127,6 +128,10 @@ public final class WindowNormBlock extends AbstractBlock {
     }
     NDArray level = levels.size() == 1 ? levels.singletonOrThrow() : NDArrays.concat(levels, 1); // [B, targets, 1|future]
     return new NDList(y.add(level));
+  }
+
+  private static NDList coreInput(NDArray window, NDArray calendar) {
+    return calendar == null ? new NDList(window) : new NDList(window, calendar);
   }
 
   /** {@code y} plus the residual path's forecast from the raw window {@code x}, if there is one. */
@@ -157,6 +162,11 @@ public final class WindowNormBlock extends AbstractBlock {
 
   private Shape[] coreShape(Shape[] inputShapes) {
     Shape s = inputShapes[0];
-    return coreInputs == null ? inputShapes : new Shape[] {new Shape(s.get(0), coreInputs.length, s.get(2))};
+    if (coreInputs == null) {
+      return inputShapes;
+    }
+    Shape[] out = inputShapes.clone(); // the calendar's shape, if any, stays
+    out[0] = new Shape(s.get(0), coreInputs.length, s.get(2));
+    return out;
   }
 }

@@ -54,11 +54,11 @@ final class ForecastColumns {
   }
 
   /** The sorted quantiles [B, Q, T, F] of {@code past} (scaled), or null for a point forecaster. */
-  float[] quantiles(NDArray past) {
+  float[] quantiles(ai.djl.ndarray.NDList inputs) {
     if (spec.quantiles() == null) {
       return null;
     }
-    try (NDArray raw = model.predictRaw(past)) {
+    try (NDArray raw = model.predictRaw(inputs)) {
       float[] v = raw.toFloatArray();
       QuantileOutput.sortInPlace(v, spec.quantileCount(), targets, spec.future());
       return v;

@@ -1,8 +1,10 @@
 package dev.shardcast.training.predict;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.shardcast.training.data.CalendarFeatures;
 import dev.shardcast.training.device.DeviceSelector;
 import dev.shardcast.training.eval.ScaleLookup;
 import dev.shardcast.training.model.SavedModel;
@@ -105,8 +107,11 @@ public final class PredictJob {
           System.arraycopy(windows.get(i).past(), 0, flat, i * inputs.size() * schema.past(), inputs.size() * schema.past());
         }
         NDArray past = manager.create(flat, new Shape(windows.size(), inputs.size(), schema.past()));
-        float[] pred = model.predict(past).toFloatArray();
-        float[] quantiles = columns.quantiles(past); // null for a point forecaster
+        CalendarFeatures calendar = model.spec().calendar();
+        NDList in = calendar == null ? new NDList(past) : new NDList(past, manager.create(
+            calendar(calendar, schema.past(), windows), new Shape(windows.size(), calendar.channels(), calendar.length())));
+        float[] pred = model.predict(in).toFloatArray();
+        float[] quantiles = columns.quantiles(in); // null for a point forecaster
         ScaleLookup scales = new ScaleLookup(manifest);
         int targets = schema.targets().size();
         for (int i = 0; i < windows.size(); i++) {
@@ -136,6 +141,22 @@ public final class PredictJob {
     }
     QualityReport quality = ServingRules.report(plan, tally, bad, modelDir, outCsv);
     return new Outcome(outCsv, windows.size(), rows, skipped, bad.size(), quality);
+  }
+
+  /**
+   * The calendar channels of the latest windows, as the reader computes them for a shard's windows:
+   * the past starts {@code past - 1} grid steps before the window's last point, the forecast at its
+   * first forecast time (after the lead).
+   */
+  static float[] calendar(CalendarFeatures calendar, int past, List<LatestWindows.Window> windows) {
+    long[] windowStart = new long[windows.size()];
+    long[] forecastStart = new long[windows.size()];
+    for (int i = 0; i < windows.size(); i++) {
+      LatestWindows.Window w = windows.get(i);
+      windowStart[i] = calendar.frequency().timeOf(calendar.frequency().step(w.lastTime()) - past + 1);
+      forecastStart[i] = w.firstForecastTime();
+    }
+    return calendar.encode(windowStart, forecastStart);
   }
 
   /**

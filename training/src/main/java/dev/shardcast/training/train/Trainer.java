@@ -293,7 +293,7 @@ public final class Trainer implements AutoCloseable {
       NDArray y = onDevice(batch.future());
       NDArray observed = onDevice(batch.futureObserved());
       try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-        NDArray pred = block.forward(parameterStore, new NDList(x), true).singletonOrThrow();
+        NDArray pred = block.forward(parameterStore, batch.modelInput(x, this::onDevice), true).singletonOrThrow();
         NDArray[] l = lossOf(pred, y, observed);
         collector.backward(l[0]);
         loss = l[0].getFloat();
@@ -346,7 +346,8 @@ public final class Trainer implements AutoCloseable {
     while (it.hasNext()) {
       try (Batch batch = it.next();
           NDScope scope = new NDScope()) {
-        NDArray pred = block.forward(ps, new NDList(onDevice(batch.past())), false).singletonOrThrow();
+        NDArray pred = block.forward(ps, batch.modelInput(onDevice(batch.past()), this::onDevice), false)
+            .singletonOrThrow();
         NDArray[] l = lossOf(pred, onDevice(batch.future()), onDevice(batch.futureObserved()));
         long n = (long) l[1].getFloat();
         sum += (double) l[0].getFloat() * n;

@@ -66,6 +66,48 @@ class LinearInitTest {
     }
   }
 
+  /**
+   * With calendar features on, the first forecast is still the ridge's whatever the calendar says:
+   * the linear model's calendar map starts at zero, the mlp's zeroed output layer hides them.
+   */
+  @ParameterizedTest(name = "{0} baseline {1}")
+  @CsvSource({"LINEAR,MEAN", "LINEAR,NONE", "MLP,MEAN", "MLP,SEASONAL"})
+  void withCalendarFeaturesTheInitialForecastIsStillTheRidgeForecast(ModelType type, Baseline baseline) {
+    int past = 12;
+    int future = 3;
+    Random rnd = new Random(2);
+    double[] series = new double[400];
+    for (int t = 1; t < series.length; t++) {
+      series[t] = 0.7 * series[t - 1] + Math.cos(t / 3.0) + 0.3 * rnd.nextGaussian();
+    }
+    ArraySource src = ArraySource.ofSeries(series, past, future, 32);
+    RidgeBaseline ridge = RidgeBaseline.fit(src, List.of("y"), new int[] {0}, 1, past, future, "train", "val");
+    ModelSpec spec = new ModelSpec(type, List.of(8), 0.0, 4, 1, 1, 1, past, future, List.of("y"), List.of("y"),
+        baseline, 4, 0, null, true, true).withCalendar(List.of("month", "day_of_week"), "1d");
+    assertEquals(4, spec.calendarChannels());
+    try (NDManager m = NDManager.newBaseManager()) {
+      Block block = ModelFactory.create(spec, m, 3L);
+      assertTrue(LinearInit.fromRidge(block, spec, ridge));
+      int n = 5;
+      float[] x = new float[n * past];
+      float[] cal = new float[n * 4 * (past + future)];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = (float) rnd.nextGaussian();
+      }
+      for (int i = 0; i < cal.length; i++) {
+        cal[i] = (float) (2 * rnd.nextDouble() - 1);
+      }
+      NDList in = new NDList(m.create(x, new Shape(n, 1, past)), m.create(cal, new Shape(n, 4, past + future)));
+      float[] got = block.forward(new ParameterStore(m, false), in, false).singletonOrThrow().toFloatArray();
+      for (int w = 0; w < n; w++) {
+        double[] want = ridge.forecast(0, java.util.Arrays.copyOfRange(x, w * past, (w + 1) * past));
+        for (int h = 0; h < future; h++) {
+          assertEquals(want[h], got[w * future + h], 1e-4, "window " + w + " step " + h);
+        }
+      }
+    }
+  }
+
   @ParameterizedTest
   @CsvSource({"LSTM"})
   void anLstmWithoutResidualKeepsItsRandomStart(ModelType type) {

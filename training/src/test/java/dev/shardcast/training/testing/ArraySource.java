@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import dev.shardcast.training.data.Batch;
 import dev.shardcast.training.data.BatchSource;
+import dev.shardcast.training.data.CalendarFeatures;
 import dev.shardcast.training.data.ShardOrder;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -22,8 +23,25 @@ public final class ArraySource implements BatchSource {
   public final int past;
   public final int future;
   private final Map<String, List<float[][]>> splits = new LinkedHashMap<>();
+  /** Per split and shard, {windowStart, forecastStart} of its windows (all 0 unless given). */
+  private final Map<String, List<long[][]>> starts = new LinkedHashMap<>();
+  private final CalendarFeatures calendar;
+  private final long[] windowStart;
+  private final long[] forecastStart;
 
   public ArraySource(float[][] x, float[][] y, int batchSize) {
+    this(x, y, batchSize, null, new long[x.length], new long[x.length]);
+  }
+
+  /**
+   * With the calendar channels of windows starting at {@code windowStart} (forecasts at {@code
+   * forecastStart}) attached to every batch, as the shard reader attaches them; calendar null: none.
+   */
+  public ArraySource(float[][] x, float[][] y, int batchSize, CalendarFeatures calendar, long[] windowStart,
+      long[] forecastStart) {
+    this.calendar = calendar;
+    this.windowStart = windowStart;
+    this.forecastStart = forecastStart;
     this.past = x[0].length;
     this.future = y[0].length;
     int n = x.length;
@@ -54,8 +72,11 @@ public final class ArraySource implements BatchSource {
 
   private void put(String split, float[][] x, float[][] y, int from, int to, int batchSize) {
     List<float[][]> shards = new ArrayList<>();
+    List<long[][]> shardStarts = new ArrayList<>();
     for (int b = from; b < to; b += batchSize) {
       int size = Math.min(batchSize, to - b);
+      shardStarts.add(new long[][] {java.util.Arrays.copyOfRange(windowStart, b, b + size),
+          java.util.Arrays.copyOfRange(forecastStart, b, b + size)});
       float[] xs = new float[size * past];
       float[] ys = new float[size * future];
       for (int w = 0; w < size; w++) {
@@ -65,6 +86,7 @@ public final class ArraySource implements BatchSource {
       shards.add(new float[][] {xs, ys});
     }
     splits.put(split, shards);
+    starts.put(split, shardStarts);
   }
 
   @Override
@@ -97,8 +119,9 @@ public final class ArraySource implements BatchSource {
         NDArray y = m.create(data[1], new Shape(size, 1, future));
         String[] series = new String[size];
         java.util.Arrays.fill(series, "s");
-        long[] starts = new long[size];
-        return new Batch(pos++, split + "/" + order[pos - 1], m, x, y, m.ones(y.getShape()), series, starts, starts);
+        long[][] st = starts.get(split).get(order[pos]);
+        NDArray cal = calendar == null ? null : calendar.tensor(m, st[0], st[1]);
+        return new Batch(pos++, split + "/" + order[pos - 1], m, x, y, m.ones(y.getShape()), series, st[0], st[1], cal);
       }
     };
   }

@@ -164,7 +164,8 @@ public final class WriteManifest extends PTransform<PBegin, PCollection<String>>
           plan.window().lead(), plan.window().stride(), plan.frequency().toString(), schema.inputs(),
           schema.targets(), schema.hasMasks(), compact ? schema.describeCompact() : schema.describe(),
           cfg.shards().layout().yaml(), compact ? cfg.shards().segmentWindows() : null,
-          compact ? cfg.shards().shuffleBuffer() : null);
+          compact ? cfg.shards().shuffleBuffer() : null, cfg.windowing().features().isEmpty() ? null
+              : cfg.windowing().features().stream().map(dev.shardcast.transforms.config.TimeFeature::yaml).toList());
     }
 
     /** @throws NoWindowsException naming the cause when the train or the val split has no window */

@@ -88,6 +88,7 @@ final class ConfigValidator {
     if (require(w.lead(), "windowing.lead") < 0) {
       throw new ConfigException("config key 'windowing.lead' must be >= 0, got " + w.lead());
     }
+    TimeFeature.check(w.timeFeatures(), frequency);
 
     JobConfig.Gaps g = require(c.gaps(), "gaps");
     require(g.policy(), "gaps.policy");

@@ -74,6 +74,11 @@ public final class Frequency implements Serializable {
     return fixedMillis;
   }
 
+  /** Months per grid step for calendar units (M, y); 0 otherwise. */
+  public int months() {
+    return months;
+  }
+
   public boolean isRegular() {
     return fixedMillis > 0 || months > 0;
   }

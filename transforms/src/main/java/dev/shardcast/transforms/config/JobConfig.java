@@ -100,8 +100,22 @@ public record JobConfig(
     }
   }
 
-  public record Windowing(Integer past, Integer future, Integer stride, Integer lead)
-      implements Serializable {}
+  /**
+   * @param timeFeatures calendar features (sin/cos of each point's UTC month, weekday, hour or day of
+   *     the year); empty or absent: none, and the config, its hash and the manifest are as before the key existed
+   */
+  public record Windowing(Integer past, Integer future, Integer stride, Integer lead,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+      List<TimeFeature> timeFeatures) implements Serializable {
+    public Windowing(Integer past, Integer future, Integer stride, Integer lead) {
+      this(past, future, stride, lead, null);
+    }
+
+    /** The features, never null. */
+    public List<TimeFeature> features() {
+      return timeFeatures == null ? List.of() : timeFeatures;
+    }
+  }
 
   public record Gaps(GapPolicy policy, Integer maxFill) implements Serializable {}
 

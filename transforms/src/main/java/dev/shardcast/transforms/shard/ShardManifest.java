@@ -49,14 +49,23 @@ public record ShardManifest(
    *     written before the compact layout existed: windows)
    * @param segmentWindows compact: most windows per stored segment
    * @param shuffleBuffer compact: files the reader pools and shuffles together
+   * @param timeFeatures windowing.time_features (null: none): the calendar channels the reader computes
+   *     from each window's start and the frequency; the shard files are the same either way
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record Schema(int batchSize, int past, int future, int lead, int stride, String frequency,
       List<String> inputs, List<String> targets, boolean fillMasks, List<ShardSchema.ColumnInfo> columns,
-      String layout, Integer segmentWindows, Integer shuffleBuffer) {
+      String layout, Integer segmentWindows, Integer shuffleBuffer, List<String> timeFeatures) {
     public Schema(int batchSize, int past, int future, int lead, int stride, String frequency, List<String> inputs,
         List<String> targets, boolean fillMasks, List<ShardSchema.ColumnInfo> columns) {
       this(batchSize, past, future, lead, stride, frequency, inputs, targets, fillMasks, columns, "windows", null, null);
+    }
+
+    public Schema(int batchSize, int past, int future, int lead, int stride, String frequency, List<String> inputs,
+        List<String> targets, boolean fillMasks, List<ShardSchema.ColumnInfo> columns, String layout,
+        Integer segmentWindows, Integer shuffleBuffer) {
+      this(batchSize, past, future, lead, stride, frequency, inputs, targets, fillMasks, columns, layout,
+          segmentWindows, shuffleBuffer, null);
     }
 
     public boolean compact() {
