@@ -79,6 +79,13 @@ class QuantileModelTest {
       SavedModel.Loaded model = new SavedModel.Loaded(spec, block, m);
       assertEquals(new ai.djl.ndarray.types.Shape(5, 6, 4), model.predictRaw(x).getShape());
       assertEquals(new ai.djl.ndarray.types.Shape(5, 2, 4), model.predict(x).getShape());
+      // the same with calendar features (windowing.time_features): their own inputs, the same rows out
+      ModelSpec withMonth = spec.withCalendar(List.of("month"), "1M");
+      SavedModel.Loaded cal = new SavedModel.Loaded(withMonth, ModelFactory.create(withMonth, m, 1L), m);
+      ai.djl.ndarray.NDList in = new ai.djl.ndarray.NDList(x,
+          m.randomNormal(new ai.djl.ndarray.types.Shape(5, withMonth.calendarChannels(), 12 + 4)));
+      assertEquals(new ai.djl.ndarray.types.Shape(5, 6, 4), cal.predictRaw(in).getShape());
+      assertEquals(new ai.djl.ndarray.types.Shape(5, 2, 4), cal.predict(in).getShape());
     }
   }
 
