@@ -25,13 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Issue #14 point 3: {@code prepare} killed with SIGKILL while it writes shards leaves a folder without
  * a manifest, and a rerun over it gives the same files as a run that was never interrupted. While a
- * rerun overwrites a finished folder, no poll ever sees a manifest next to shards that do not match it.
+ * rerun overwrites a finished folder (of another seed), no poll ever sees a manifest next to shards that
+ * do not match it.
  *
  * <p>The demo with 16 windows a batch (several hundred shard files, so the kill lands mid-write). The
  * manifest records the output folder, so every run writes to the same folder and the uninterrupted
  * reference run is copied aside.
  */
-@Tag("slow") // five demo runs, two of them in child JVMs: about 2.5 min on 2 cores
+@Tag("slow") // six demo runs, two of them in child JVMs: 3-4 min on 2 cores
 class PrepareCrashTest {
   @TempDir static Path tmp;
   private static Path out;
@@ -73,9 +74,11 @@ class PrepareCrashTest {
   @Test
   @Timeout(value = 5, unit = TimeUnit.MINUTES)
   void rerunOverAFinishedOutputKilledMidWayNeverShowsAStaleManifest() throws Exception {
-    if (!Files.exists(out.resolve("manifest.json"))) {
-      ItSupport.run(ItSupport.demoConfig(out, overrides())); // the other test ran first and left it rerun
-    }
+    // A finished run with another seed: every shard's bytes differ from this run's, so a manifest left
+    // next to a rewritten shard cannot go unnoticed.
+    List<String> seed7 = new ArrayList<>(List.of(overrides()));
+    seed7.add("shards.seed=7");
+    ItSupport.run(ItSupport.demoConfig(out, seed7.toArray(String[]::new)));
     Files.write(out.resolve("train/batch-999999.parquet"), new byte[] {1, 2, 3}); // a shard no run lists
     Files.write(out.resolve("manifest.json.tmp"), new byte[] {'{'}); // as a kill inside the manifest's rename
     killAfter(120, "a finished folder");
