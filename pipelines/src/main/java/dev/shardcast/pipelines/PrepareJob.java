@@ -89,6 +89,9 @@ public final class PrepareJob {
     OutputFiles.deleteMatching(out, QuarantineParquet.PATH);
     int removed = deleteShards(out);
     OutputFiles.deleteMatching(out, WriteQuarantine.PATH);
+    // A run killed inside an atomic write (temp file, then rename) leaves the temp file behind.
+    OutputFiles.deleteMatching(out, "*.tmp");
+    OutputFiles.deleteMatching(out, "quality/*.tmp");
     if (removed > 0) {
       LOG.info("removed {} shard files of an earlier run in {}", removed, out);
     }
