@@ -104,7 +104,7 @@ class S3RunTest {
       args.add("--set");
       args.add(s);
     }
-    assertEquals(1, cli.execute(args.toArray(String[]::new)));
+    assertEquals(2, cli.execute(args.toArray(String[]::new)));
     assertEquals("error: no manifest.json in s3://" + bucket + "/runs/demo: incomplete output (prepare writes the "
         + "manifest last; run prepare first, or let it finish)", err.toString().trim());
     assertEquals(List.of("runs/demo/train/batch-000000.parquet"), s3.keys(bucket, ""), "nothing written");

@@ -133,7 +133,7 @@ public final class TrainJob {
     JobConfig.S3 s3 = dev.shardcast.transforms.store.S3Clients.settings(job);
     try (ShardStore shards = ShardStore.of(job.shards().output(), s3)) {
       if (!shards.hasManifest()) {
-        throw new IllegalStateException("no " + ShardManifest.FILE_NAME + " in " + shards.describe()
+        throw new dev.shardcast.transforms.config.ConfigException("no " + ShardManifest.FILE_NAME + " in " + shards.describe()
             + ": incomplete output (prepare writes the manifest last; run prepare first, or let it finish)");
       }
       checkWindows(job, shards, ShardManifest.fromJson(shards.readAll(ShardManifest.FILE_NAME)));
