@@ -108,7 +108,7 @@ public final class SweepCommand implements Callable<Integer> {
     System.out.print(table);
     System.out.printf("  ranked by val MAE (original units); summary %s, state %s%n", dir.resolve("summary.csv"),
         state.file());
-    System.out.printf("shardcast sweep: %d of %d trials finished%s in %.1f s%n", rows.stream().filter(SweepTable.Row::finished)
+    System.out.printf(java.util.Locale.ROOT, "shardcast sweep: %d of %d trials finished%s in %.1f s%n", rows.stream().filter(SweepTable.Row::finished)
         .count(), trials.size(), failed > 0 ? ", " + failed + " FAILED (rerun to retry)" : "", (System.nanoTime() - started) / 1e9);
     if (promoteBest && !rows.isEmpty() && rows.get(0).finished()) {
       Trial best = trials.stream().filter(t -> t.id().equals(rows.get(0).id())).findFirst().orElseThrow();
@@ -160,11 +160,20 @@ public final class SweepCommand implements Callable<Integer> {
       return t;
     });
     int failed = 0;
+    java.util.concurrent.atomic.AtomicBoolean stopping = new java.util.concurrent.atomic.AtomicBoolean();
     try {
       List<Future<?>> futures = new ArrayList<>();
       for (Trial t : todo) {
         futures.add(pool.submit(() -> {
-          runOne(t, state, git);
+          if (stopping.get()) {
+            return null; // a stop: queued trials do not start (they stay unfinished for the rerun)
+          }
+          try {
+            runOne(t, state, git);
+          } catch (TrialStop stop) {
+            stopping.set(true);
+            throw stop;
+          }
           return null;
         }));
       }
@@ -206,8 +215,9 @@ public final class SweepCommand implements Callable<Integer> {
     double seconds = (System.nanoTime() - started) / 1e9;
     ObjectNode line = SweepTable.scores(t.id(), t.params(), o.testMetrics(), o.result().epochs().size(), seconds);
     state.record(line);
-    System.out.printf("shardcast sweep: trial %s done in %.1f s: %s  val MAE %s  val MASE %s%n", t.id(), seconds,
-        SweepSpace.describe(t.params()), line.path("val_mae").asText(), line.path("val_mase").asText());
+    System.out.printf(java.util.Locale.ROOT, "shardcast sweep: trial %s done in %.1f s: %s  val MAE %.4g  val MASE %.3f%n",
+        t.id(), seconds, SweepSpace.describe(t.params()), line.path("val_mae").asDouble(Double.NaN),
+        line.path("val_mase").asDouble(Double.NaN));
     Runnable hook = afterTrialRecorded;
     if (hook != null) {
       hook.run();
