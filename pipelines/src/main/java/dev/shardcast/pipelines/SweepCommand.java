@@ -119,7 +119,7 @@ public final class SweepCommand implements Callable<Integer> {
 
   /**
    * Each point as a full config (checked now, so a bad value fails before any training): its id is
-   * {@code t-} and the first 10 hex digits of the config's hash without its output, so a rerun, or
+   * {@code t-} and the first 10 hex digits of the config's hash (without output and registry), so a rerun, or
    * another sweep over the same shards, finds a trial of the very same config already finished; a
    * changed job file makes new trials.
    */
@@ -130,7 +130,7 @@ public final class SweepCommand implements Callable<Integer> {
       p.forEach((k, v) -> o.add(k + "=" + v));
       JobConfig c = PrepareJob.load(job.jobFile, o);
       TrainChecks.check(c);
-      String id = "t-" + ConfigLoader.hash(c).substring(0, 10);
+      String id = "t-" + trialHash(c).substring(0, 10);
       if (out.stream().anyMatch(t -> t.id().equals(id))) {
         continue; // e.g. a grid value equal to the job's own
       }
@@ -138,6 +138,21 @@ public final class SweepCommand implements Callable<Integer> {
       out.add(new Trial(id, p, PrepareJob.load(job.jobFile, o)));
     }
     return out;
+  }
+
+  /**
+   * The config's hash without its registry: section, which a sweep's training does not read (it only
+   * names where {@code --promote-best} copies the winner), so adding one keeps the finished trials.
+   */
+  static String trialHash(JobConfig c) {
+    ObjectNode tree = (ObjectNode) ConfigLoader.toTree(c).deepCopy();
+    tree.remove("registry");
+    try {
+      return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+          .digest(RunLog.json().writeValueAsBytes(tree)));
+    } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private List<String> baseOverrides() {
