@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
     version = "shardcast 0.1.0",
     description = "Time series to training-ready, batch-per-file Parquet shards.",
     subcommands = {PrepareCommand.class, TrainCommand.class, RunCommand.class, PredictCommand.class,
-        InferRulesCommand.class, RetrainCommand.class, PromoteCommand.class})
+        InferRulesCommand.class, RetrainCommand.class, PromoteCommand.class, SweepCommand.class})
 public final class ShardcastCli implements Runnable {
 
   @Override
