@@ -78,6 +78,15 @@ class SecretsRedactionTest {
     assertTrue(Files.readString(out.resolve("job.resolved.yaml")).contains(masked));
     assertTrue(Files.readString(out.resolve("manifest.json")).contains(masked));
     assertTrue(Files.readString(out.resolve("model/run.jsonl")).contains("cities.csv?sig=***"));
+    // predict re-applies the training rules, whose reference table the manifest stores masked: with
+    // the same job (the real path) it reads the table and forecasts, printing no secret either.
+    Path forecasts = tmp.resolve("forecasts.csv");
+    CliRun predict = CliRun.redacted(Duration.ofMinutes(2), "predict", ItSupport.demoJob().toString(),
+        "--set", "input.path=" + csv, "--set", "quality.columns.series_id.reference.path=" + ref,
+        "--set", "shards.output=" + out, "--output", forecasts.toString());
+    assertEquals(0, predict.code(), predict.all());
+    assertTrue(Files.readAllLines(forecasts).size() > 1, "forecast rows");
+    assertNoSecret("predict's console", predict.out() + predict.err());
   }
 
   @Test

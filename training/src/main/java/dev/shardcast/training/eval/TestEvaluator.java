@@ -79,11 +79,12 @@ public final class TestEvaluator {
     while (it.hasNext()) {
       try (Batch b = it.next()) {
         ai.djl.Device dev = model.manager().getDevice();
-        NDArray pred = model.predict(b.modelInput(b.past().toDevice(dev, false), a -> a.toDevice(dev, false)));
+        ai.djl.ndarray.NDList in = b.modelInput(b.past().toDevice(dev, false), a -> a.toDevice(dev, false));
+        NDArray pred = model.predict(in);
         float[] p = pred.toFloatArray();
         float[] raw = null;
         if (quant != null) {
-          try (NDArray r = model.predictRaw(b.past().toDevice(model.manager().getDevice(), false))) {
+          try (NDArray r = model.predictRaw(in)) {
             raw = r.toFloatArray(); // [B, Q, T, F]
           }
         }

@@ -32,8 +32,9 @@ public record WindowErrors(long[] forecastStart, double[] absErrorSum, long[] po
     List<long[]> counts = new ArrayList<>();
     Iterator<Batch> it = source.epoch(split, 0, 0, 0);
     while (it.hasNext()) {
+      ai.djl.Device dev = model.manager().getDevice();
       try (Batch b = it.next();
-          NDArray pred = model.predict(b.past().toDevice(model.manager().getDevice(), false))) {
+          NDArray pred = model.predict(b.modelInput(b.past().toDevice(dev, false), a -> a.toDevice(dev, false)))) {
         float[] p = pred.toFloatArray();
         float[] y = b.future().toFloatArray();
         float[] obs = b.futureObserved().toFloatArray();

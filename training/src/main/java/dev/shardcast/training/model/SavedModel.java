@@ -75,7 +75,16 @@ public final class SavedModel {
      * model's point forecast (see {@link QuantileOutput}).
      */
     public NDArray predict(NDArray past) {
+      requireNoCalendar();
       return predict(new NDList(past));
+    }
+
+    /** A model with calendar features needs them (Batch#modelInput): the window alone would fail inside the block. */
+    private void requireNoCalendar() {
+      if (spec.calendarChannels() > 0) {
+        throw new IllegalArgumentException("this model reads calendar features " + spec.timeFeatures()
+            + ": give it the window and its calendar (Batch#modelInput)");
+      }
     }
 
     /** The window and, for a model with calendar features, its calendar (see Batch#modelInput). */
@@ -95,6 +104,7 @@ public final class SavedModel {
 
     /** The block's own output: [B, outputs, future] (a quantile model's quantiles unsorted, see ModelSpec#outputs). */
     public NDArray predictRaw(NDArray past) {
+      requireNoCalendar();
       return predictRaw(new NDList(past));
     }
 

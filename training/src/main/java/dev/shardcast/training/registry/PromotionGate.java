@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -98,6 +99,10 @@ public final class PromotionGate {
 
   private record Score(Double value, long windows, String problem) {}
 
+  private static List<String> orEmpty(List<String> features) {
+    return features == null ? List.of() : features;
+  }
+
   @SuppressWarnings("unchecked")
   private static Score score(Path modelDir, ShardReader reader, ShardManifest shards, int season,
       RegistryConfig.Metric metric, NDManager parent) throws IOException {
@@ -109,6 +114,11 @@ public final class PromotionGate {
       return new Score(null, 0, "its inputs " + a.inputs() + " -> " + a.targets() + ", past " + a.past() + ", future "
           + a.future() + ", lead " + a.lead() + " differ from the shards' " + b.inputs() + " -> " + b.targets()
           + ", past " + b.past() + ", future " + b.future() + ", lead " + b.lead());
+    }
+    // The reader gives batches the calendar the shards' manifest names; a model reads the one it was trained with.
+    if (!Objects.equals(orEmpty(a.timeFeatures()), orEmpty(b.timeFeatures()))) {
+      return new Score(null, 0, "it reads the calendar features " + a.timeFeatures() + ", the shards have "
+          + b.timeFeatures() + " (windowing.time_features)");
     }
     try (NDManager m = parent.newSubManager()) {
       SavedModel.Loaded model = SavedModel.load(modelDir, m);
