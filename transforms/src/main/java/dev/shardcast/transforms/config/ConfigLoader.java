@@ -53,6 +53,8 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           "job file " + file + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException("job file " + file + " is not UTF-8 text (a malformed byte sequence)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -161,6 +163,9 @@ public final class ConfigLoader {
       throw new ConfigException("config key 'quality.rules_file': file not found: " + path);
     } catch (JsonProcessingException e) {
       throw new ConfigException("quality rules file " + path + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // was an UncheckedIOException, exit 1 (found by RuleSetFuzzTest)
+      throw new ConfigException("quality rules file " + path + " is not UTF-8 text (a malformed byte sequence)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
