@@ -12,5 +12,5 @@ if [ ${#targets[@]} -eq 0 ]; then
 fi
 for t in "${targets[@]}"; do
   echo "== fuzzing $t"
-  JAZZER_FUZZ=1 mvn -B -o -q -pl transforms test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false
+  JAZZER_FUZZ=1 mvn -B -o -pl transforms test -Dtest="$t" -Dsurefire.failIfNoSpecifiedTests=false
 done
