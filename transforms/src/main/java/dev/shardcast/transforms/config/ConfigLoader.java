@@ -53,6 +53,8 @@ public final class ConfigLoader {
     } catch (JsonProcessingException e) {
       throw new ConfigException(
           "job file " + file + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new ConfigException("job file " + file + " is not UTF-8 text (a malformed byte sequence)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -78,6 +80,7 @@ public final class ConfigLoader {
       // A shared rules file sits under the job's own quality: keys (and the overrides), which win where both set one.
       merged = layers((ObjectNode) user, overrides, rulesFile(rulesFile.asText(), merged.path("s3")));
     }
+    ListItems.requireNoEmptyItems(merged, "");
     JobConfig config = bind(merged);
     ConfigValidator.validate(config);
     return config;
@@ -160,6 +163,9 @@ public final class ConfigLoader {
       throw new ConfigException("config key 'quality.rules_file': file not found: " + path);
     } catch (JsonProcessingException e) {
       throw new ConfigException("quality rules file " + path + " is not valid YAML: " + e.getOriginalMessage());
+    } catch (java.nio.charset.CharacterCodingException e) {
+      // was an UncheckedIOException, exit 1 (found by RuleSetFuzzTest)
+      throw new ConfigException("quality rules file " + path + " is not UTF-8 text (a malformed byte sequence)");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -217,7 +223,12 @@ public final class ConfigLoader {
     if (eq <= 0) {
       throw new ConfigException("override '" + Redaction.text(override) + "' must look like key.path=value");
     }
-    String[] path = override.substring(0, eq).trim().split("\\.");
+    String[] path = override.substring(0, eq).trim().split("\\.", -1);
+    if (Arrays.asList(path).contains("")) {
+      // "." or "a..b" split to no key or an empty one (an index error, found by fuzzing)
+      throw new ConfigException("override of key '" + override.substring(0, eq).trim()
+          + "' must name a key path such as windowing.past (no empty parts)");
+    }
     JsonNode value;
     try {
       value = YAML.readTree(override.substring(eq + 1));
@@ -238,7 +249,8 @@ public final class ConfigLoader {
       }
       node = (ObjectNode) child;
     }
-    node.set(path[path.length - 1], value == null ? YAML.nullNode() : value);
+    // "key=" reads as a missing node, which binding cannot take (an internal error, found by fuzzing): null, as "key=~".
+    node.set(path[path.length - 1], value == null || value.isMissingNode() ? YAML.nullNode() : value);
   }
 
   private static JobConfig bind(ObjectNode tree) {

@@ -53,6 +53,11 @@ public final class TimestampParser implements Serializable {
         throw new ConfigException(
             "config key 'input.timestamp.format' must be " + ALLOWED + "; '" + format + "' is not a valid pattern: "
                 + e.getMessage());
+      } catch (ClassCastException e) {
+        // The JDK's builder fails this way on some pad-modifier patterns ("epKch": p before an
+        // adjacent number field), not with its documented IllegalArgumentException (found by fuzzing).
+        throw new ConfigException("config key 'input.timestamp.format' must be " + ALLOWED + "; '" + format
+            + "' is not a valid pattern: a pad modifier (p) the JDK cannot apply here");
       }
     }
     return formatter;
