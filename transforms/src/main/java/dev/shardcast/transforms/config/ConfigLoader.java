@@ -30,6 +30,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loads a job YAML: defaults, then the file, then {@code key.path=value} overrides; binds it strictly
@@ -37,6 +39,7 @@ import java.util.stream.Collectors;
  */
 public final class ConfigLoader {
   private static final ObjectMapper YAML = newMapper();
+  private static final Logger LOG = LoggerFactory.getLogger(ConfigLoader.class);
   private static final ObjectMapper CANONICAL_JSON =
       new ObjectMapper()
           .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
@@ -83,7 +86,27 @@ public final class ConfigLoader {
     ListItems.requireNoEmptyItems(merged, "");
     JobConfig config = bind(merged);
     ConfigValidator.validate(config);
-    return config;
+    return withDefaultTimeFeatures(config);
+  }
+
+  /**
+   * windowing.time_features absent: {@link TimeFeature#defaults}, written into the config so the
+   * printed config, its hash, the manifest and every later load (train, predict) name the same list.
+   * None applies: the key stays absent (the config and its hash as before the default existed).
+   */
+  private static JobConfig withDefaultTimeFeatures(JobConfig config) {
+    JobConfig.Windowing w = config.windowing();
+    if (w.timeFeatures() != null) {
+      return config;
+    }
+    Frequency frequency = Frequency.parse(config.input().frequency(), "input.frequency");
+    List<TimeFeature> features = TimeFeature.defaults(frequency, w.past());
+    if (features.isEmpty()) {
+      return config;
+    }
+    LOG.info("windowing.time_features not set: {} by default (the past window of {} x {} is shorter than "
+        + "their cycles; [] turns them off)", features.stream().map(TimeFeature::yaml).toList(), w.past(), frequency);
+    return config.withWindowing(w.withTimeFeatures(List.copyOf(features)));
   }
 
   /** Defaults, then the rules file's quality: section (if any), then the job file, then the overrides. */

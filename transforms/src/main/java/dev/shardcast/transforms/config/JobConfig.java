@@ -43,6 +43,11 @@ public record JobConfig(
     return new JobConfig(name, input, windowing, gaps, split, scaler, shards, r, train, quality, s3, registry);
   }
 
+  /** The same job with another windowing section (the default calendar features, once resolved). */
+  public JobConfig withWindowing(Windowing w) {
+    return new JobConfig(name, input, w, gaps, split, scaler, shards, runner, train, quality, s3, registry);
+  }
+
   /** The same job with another input section (predict's --input). */
   public JobConfig withInput(Input in) {
     return new JobConfig(name, in, windowing, gaps, split, scaler, shards, runner, train, quality, s3, registry);
@@ -102,13 +107,20 @@ public record JobConfig(
 
   /**
    * @param timeFeatures calendar features (sin/cos of each point's UTC month, weekday, hour or day of
-   *     the year); empty or absent: none, and the config, its hash and the manifest are as before the key existed
+   *     the year); absent: {@link TimeFeature#defaults}, resolved at load ({@link ConfigLoader}); an
+   *     empty list: none. Where neither the key nor a default applies (null after load), the config,
+   *     its hash and the manifest are as before the key existed
    */
   public record Windowing(Integer past, Integer future, Integer stride, Integer lead,
-      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_EMPTY)
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
       List<TimeFeature> timeFeatures) implements Serializable {
     public Windowing(Integer past, Integer future, Integer stride, Integer lead) {
       this(past, future, stride, lead, null);
+    }
+
+    /** The same windows with these calendar features. */
+    public Windowing withTimeFeatures(List<TimeFeature> features) {
+      return new Windowing(past, future, stride, lead, features);
     }
 
     /** The features, never null. */

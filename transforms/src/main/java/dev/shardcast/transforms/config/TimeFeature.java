@@ -54,6 +54,41 @@ public enum TimeFeature {
     }
   }
 
+  /**
+   * The features a job gets when it does not list any ({@code windowing.time_features} absent; an
+   * explicit {@code []} means none): each calendar cycle the grid can see that is <b>longer than the
+   * past window</b>, so the window alone cannot tell the model where in that cycle the forecast
+   * falls. A cycle the window spans is already in the window's values (a 28-day daily window shows
+   * the week; a 24-month window shows the year), and there the feature only added parameters: on the
+   * demo's 24 months, month made every model worse on test, while on weather's 28 days, day_of_year
+   * made every model better (docs/forecast-quality.md, "Calendar features"). Finest cycle first;
+   * on a monthly grid month stands for the year, on finer grids day_of_year does.
+   */
+  public static List<TimeFeature> defaults(Frequency frequency, int past) {
+    List<TimeFeature> out = new java.util.ArrayList<>();
+    if (!frequency.isRegular() || past <= 0) {
+      return out;
+    }
+    int months = frequency.months();
+    if (months > 0) {
+      if (!constantOn(MONTH, frequency) && (long) past * months < 12) {
+        out.add(MONTH);
+      }
+      return out;
+    }
+    double span = (double) past * frequency.fixedMillis();
+    if (!constantOn(HOUR, frequency) && span < DAY) {
+      out.add(HOUR);
+    }
+    if (!constantOn(DAY_OF_WEEK, frequency) && span < 7.0 * DAY) {
+      out.add(DAY_OF_WEEK);
+    }
+    if (span < 365.0 * DAY) {
+      out.add(DAY_OF_YEAR);
+    }
+    return out;
+  }
+
   /** Whether every point of the grid has the same value of {@code f}. */
   static boolean constantOn(TimeFeature f, Frequency frequency) {
     long fixed = frequency.fixedMillis();

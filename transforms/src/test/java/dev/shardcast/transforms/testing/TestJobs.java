@@ -17,7 +17,8 @@ public final class TestJobs {
    * Daily grid, key {@code id}, timestamp {@code ts}; value columns {@code x} (input and target),
    * {@code y} (input only) and {@code z} (target only). Splits: train before 2020-01-15, val before
    * 2020-01-25, no test end. The window layout (one materialised window each), which the windowing
-   * tests check; the compact layout has its own cases ({@code ChunkWindowerPropertyTest}).
+   * tests check; the compact layout has its own cases ({@code ChunkWindowerPropertyTest}). No calendar
+   * features (a 3-day window would get day_of_week and day_of_year by default; TimeFeatureTest checks that).
    */
   public static final String BASE_YAML =
       String.join(
@@ -32,7 +33,7 @@ public final class TestJobs {
           "    - {name: x, type: double, target: true}",
           "    - {name: y, type: double}",
           "    - {name: z, type: double, input: false, target: true}",
-          "windowing: {past: 3, future: 2}",
+          "windowing: {past: 3, future: 2, time_features: []}",
           "split: {train_end: '2020-01-15', val_end: '2020-01-25'}",
           "shards: {output: out/unit, layout: windows}",
           "");
