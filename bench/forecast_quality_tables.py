@@ -48,11 +48,23 @@ def table(name):
     return "\n".join(lines) + "\n"
 
 
-text = "\n".join(t for t in (table(s) for s in SETS) if t)
+def kept(doc_text, name):
+    """The docs' current table of a data set (a partial rerun leaves the others as they were)."""
+    if BEGIN not in doc_text or END not in doc_text:
+        return ""
+    block = doc_text[doc_text.index(BEGIN) + len(BEGIN):doc_text.index(END)]
+    head = f"### {name}\n"
+    if head not in block:
+        return ""
+    rest = block[block.index(head):]
+    nxt = rest.find("\n### ", 1)
+    return (rest if nxt < 0 else rest[:nxt + 1]).strip() + "\n"
+
+
+d = open(doc).read() if os.path.exists(doc) else ""
+text = "\n".join(t for t in (table(s) or kept(d, s) for s in SETS) if t)
 print(text)
 open(os.path.join(out, "tables.md"), "w").write(text)
-if os.path.exists(doc):
-    d = open(doc).read()
-    if BEGIN in d and END in d:
-        d = d[:d.index(BEGIN) + len(BEGIN)] + "\n\n" + text + "\n" + d[d.index(END):]
-        open(doc, "w").write(d)
+if BEGIN in d and END in d:
+    d = d[:d.index(BEGIN) + len(BEGIN)] + "\n\n" + text + "\n" + d[d.index(END):]
+    open(doc, "w").write(d)
