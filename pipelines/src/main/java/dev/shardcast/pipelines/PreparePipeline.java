@@ -46,6 +46,7 @@ import org.apache.beam.sdk.values.PCollectionView;
  * quarantine and counts on the side; the quality report and its verdict before any shard; manifest last.
  */
 public final class PreparePipeline {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PreparePipeline.class);
   private PreparePipeline() {}
 
   /** The previous run's quality report, for drift: its text and where it came from. */
@@ -104,8 +105,12 @@ public final class PreparePipeline {
     PCollectionView<List<String>> seriesKeys = plan.config().scaler().scope() == JobConfig.ScalerScope.PER_SERIES
         ? extents.apply("SeriesKeys", org.apache.beam.sdk.transforms.Keys.create()).apply("SeriesKeysView", View.asList())
         : null;
-    PCollectionView<ScalerParams> scaler =
-        windowed.get(WindowSeries.TRAIN_SAMPLES).apply("FitScaler", new FitScaler(plan, seriesKeys));
+    String givenScaler = plan.config().scaler().from();
+    PCollectionView<ScalerParams> scaler = givenScaler == null
+        ? windowed.get(WindowSeries.TRAIN_SAMPLES).apply("FitScaler", new FitScaler(plan, seriesKeys))
+        : p.apply("GivenScaler", org.apache.beam.sdk.transforms.Create.of(givenScaler(plan))
+                .withCoder(SerializableCoder.of(ScalerParams.class)))
+            .apply("GivenScalerView", View.asSingleton());
 
     PCollection<KV<String, Long>> quarantineCounts =
         PCollectionList.of(quarantine).apply("AllQuarantine", Flatten.pCollections())
@@ -145,5 +150,30 @@ public final class PreparePipeline {
             dataRange,
             verdict),
         run));
+  }
+
+  /**
+   * scaler.from's scaler, read now (on the machine that builds the pipeline, through Beam's file
+   * systems, so a folder or an s3:// location), so a wrong path or a scaler that does not fit the job
+   * is a config error (exit 2) before any work.
+   */
+  static ScalerParams givenScaler(JobPlan plan) {
+    String from = plan.config().scaler().from();
+    String file = from.endsWith(".json") ? from
+        : from.replaceAll("/+$", "") + "/" + dev.shardcast.transforms.shard.ShardManifest.FILE_NAME;
+    byte[] json;
+    try (java.io.InputStream in = java.nio.channels.Channels.newInputStream(
+        org.apache.beam.sdk.io.FileSystems.open(org.apache.beam.sdk.io.FileSystems.matchSingleFileSpec(file).resourceId()))) {
+      json = in.readAllBytes();
+    } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
+      throw new dev.shardcast.transforms.config.ConfigException("config key 'scaler.from': no manifest at " + file);
+    } catch (java.io.IOException e) {
+      throw new dev.shardcast.transforms.config.ConfigException("config key 'scaler.from': cannot read " + file + ": "
+          + e.getMessage());
+    }
+    ScalerParams params = dev.shardcast.transforms.core.GivenScaler.of(plan, file, json);
+    LOG.info("scaler: the one of {} (scaler.from), not fitted: {} series with their own scales", file,
+        params.perSeries().size());
+    return params;
   }
 }

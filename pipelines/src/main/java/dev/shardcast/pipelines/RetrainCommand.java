@@ -107,11 +107,14 @@ public final class RetrainCommand implements Callable<Integer> {
     // The candidate's train output is its registry folder.
     job.overrides.add("train.output=" + registry.runLocation(id));
     JobConfig candidate = job.loadForTraining();
+    ModelRegistry.Current current = registry.current();
     if (!skipPrepare) {
+      if (current != null && candidate.registry().keepScalerOrDefault() && candidate.scaler().from() == null) {
+        candidate = withCurrentScaler(candidate, registry, current, event);
+      }
       prepare(candidate, started);
     }
 
-    ModelRegistry.Current current = registry.current();
     Path warm = null;
     if (current != null && candidate.registry().warmStartOrDefault()) {
       warm = registry.fetchModel(current.runId());
@@ -129,6 +132,29 @@ public final class RetrainCommand implements Callable<Integer> {
     }
     logGate(registry, d);
     return summary(d, (System.nanoTime() - started) / 1e9);
+  }
+
+  /**
+   * registry.keep_scaler: the candidate's shards get current's scaler (its model folder holds the
+   * manifest it was trained on). Where that scaler does not fit the job any more (another scaler type
+   * or scope, a new value column), a new one is fitted: said on stdout and in the run log.
+   */
+  private JobConfig withCurrentScaler(JobConfig candidate, ModelRegistry registry, ModelRegistry.Current current,
+      ObjectNode event) throws Exception {
+    Path model = registry.fetchModel(current.runId());
+    Path manifest = model.resolve(dev.shardcast.transforms.shard.ShardManifest.FILE_NAME);
+    try {
+      dev.shardcast.transforms.core.GivenScaler.of(new dev.shardcast.transforms.config.JobPlan(candidate),
+          manifest.toString(), java.nio.file.Files.readAllBytes(manifest));
+    } catch (ConfigException | java.io.IOException e) {
+      event.put("scaler_refit", "current's scaler does not fit this job: " + e.getMessage());
+      System.out.println("retrain: fitting a new scaler; current's (" + current.runId() + ") does not fit: " + e.getMessage());
+      return candidate;
+    }
+    job.overrides.add("scaler.from=" + model);
+    event.put("scaler_from", current.runId());
+    System.out.println("retrain: preparing with current's scaler (run " + current.runId() + ", registry.keep_scaler)");
+    return job.loadForTraining();
   }
 
   /**

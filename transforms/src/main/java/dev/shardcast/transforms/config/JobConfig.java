@@ -133,8 +133,19 @@ public record JobConfig(
 
   public record Split(String trainEnd, String valEnd, String testEnd) implements Serializable {}
 
-  public record Scaler(ScalerKind type, Integer sampleSize, ScalerScope scope)
-      implements Serializable {}
+  /**
+   * @param from null: fit the scaler on a sample of the train split; else a manifest.json, or a
+   *     folder holding one (a shards folder, a model's best/), whose scaler is used as it is
+   *     (core/GivenScaler; retrain's registry.keep_scaler sets it to current's)
+   */
+  public record Scaler(ScalerKind type, Integer sampleSize, ScalerScope scope,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      String from)
+      implements Serializable {
+    public Scaler(ScalerKind type, Integer sampleSize, ScalerScope scope) {
+      this(type, sampleSize, scope, null);
+    }
+  }
 
   /**
    * @param layout windows: one row per window (past and future materialised); compact: each file holds

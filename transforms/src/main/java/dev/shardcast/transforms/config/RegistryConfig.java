@@ -17,10 +17,21 @@ import java.io.Serializable;
  *     spec (default true); false: the usual start (ridge fit or random)
  * @param lockMaxAgeMinutes a lock older than this is taken as left by a crash, even when its
  *     process cannot be checked (default 1440)
+ * @param keepScaler prepare the candidate's shards with {@code current}'s scaler (scaler.from) instead
+ *     of fitting a new one, so a warm start sees its inputs in the units it was trained in (default:
+ *     as warm_start); where current's scaler does not fit the job, a new one is fitted and the run log says why
  */
 @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
 public record RegistryConfig(String location, Metric metric, Double tolerance, Boolean warmStart,
-    Long lockMaxAgeMinutes) implements Serializable {
+    Long lockMaxAgeMinutes, Boolean keepScaler) implements Serializable {
+
+  public RegistryConfig(String location, Metric metric, Double tolerance, Boolean warmStart, Long lockMaxAgeMinutes) {
+    this(location, metric, tolerance, warmStart, lockMaxAgeMinutes, null);
+  }
+
+  public boolean keepScalerOrDefault() {
+    return keepScaler == null ? warmStartOrDefault() : keepScaler;
+  }
 
   public Metric metricOrDefault() {
     return metric == null ? Metric.MAE : metric;
