@@ -28,7 +28,7 @@ import picocli.CommandLine.Option;
  * {@code shardcast sweep job.yaml --grid k=v1,v2 ... | --random N --seed S --range k=lo:hi:log}:
  * trains many configs on the same shards, each into {@code <shards.output>/sweep/<trial-id>/} with its
  * own run log; finished trials are recorded in {@code sweep/state.jsonl} and not rerun; prints the
- * trials ranked by val MAE (never test) and writes {@code sweep/summary.csv}.
+ * trials ranked by val MAE (never test) and writes {@code sweep/summary.csv} and {@code sweep/report.html}.
  */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = {"Hyperparameter sweep on the job's shards: a grid (cartesian product of --grid) or --random N draws; "
@@ -104,10 +104,11 @@ public final class SweepCommand implements Callable<Integer> {
     List<SweepTable.Row> rows = SweepTable.rows(trials, state.finished());
     String table = SweepTable.render(rows);
     SweepTable.writeCsv(rows, dir.resolve("summary.csv"));
+    Path report = SweepTable.writeHtml(rows, trials, dir, base.name() == null ? "sweep" : base.name());
     System.out.println();
     System.out.print(table);
-    System.out.printf("  ranked by val MAE (original units); summary %s, state %s%n", dir.resolve("summary.csv"),
-        state.file());
+    System.out.printf("  ranked by val MAE (original units); summary %s%s, state %s%n", dir.resolve("summary.csv"),
+        report == null ? "" : ", report " + report, state.file());
     System.out.printf(java.util.Locale.ROOT, "shardcast sweep: %d of %d trials finished%s in %.1f s%n", rows.stream().filter(SweepTable.Row::finished)
         .count(), trials.size(), failed > 0 ? ", " + failed + " FAILED (rerun to retry)" : "", (System.nanoTime() - started) / 1e9);
     if (promoteBest && !rows.isEmpty() && rows.get(0).finished()) {

@@ -3,9 +3,13 @@ package dev.shardcast.pipelines;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.shardcast.training.train.RunLog;
+import dev.shardcast.training.TrainJob;
 import dev.shardcast.training.io.AtomicFiles;
+import dev.shardcast.training.report.RunLogHistory;
+import dev.shardcast.training.report.SweepReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -15,6 +19,8 @@ import java.util.Map;
 
 /** A sweep's scores: the state line of a trial, and the ranked table of all of them. */
 final class SweepTable {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SweepTable.class);
+
   private SweepTable() {}
 
   /** One trial's row; {@code finished} false for a trial without a state line (failed or not yet run). */
@@ -105,8 +111,42 @@ final class SweepTable {
           .append(',').append(c(r.testMae())).append(',').append(c(r.testMase())).append(',').append(r.epochs())
           .append(",\"").append(r.params().replace("\"", "\"\"")).append("\"\n");
     }
-    java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.createDirectories(file.toAbsolutePath().getParent());
     AtomicFiles.write(file, sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * {@code sweep/report.html}: the same ranking with one column per parameter, and every trial's
+   * val-loss curve read back from its run log (also for trials kept from an earlier sweep). Null
+   * when it could not be written (logged): the trials, state and summary.csv are what a rerun needs.
+   */
+  static Path writeHtml(List<Row> rows, List<SweepCommand.Trial> trials, Path dir, String title) {
+    try {
+      return html(rows, trials, dir, title);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("could not write the sweep report in {}: {}", dir, e.toString(), e);
+      return null;
+    }
+  }
+
+  private static Path html(List<Row> rows, List<SweepCommand.Trial> trials, Path dir, String title) throws IOException {
+    Map<String, SweepCommand.Trial> byId = new java.util.HashMap<>();
+    trials.forEach(t -> byId.put(t.id(), t));
+    List<SweepReport.Trial> out = new ArrayList<>();
+    int rank = 0;
+    for (Row r : rows) {
+      SweepCommand.Trial t = byId.get(r.id());
+      Path trialDir = Path.of(TrainJob.outputLocation(t.config()));
+      String report = Files.isRegularFile(trialDir.resolve(SweepReport.FILE_NAME))
+          ? dir.relativize(trialDir.resolve(SweepReport.FILE_NAME)).toString().replace('\\', '/') : null;
+      out.add(new SweepReport.Trial(r.finished() ? ++rank : null, r.id(), t.params(), r.valLoss(), r.valMae(),
+          r.valMase(), r.testMae(), r.testMase(), r.epochs(),
+          RunLogHistory.read(trialDir.resolve(RunLog.FILE_NAME)).epochs(), report));
+    }
+    Path file = dir.resolve(SweepReport.FILE_NAME);
+    Files.createDirectories(dir);
+    AtomicFiles.write(file, new SweepReport(title, out).render().getBytes(StandardCharsets.UTF_8));
+    return file;
   }
 
   private static String c(Double v) {

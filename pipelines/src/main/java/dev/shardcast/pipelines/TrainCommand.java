@@ -66,6 +66,10 @@ public final class TrainCommand implements Callable<Integer> {
     }
     sb.append("  model    ").append(o.where(o.modelDir())).append('\n');
     sb.append("  metrics  ").append(o.where(o.outputDir().resolve(TrainJob.METRICS_FILE))).append('\n');
+    java.nio.file.Path report = o.outputDir().resolve(dev.shardcast.training.report.TrainingReport.FILE_NAME);
+    if (java.nio.file.Files.isRegularFile(report)) {
+      sb.append("  report   ").append(o.where(report)).append('\n');
+    }
     sb.append("  run log  ").append(o.where(o.runLog()));
     return sb.toString();
   }

@@ -15,6 +15,8 @@ import dev.shardcast.training.model.ModelFactory;
 import dev.shardcast.training.model.ModelSpec;
 import dev.shardcast.training.train.RunLog;
 import dev.shardcast.training.model.SavedModel;
+import dev.shardcast.training.report.ForecastSamples;
+import dev.shardcast.training.report.TrainingReports;
 import dev.shardcast.training.train.TrainOptions;
 import dev.shardcast.training.train.TrainResult;
 import dev.shardcast.training.train.Trainer;
@@ -168,11 +170,15 @@ public final class TrainJob {
       JobConfig.Model model = job.train().model();
       boolean auto = model.type() == JobConfig.ModelType.AUTO;
       List<ModelChoice.Candidate> candidates = new ArrayList<>();
+      List<TrainingReports.Trained> trained = new ArrayList<>();
       for (JobConfig.ModelType type : auto ? ModelFactory.TYPES : List.of(model.type())) {
         // auto: each candidate in its own folder, with its own checkpoints and run log (resumable)
         Path dir = auto ? out.resolve("candidates").resolve(type.yaml()) : out;
-        candidates.add(trainOne(withModel(job.train(), model.withType(type)), manifest, reader, dir, opts, ridge));
+        ForecastSamples samples = new ForecastSamples(TrainingReports.SAMPLES, manifest.schema().lead());
+        candidates.add(trainOne(withModel(job.train(), model.withType(type)), manifest, reader, dir, opts, ridge,
+            samples));
         ModelChoice.Candidate last = candidates.get(candidates.size() - 1);
+        trained.add(new TrainingReports.Trained(last.name(), dir, last.result(), last.metrics(), samples));
         if (auto && last.result().interrupted()) {
           // stopped like a kill: no later candidate, no choice; a resume continues from the checkpoints
           return new Outcome(out, last.result().modelDir(), dir.resolve(RunLog.FILE_NAME), last.metrics(), last.result(),
@@ -206,15 +212,38 @@ public final class TrainJob {
       } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
         LOG.info("no {} beside the shards: predict will not measure training/serving skew", report);
       }
+      writeReports(job, manifest, out, trained, auto ? metrics : null);
       output.push();
       LOG.info("model {}, metrics {}", output.describe(modelDir), output.describe(out.resolve(METRICS_FILE)));
       return new Outcome(out, modelDir, runLog, metrics, kept.result(), output.location());
     }
   }
 
+  /**
+   * {@code report.html}: the kept model's in {@code out}; with auto ({@code autoMetrics} not null) also one
+   * per candidate in its folder, and the top one shows every candidate and the choice.
+   */
+  private static void writeReports(JobConfig job, ShardManifest manifest, Path out,
+      List<TrainingReports.Trained> trained, Map<String, Object> autoMetrics) {
+    if (autoMetrics == null) {
+      TrainingReports.write(job, manifest, trained.get(0), out, null, null);
+      return;
+    }
+    @SuppressWarnings("unchecked")
+    Map<String, Object> described = (Map<String, Object>) autoMetrics.get("model_choice");
+    String chosen = String.valueOf(described.get("chosen"));
+    for (TrainingReports.Trained t : trained) {
+      TrainingReports.write(job, manifest, t, t.dir(), "a candidate of train.model.type: auto; "
+          + (t.model().equals(chosen) ? "the one chosen" : chosen + " was chosen") + " (../../report.html)", null);
+    }
+    TrainingReports.Trained kept = trained.stream().filter(t -> t.model().equals(chosen)).findFirst().orElseThrow();
+    TrainingReports.write(job, manifest, kept, out, "train.model.type: auto (below)",
+        TrainingReports.choice(described, trained, out));
+  }
+
   /** Trains one model type into {@code dir}, scores its best epoch; writes run_end to its run log. */
   private static ModelChoice.Candidate trainOne(JobConfig.Train train, ShardManifest manifest, ShardReader reader,
-      Path dir, TrainOptions opts, RidgeBaseline ridge) throws IOException {
+      Path dir, TrainOptions opts, RidgeBaseline ridge, ForecastSamples samples) throws IOException {
     ModelSpec spec = ModelSpec.of(train.model(), manifest.schema(), train.season()).withQuantiles(train.quantiles());
     try (Trainer trainer = new Trainer(train, spec, reader, dir, opts)) {
       // the first forecast is the ridge fit's (a resume then loads the checkpoint's parameters over it)
@@ -231,7 +260,7 @@ public final class TrainJob {
       try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {
         SavedModel.Loaded model = SavedModel.load(result.modelDir(), evalManager);
         metrics.put("model", train.model().type().yaml());
-        metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", train.season(), ridge));
+        metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", train.season(), ridge, samples));
         metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", train.season(), ridge));
         valErrors = WindowErrors.of(model, reader, manifest, "val");
       }

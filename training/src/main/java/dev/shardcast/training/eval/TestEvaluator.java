@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.shardcast.training.data.Batch;
 import dev.shardcast.training.data.BatchSource;
 import dev.shardcast.training.model.SavedModel;
+import dev.shardcast.training.report.ForecastSamples;
 import dev.shardcast.transforms.core.ColumnScale;
 import dev.shardcast.transforms.shard.ShardManifest;
 import java.util.Iterator;
@@ -45,6 +46,15 @@ public final class TestEvaluator {
   /** As above, also scoring {@code ridge}'s forecasts (null: no ridge) on the same points. */
   public static Map<String, Object> evaluate(SavedModel.Loaded model, BatchSource source, ShardManifest manifest,
       String split, int season, RidgeBaseline ridge) {
+    return evaluate(model, source, manifest, split, season, ridge, null);
+  }
+
+  /**
+   * As above; {@code samples} (null: none) is offered every scored window, so the report plots the
+   * very forecasts the metrics scored rather than a second, possibly different, prediction pass.
+   */
+  public static Map<String, Object> evaluate(SavedModel.Loaded model, BatchSource source, ShardManifest manifest,
+      String split, int season, RidgeBaseline ridge, ForecastSamples samples) {
     ShardManifest.Schema schema = manifest.schema();
     List<String> inputs = schema.inputs();
     List<String> targets = schema.targets();
@@ -116,12 +126,13 @@ public final class TestEvaluator {
             all.add(pastRaw, truth, forecast, ridgeRaw, observed);
             perTarget.get(targets.get(t)).add(pastRaw, truth, forecast, ridgeRaw, observed);
             if (quant != null) {
-              for (int q = 0; q < quant.length; q++) {
-                int base = ((w * quant.length + q) * targets.size() + t) * future;
-                for (int h = 0; h < future; h++) {
-                  quant[q][h] = s.invert(raw[base + h]);
-                }
-              }
+              fillQuantiles(quant, raw, w, t, targets.size(), future, s);
+            }
+            if (samples != null) {
+              samples.offer(b.series()[w], targets.get(t), b.forecastStart()[w], pastRaw, truth, forecast, observed,
+                  quant, levels);
+            }
+            if (quant != null) {
               quantAll.add(quant, truth, observed);
               quantPerTarget.computeIfAbsent(targets.get(t), k -> new QuantileMetrics(levels)).add(quant, truth, observed);
             }
@@ -137,6 +148,17 @@ public final class TestEvaluator {
     out.put("all", withQuantiles(all.toMap(), quantAll));
     perTarget.forEach((t, m) -> out.put(t, withQuantiles(m.toMap(), quantPerTarget.get(t))));
     return out;
+  }
+
+  /** This window's quantiles in original units, [level][step]: the raw output is [B, Q, T, F]. */
+  private static void fillQuantiles(double[][] quant, float[] raw, int w, int t, int targets, int future,
+      ColumnScale s) {
+    for (int q = 0; q < quant.length; q++) {
+      int base = ((w * quant.length + q) * targets + t) * future;
+      for (int h = 0; h < future; h++) {
+        quant[q][h] = s.invert(raw[base + h]);
+      }
+    }
   }
 
   private static Map<String, Object> withQuantiles(Map<String, Object> point, QuantileMetrics q) {

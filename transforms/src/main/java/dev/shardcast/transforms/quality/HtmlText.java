@@ -7,11 +7,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** Escaping, number formatting and link targets shared by {@link QualityReportHtml} and {@link SvgHistogram}. */
-final class HtmlText {
+/**
+ * Escaping, number formatting and link targets shared by {@link QualityReportHtml}, {@link SvgHistogram} and the
+ * training report (one escaping routine for every page the project writes).
+ */
+public final class HtmlText {
 
   /** What a missing (null) value shows as. */
-  static final String NONE = "—";
+  public static final String NONE = "—";
 
   private static final Pattern SCHEME = Pattern.compile("^[A-Za-z][A-Za-z0-9+.-]*:");
 
@@ -22,7 +25,7 @@ final class HtmlText {
    * the link); absolute URLs are linked only for http(s), so an edited report cannot plant a
    * javascript: link, and s3:// or gs:// paths, which a browser cannot open, are shown as text.
    */
-  static String href(String path) {
+  public static String href(String path) {
     if (SCHEME.matcher(path).find()) {
       String lower = path.toLowerCase(Locale.ROOT);
       return lower.startsWith("http://") || lower.startsWith("https://") ? path : null;
@@ -38,7 +41,7 @@ final class HtmlText {
   }
 
   /** HTML-escapes text for both element content and quoted attribute values. */
-  static String esc(String s) {
+  public static String esc(String s) {
     if (s == null) {
       return NONE;
     }
@@ -67,7 +70,7 @@ final class HtmlText {
    * Up to 4 significant digits; values of 1000 and more keep all their integer digits (a mean of 48213.7
    * shows as 48214, not 4.821e4); tiny values go to scientific notation rather than a row of zeros.
    */
-  static String num(Double v) {
+  public static String num(Double v) {
     if (v == null) {
       return NONE;
     }
