@@ -9,6 +9,7 @@ import dev.shardcast.transforms.config.GitCommit;
 import dev.shardcast.transforms.config.InputPaths;
 import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.config.JobPlan;
+import dev.shardcast.transforms.config.RollingSplit;
 import dev.shardcast.transforms.core.NoWindowsException;
 import dev.shardcast.transforms.config.PrepareChecks;
 import dev.shardcast.transforms.store.S3Clients;
@@ -70,6 +71,14 @@ public final class PrepareJob {
     if (master == null && config.runner().name() == JobConfig.RunnerName.FLINK) {
       master = FlinkMaster.parse(config.runner().flinkMaster()); // auto chose the embedded Flink
       options = options == null ? null : options(config, extraBeamArgs);
+    }
+    if (config.split().rolling()) {
+      if (options == null) {
+        FileSystems.setDefaultPipelineOptions(options(config, extraBeamArgs)); // DataEnd reads through Beam's file systems
+      }
+      long latest = DataEnd.latest(new JobPlan(config));
+      config = RollingSplit.resolve(config, latest);
+      LOG.info(RollingSplit.describe(config, latest));
     }
     JobPlan plan = new JobPlan(config); // with the runner auto chose: the manifest records the one that ran
     if (master != null && master.isRemote()) {

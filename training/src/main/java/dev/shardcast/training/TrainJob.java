@@ -111,7 +111,8 @@ public final class TrainJob {
         sample = null;
       }
     }
-    throw new NoWindowsException(NoWindowsDiagnosis.diagnose(new JobPlan(job), counts, sample,
+    throw new NoWindowsException(NoWindowsDiagnosis.diagnose(
+        new JobPlan(dev.shardcast.transforms.config.RollingSplit.fromManifest(job, manifest.config())), counts, sample,
         shards.describe() + "/" + quarantine) + " (manifest " + shards.describe() + "/" + ShardManifest.FILE_NAME
         + "; nothing to train on)");
   }

@@ -101,14 +101,13 @@ final class ConfigValidator {
     }
 
     JobConfig.Split s = require(c.split(), "split");
-    long train = cutoff(require(s.trainEnd(), "split.train_end"), "split.train_end");
-    long val = cutoff(require(s.valEnd(), "split.val_end"), "split.val_end");
-    if (val <= train) {
-      throw new ConfigException("config key 'split.val_end' (" + s.valEnd() + ") must be after split.train_end (" + s.trainEnd() + ")");
+    RollingSplit.check(s, frequency);
+    if (s.rolling() && !s.resolved()) {
+      // prepare computes the cut-offs from the data; train and predict read them from the manifest
+    } else {
+      checkCutoffs(s);
     }
-    if (s.testEnd() != null && cutoff(s.testEnd(), "split.test_end") <= val) {
-      throw new ConfigException("config key 'split.test_end' (" + s.testEnd() + ") must be after split.val_end (" + s.valEnd() + ")");
-    }
+
 
     JobConfig.Scaler sc = require(c.scaler(), "scaler");
     require(sc.type(), "scaler.type");
@@ -172,6 +171,17 @@ final class ConfigValidator {
     positive(require(t.prefetch(), "train.prefetch"), "train.prefetch");
     positive(require(t.season(), "train.season"), "train.season");
     require(t.seed(), "train.seed");
+  }
+
+  private static void checkCutoffs(JobConfig.Split s) {
+    long train = cutoff(require(s.trainEnd(), "split.train_end"), "split.train_end");
+    long val = cutoff(require(s.valEnd(), "split.val_end"), "split.val_end");
+    if (val <= train) {
+      throw new ConfigException("config key 'split.val_end' (" + s.valEnd() + ") must be after split.train_end (" + s.trainEnd() + ")");
+    }
+    if (s.testEnd() != null && cutoff(s.testEnd(), "split.test_end") <= val) {
+      throw new ConfigException("config key 'split.test_end' (" + s.testEnd() + ") must be after split.val_end (" + s.valEnd() + ")");
+    }
   }
 
   static long cutoff(String text, String key) {

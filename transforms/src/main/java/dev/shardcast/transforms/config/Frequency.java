@@ -101,6 +101,18 @@ public final class Frequency implements Serializable {
     throw new IllegalStateException("frequency 'none' has no grid");
   }
 
+  /** The grid step at or before a timestamp (on the grid or not). */
+  public long floorStep(long epochMillis) {
+    if (fixedMillis > 0) {
+      return Math.floorDiv(epochMillis - anchorMillis, fixedMillis);
+    }
+    if (months > 0) {
+      LocalDateTime t = LocalDateTime.ofEpochSecond(Math.floorDiv(epochMillis, 1000), 0, ZoneOffset.UTC);
+      return Math.floorDiv((t.getYear() - 1970L) * 12 + (t.getMonthValue() - 1), months);
+    }
+    throw new IllegalStateException("frequency 'none' has no grid");
+  }
+
   /** Inverse of {@link #step}. */
   public long timeOf(long step) {
     if (fixedMillis > 0) {

@@ -131,7 +131,48 @@ public record JobConfig(
 
   public record Gaps(GapPolicy policy, Integer maxFill) implements Serializable {}
 
-  public record Split(String trainEnd, String valEnd, String testEnd) implements Serializable {}
+  /**
+   * @param mode fixed (null): the cut-offs as written; rolling: {@code train_end} and {@code val_end}
+   *     computed from the data's latest timestamp at prepare ({@link RollingSplit}): the last
+   *     {@code test} of the data is test, the {@code val} before it val, the rest train
+   * @param val rolling: the val period's length (a count and a unit, as input.frequency: 6M, 90d)
+   * @param test rolling: the test period's length
+   */
+  public record Split(String trainEnd, String valEnd, String testEnd,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      SplitMode mode,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      String val,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      String test) implements Serializable {
+    public Split(String trainEnd, String valEnd, String testEnd) {
+      this(trainEnd, valEnd, testEnd, null, null, null);
+    }
+
+    public boolean rolling() {
+      return mode == SplitMode.ROLLING;
+    }
+
+    /** Cut-offs known: fixed, or rolling once prepare computed them. */
+    public boolean resolved() {
+      return trainEnd != null && valEnd != null;
+    }
+  }
+
+  public enum SplitMode {
+    FIXED,
+    ROLLING;
+
+    @JsonValue
+    public String yaml() {
+      return name().toLowerCase();
+    }
+  }
+
+  /** The same job with another split section (rolling cut-offs, once computed). */
+  public JobConfig withSplit(Split s) {
+    return new JobConfig(name, input, windowing, gaps, s, scaler, shards, runner, train, quality, s3, registry);
+  }
 
   /**
    * @param from null: fit the scaler on a sample of the train split; else a manifest.json, or a

@@ -45,8 +45,9 @@ public final class JobPlan implements Serializable {
     this.inputIndex = in.stream().mapToInt(Integer::intValue).toArray();
     this.targetIndex = tg.stream().mapToInt(Integer::intValue).toArray();
     JobConfig.Split s = config.split();
-    this.trainEnd = ConfigValidator.cutoff(s.trainEnd(), "split.train_end");
-    this.valEnd = ConfigValidator.cutoff(s.valEnd(), "split.val_end");
+    // A rolling split before prepare computed it (train, predict): no cut-offs, and nothing here needs them.
+    this.trainEnd = s.resolved() ? ConfigValidator.cutoff(s.trainEnd(), "split.train_end") : UNRESOLVED;
+    this.valEnd = s.resolved() ? ConfigValidator.cutoff(s.valEnd(), "split.val_end") : UNRESOLVED;
     this.testEnd = s.testEnd() == null ? Long.MAX_VALUE : ConfigValidator.cutoff(s.testEnd(), "split.test_end");
   }
 
@@ -95,10 +96,12 @@ public final class JobPlan implements Serializable {
   }
 
   public long trainEnd() {
+    requireResolved();
     return trainEnd;
   }
 
   public long valEnd() {
+    requireResolved();
     return valEnd;
   }
 
@@ -128,6 +131,7 @@ public final class JobPlan implements Serializable {
    * @throws IllegalArgumentException naming the cut-off and the data's time range
    */
   public void checkCutoffs(long firstTime, long lastTime) {
+    requireResolved();
     String range = " is outside the data, which runs from " + java.time.Instant.ofEpochMilli(firstTime) + " to "
         + java.time.Instant.ofEpochMilli(lastTime);
     if (trainEnd <= firstTime || trainEnd > lastTime) {
@@ -149,6 +153,7 @@ public final class JobPlan implements Serializable {
    * is {@link #STRADDLING}; one that starts at or after {@code test_end} is {@link #NO_SPLIT}.
    */
   public int splitOf(long firstForecastMillis, long lastForecastMillis) {
+    requireResolved();
     if (lastForecastMillis < trainEnd) {
       return 0;
     }
@@ -165,5 +170,13 @@ public final class JobPlan implements Serializable {
       return 2;
     }
     return firstForecastMillis < testEnd ? STRADDLING : NO_SPLIT;
+  }
+
+  private static final long UNRESOLVED = Long.MIN_VALUE;
+
+  private void requireResolved() {
+    if (trainEnd == UNRESOLVED) {
+      throw new IllegalStateException("split.mode rolling: the cut-offs are computed by prepare (RollingSplit), not known yet");
+    }
   }
 }
