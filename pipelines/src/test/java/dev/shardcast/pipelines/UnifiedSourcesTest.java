@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.shardcast.training.TrainJob;
+import dev.shardcast.training.predict.PredictJob;
 import dev.shardcast.transforms.config.ConfigLoader;
+import dev.shardcast.transforms.config.JobConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +50,11 @@ class UnifiedSourcesTest {
   }
 
   JsonNode run(Path out, String unified) throws Exception {
+    ItSupport.run(config(out, unified));
+    return ItSupport.JSON.readTree(out.resolve("quality-report.json").toFile());
+  }
+
+  JobConfig config(Path out, String unified, String... overrides) throws Exception {
     Path dir = write();
     String yaml = """
         name: unified
@@ -70,8 +78,29 @@ class UnifiedSourcesTest {
         scaler: {type: none}
         shards: {batch_size: 4, output: %s}
         """.formatted(dir.resolve("a.csv"), dir.resolve("b.csv"), unified, out);
-    ItSupport.run(ConfigLoader.loadYaml(yaml, List.of()));
-    return ItSupport.JSON.readTree(out.resolve("quality-report.json").toFile());
+    return ConfigLoader.loadYaml(yaml, List.of(overrides));
+  }
+
+  @Test
+  void predictReadsEverySourceWithItsNamesAndUnits() throws Exception {
+    Path out = tmp.resolve("predict");
+    JobConfig job = config(out, "{on_conflict: prefer, prefer: [b_m, a_km]}", "train.epochs=1",
+        "train.model.type=linear", "train.device=cpu", "train.season=1");
+    ItSupport.run(job);
+    TrainJob.Outcome trained = TrainJob.run(job, false, null);
+    Path forecasts = tmp.resolve("forecasts.csv");
+    PredictJob.Outcome p = PredictJob.run(job, trained.modelDir(), forecasts);
+    // s2 is only in b_m: read from the second source too, it gets its forecast
+    assertEquals(2, p.series(), Files.readString(forecasts));
+    assertTrue(Files.readAllLines(forecasts).stream().anyMatch(l -> l.startsWith("s2,")), Files.readString(forecasts));
+    JsonNode report = ItSupport.JSON.readTree(tmp.resolve("forecasts.csv.quality-report.json").toFile());
+    Map<String, long[]> s = sources(report);
+    assertEquals(10L, s.get("a_km")[0]);
+    assertEquals(12L, s.get("b_m")[0]);
+    for (long[] r : s.values()) {
+      assertEquals(r[0], r[1] + r[2], "read = used + quarantined per source");
+    }
+    assertEquals(22, report.path("rows").path("read").asLong());
   }
 
   static Map<String, long[]> sources(JsonNode report) {

@@ -56,11 +56,6 @@ public final class PredictJob {
     // job file says today; serving rejects exactly the rows training would have rejected.
     JobConfig job = ServingRules.withTrainingRules(given, manifest);
     JobPlan plan = new JobPlan(job);
-    if (plan.sources().size() > 1) {
-      org.slf4j.LoggerFactory.getLogger(PredictJob.class).warn("the job has {} input sources; predict reads the first, "
-          + "'{}' ({}), with its column names and units", plan.sources().size(), plan.sources().get(0).name(),
-          plan.sources().get(0).path());
-    }
     ShardManifest.Schema schema = manifest.schema();
     List<String> inputs = new ArrayList<>();
     for (int i : plan.inputIndex()) {
@@ -73,24 +68,30 @@ public final class PredictJob {
     RuleSet rules = RuleSet.compile(plan);
     LatestWindows latest = new LatestWindows(plan, ScaleCheck.of(plan, rules, trainingMedians(modelDir)));
     dev.shardcast.transforms.store.BeamFileSystems.configure(job);
-    // Not FileSystems.match: for a local path that does not exist it walks the disk from the path's parent.
-    List<String> files = InputPaths.match(given.input().path() != null ? "input.path" : "input.sources[0].path",
-        plan.sources().get(0).path());
-    JobConfig.Source src = plan.sources().get(0);
+    // Every source, as prepare reads them (Unified: each with its own column names and units; where two
+    // sources have a row for the same point, the job's unified policy decides, as in prepare).
     ServingRules.Tally tally = new ServingRules.Tally();
-    for (String path : files) {
-      ResourceId file = FileSystems.matchNewResource(path, false);
-      String source = file.toString();
-      latest.source(source, src.name());
-      RowChecks checks = new RowChecks(plan, rules, src);
-      if (src.format() == JobConfig.Format.PARQUET) {
-        tally.rowsRead += ParquetSource.read(plan, src, checks, source, () -> seekable(file), latest);
-      } else {
-        try (BufferedReader r = new BufferedReader(Channels.newReader(FileSystems.open(file), StandardCharsets.UTF_8))) {
-          tally.rowsRead += CsvSource.read(plan, src, checks, source, r, latest);
+    List<JobConfig.Source> sources = plan.sources();
+    for (int i = 0; i < sources.size(); i++) {
+      JobConfig.Source src = sources.get(i);
+      // Not FileSystems.match: for a local path that does not exist it walks the disk from the path's parent.
+      List<String> files = InputPaths.match(given.input().path() != null ? "input.path" : "input.sources[" + i + "].path",
+          src.path());
+      for (String path : files) {
+        ResourceId file = FileSystems.matchNewResource(path, false);
+        String source = file.toString();
+        latest.source(source, src.name());
+        RowChecks checks = new RowChecks(plan, rules, src);
+        long read;
+        if (src.format() == JobConfig.Format.PARQUET) {
+          read = ParquetSource.read(plan, src, checks, source, () -> seekable(file), latest);
+        } else {
+          try (BufferedReader r = new BufferedReader(Channels.newReader(FileSystems.open(file), StandardCharsets.UTF_8))) {
+            read = CsvSource.read(plan, src, checks, source, r, latest);
+          }
         }
+        tally.add(src.name(), read, checks);
       }
-      tally.add(checks);
     }
     List<LatestWindows.Window> windows = new ArrayList<>();
     List<LatestWindows.Skipped> skipped = new ArrayList<>();

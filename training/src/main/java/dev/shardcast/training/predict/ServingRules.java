@@ -35,10 +35,13 @@ final class ServingRules {
   /** What the readers saw across the input files. */
   static final class Tally {
     long rowsRead;
+    final Map<String, Long> readBySource = new java.util.LinkedHashMap<>();
     final DatasetProfile profile = new DatasetProfile();
     final Map<String, Long> counts = new TreeMap<>();
 
-    void add(RowChecks checks) {
+    void add(String sourceName, long rows, RowChecks checks) {
+      rowsRead += rows;
+      readBySource.merge(sourceName, rows, Long::sum);
       profile.merge(checks.profile());
       checks.counts((k, v) -> counts.merge(k, v, Long::sum));
     }
@@ -63,15 +66,20 @@ final class ServingRules {
   static QualityReport report(JobPlan plan, Tally tally, List<QuarantineRecord> quarantined, Path modelDir, Path outFile)
       throws IOException {
     Map<String, Long> counts = new TreeMap<>(tally.counts);
-    String source = "source." + plan.sources().get(0).name() + ".";
     counts.put("rows_read", tally.rowsRead);
     counts.put("rows_quarantined", (long) quarantined.size());
     counts.put("rows_used", tally.rowsRead - quarantined.size());
-    counts.put(source + "rows_read", tally.rowsRead);
-    counts.put(source + "rows_quarantined", (long) quarantined.size());
-    counts.put(source + "rows_used", tally.rowsRead - quarantined.size());
+    Map<String, Long> quarantinedBySource = new TreeMap<>();
     for (QuarantineRecord r : quarantined) {
       counts.merge("quarantined." + r.reason(), 1L, Long::sum);
+      quarantinedBySource.merge(r.origin() == null ? plan.sources().get(0).name() : r.origin(), 1L, Long::sum);
+    }
+    for (var e : tally.readBySource.entrySet()) {
+      String source = "source." + e.getKey() + ".";
+      long q = quarantinedBySource.getOrDefault(e.getKey(), 0L);
+      counts.put(source + "rows_read", e.getValue());
+      counts.put(source + "rows_quarantined", q);
+      counts.put(source + "rows_used", e.getValue() - q);
     }
     Path baselineFile = modelDir.resolve(QualityReport.FILE_NAME);
     QualityReport baseline = null;
