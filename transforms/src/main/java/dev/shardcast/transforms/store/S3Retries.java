@@ -32,8 +32,8 @@ import software.amazon.awssdk.retries.api.RetryStrategy;
  *       clock skew are retried; 4xx answers are not), plus a response cut off mid-body, with the job's
  *       attempts and exponential backoff
  *       with half jitter. Its circuit breaker is off: it shares a budget of retries among all the
- *       requests of a client, so with Beam's many parallel uploads an outage drained it within a
- *       second and every later request failed at its first error, whatever {@code max_attempts} said.
+ *       requests of a client, so an outage met by Beam's many parallel uploads could drain it, and
+ *       every later request would fail at its first error, whatever {@code max_attempts} says.
  *   <li>{@link Reporting}: logs each retry (operation, object, attempt, time since the first) and
  *       counts them ({@link #retries()}); turns the final failure into an {@link S3StorageException}
  *       naming the operation, the object and the attempts.
