@@ -3,6 +3,7 @@ package dev.shardcast.pipelines;
 import dev.shardcast.transforms.config.ConfigException;
 import dev.shardcast.transforms.config.Redaction;
 import dev.shardcast.transforms.core.NoWindowsException;
+import dev.shardcast.transforms.store.S3StorageException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,6 +13,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "shardcast 0.1.0",
     description = "Time series to training-ready, batch-per-file Parquet shards.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {"0:done", "1:crash (a bug: please report it)", "2:bad config, usage or input",
+        "3:data-quality gate failed", "4:no train or no val windows",
+        "5:(retrain, promote) another run holds the registry's lock",
+        "6:storage failed: an S3 request still failed after its retries (s3.retry); the message names the "
+            + "object; run again when the store answers"},
     subcommands = {PrepareCommand.class, TrainCommand.class, RunCommand.class, PredictCommand.class,
         InferRulesCommand.class, RetrainCommand.class, PromoteCommand.class, SweepCommand.class})
 public final class ShardcastCli implements Runnable {
@@ -33,7 +40,7 @@ public final class ShardcastCli implements Runnable {
   /**
    * The CLI with its exit codes: 1 crash, 2 bad config or usage, 3 data-quality gate failed, 4 no
    * train or no val windows (nothing to train on), 5 another retrain or promote holds the registry's
-   * lock.
+   * lock, 6 an S3 request failed after its retries ({@link S3StorageException}).
    */
   public static CommandLine commandLine() {
     return withExitCodes(new CommandLine(new ShardcastCli()));
@@ -62,15 +69,32 @@ public final class ShardcastCli implements Runnable {
     if (root instanceof NoWindowsException) {
       return NoWindowsException.EXIT_CODE;
     }
+    if (root instanceof S3StorageException) {
+      return S3StorageException.EXIT_CODE;
+    }
+    if (root instanceof dev.shardcast.training.data.ShardReadException) {
+      // A shard that is not the file its manifest lists (changed, truncated, replaced after prepare):
+      // an input that is not what the job says it is, not a crash. (Read errors under it, such as
+      // an S3StorageException, are found first by rootCause.)
+      return 2;
+    }
     return root instanceof ConfigException ? 2 : 1;
   }
 
-  /** Beam wraps a DoFn's exception in layers; the innermost message is the one a user can act on. */
+  /**
+   * Beam wraps a DoFn's exception in layers; the innermost message is the one a user can act on,
+   * unless one of shardcast's own on the way says more: an S3 failure's innermost cause is a socket
+   * error that names no object.
+   */
   static Throwable rootCause(Throwable e) {
     Throwable t = e;
+    if (t instanceof S3StorageException) {
+      return t;
+    }
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
-      if (t instanceof ConfigException || t instanceof QualityGateException || t instanceof NoWindowsException) {
+      if (t instanceof ConfigException || t instanceof QualityGateException || t instanceof NoWindowsException
+          || t instanceof S3StorageException) {
         return t;
       }
     }

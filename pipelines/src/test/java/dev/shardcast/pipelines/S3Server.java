@@ -21,6 +21,10 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * by {@link #stop}). The S3 code under test talks to it over HTTP with the AWS SDK, signing with
  * the credentials this class puts into the default provider chain (the {@code aws.accessKeyId} /
  * {@code aws.secretAccessKey} system properties): no mock anywhere.
+ *
+ * <p>The storage-fault tests take a private one ({@link #startPrivate}) that they {@link #kill} and
+ * {@link #restart} on the same port and data folder, so the shared one never goes away under
+ * another test.
  */
 final class S3Server {
   static final String ACCESS_KEY = "shardcast-test";
@@ -29,39 +33,35 @@ final class S3Server {
 
   final int port;
   final Path dataDir;
-  private final Process process;
+  private final Path dir;
+  private volatile Process process;
 
-  private S3Server(int port, Path dataDir, Process process) {
+  private S3Server(int port, Path dir, Path dataDir) {
     this.port = port;
+    this.dir = dir;
     this.dataDir = dataDir;
-    this.process = process;
   }
 
   /** The server of this test JVM, started on first use. */
   static synchronized S3Server get() throws IOException, InterruptedException {
-    if (instance == null || !instance.process.isAlive()) {
-      instance = start();
-      S3Server started = instance;
-      Runtime.getRuntime().addShutdownHook(new Thread(started::stop));
+    if (instance == null || !instance.isRunning()) {
+      instance = startPrivate();
     }
     System.setProperty("aws.accessKeyId", ACCESS_KEY);
     System.setProperty("aws.secretAccessKey", SECRET_KEY);
     return instance;
   }
 
-  private static S3Server start() throws IOException, InterruptedException {
-    Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
-    if (!Files.isRegularFile(jar)) {
-      throw new IllegalStateException(jar + " is missing: Maven copies it in process-test-resources");
-    }
+  /** A server of its own (stopped at JVM exit at the latest), with the credentials set as {@link #get} does. */
+  static S3Server startPrivate() throws IOException, InterruptedException {
+    Path jar = jar();
     int port;
     try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
       port = s.getLocalPort();
     }
     Path dir = Files.createTempDirectory("shardcast-s3proxy-");
     Path data = Files.createDirectories(dir.resolve("data"));
-    Path props = dir.resolve("s3proxy.properties");
-    Files.writeString(props, String.join("\n",
+    Files.writeString(dir.resolve("s3proxy.properties"), String.join("\n",
         "s3proxy.endpoint=http://127.0.0.1:" + port,
         "s3proxy.authorization=aws-v2-or-v4",
         "s3proxy.identity=" + ACCESS_KEY,
@@ -69,25 +69,65 @@ final class S3Server {
         "jclouds.provider=filesystem",
         "jclouds.filesystem.basedir=" + data,
         ""));
+    S3Server server = new S3Server(port, dir, data);
+    server.launch(jar);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::stop));
+    System.setProperty("aws.accessKeyId", ACCESS_KEY);
+    System.setProperty("aws.secretAccessKey", SECRET_KEY);
+    return server;
+  }
+
+  private static Path jar() {
+    Path jar = Path.of("target", "s3proxy", "s3proxy.jar").toAbsolutePath();
+    if (!Files.isRegularFile(jar)) {
+      throw new IllegalStateException(jar + " is missing: Maven copies it in process-test-resources");
+    }
+    return jar;
+  }
+
+  /** Starts the process on this server's port and data folder; returns when the port answers. */
+  private void launch(Path jar) throws IOException, InterruptedException {
+    Path log = dir.resolve("s3proxy.log");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Xmx512m", "-jar", jar.toString(), "--properties", props.toString()));
-    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("s3proxy.log").toFile())
-        .start();
+        "-Xmx512m", "-jar", jar.toString(), "--properties", dir.resolve("s3proxy.properties").toString()));
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    process = p;
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
     while (System.nanoTime() < deadline) {
       if (!p.isAlive()) {
-        throw new IllegalStateException("S3Proxy exited with " + p.exitValue() + ": "
-            + Files.readString(dir.resolve("s3proxy.log")));
+        throw new IllegalStateException("S3Proxy exited with " + p.exitValue() + ": " + Files.readString(log));
       }
       try (Socket socket = new Socket()) {
         socket.connect(new InetSocketAddress("127.0.0.1", port), 500);
-        return new S3Server(port, data, p);
+        return;
       } catch (IOException notYet) {
         Thread.sleep(200);
       }
     }
     p.destroyForcibly();
     throw new IllegalStateException("S3Proxy did not open port " + port + " within 90 s");
+  }
+
+  boolean isRunning() {
+    return process != null && process.isAlive();
+  }
+
+  /** SIGKILL, as a crash or a pulled cable would stop it: requests in flight are cut off. */
+  void kill() throws InterruptedException {
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      p.destroyForcibly();
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("S3Proxy (pid " + p.pid() + ") did not die within 30 s");
+      }
+    }
+  }
+
+  /** Starts it again on the same port and data folder (every object kept); a running one is killed first. */
+  void restart() throws IOException, InterruptedException {
+    kill();
+    launch(jar());
   }
 
   String endpoint() {
@@ -142,15 +182,22 @@ final class S3Server {
     }
   }
 
+  /** Stops a private server and deletes its folder (objects, properties, log). */
+  void discard() {
+    stop();
+    ItSupport.deleteTree(dir);
+  }
+
   void stop() {
-    if (process.isAlive()) {
-      process.destroy();
+    Process p = process;
+    if (p != null && p.isAlive()) {
+      p.destroy();
       try {
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-          process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        if (!p.waitFor(10, TimeUnit.SECONDS)) {
+          p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
-        process.destroyForcibly();
+        p.destroyForcibly();
         Thread.currentThread().interrupt();
       }
     }

@@ -37,6 +37,22 @@ public final class S3ShardStore implements ShardStore {
     }
   }
 
+  /**
+   * One GET that reads the whole body inside the SDK call, so a connection lost mid-body is retried
+   * as a failed request is ({@code s3.retry}); a stream from {@link #open} fails on its own then.
+   */
+  @Override
+  public byte[] readAll(String relativePath) throws IOException {
+    S3Location at = root.resolve(relativePath);
+    try {
+      return client.getObjectAsBytes(b -> b.bucket(at.bucket()).key(at.key())).asByteArray();
+    } catch (NoSuchKeyException e) {
+      throw new FileNotFoundException(at + " does not exist");
+    } catch (SdkException e) {
+      throw new IOException("GET " + at + " failed: " + e.getMessage(), e);
+    }
+  }
+
   @Override
   public int parallelFetches() {
     return PARALLEL_FETCHES;

@@ -60,22 +60,32 @@ public final class OutputFiles {
         java.nio.charset.StandardCharsets.UTF_8));
   }
 
+  /**
+   * Whether the file is there. A listing that failed (the object store did not answer, after its
+   * retries) throws: taken as "absent" it would skip a drift baseline that exists.
+   */
   public static boolean exists(String outputDir, String relativePath) throws IOException {
-    MatchResult m = FileSystems.match(resolve(outputDir, relativePath).toString(), EmptyMatchTreatment.ALLOW);
-    return m.status() == MatchResult.Status.OK && !m.metadata().isEmpty();
+    return !matches(resolve(outputDir, relativePath).toString()).isEmpty();
   }
 
-  /** Deletes what matches a glob under the output location (a missing file is fine). */
+  /**
+   * Deletes what matches a glob under the output location (a missing file is fine). A listing that
+   * failed throws: taken as "nothing to delete" it would leave an old manifest in place next to the
+   * shards this run is about to replace.
+   */
   public static int deleteMatching(String outputDir, String relativeGlob) throws IOException {
-    String pattern = resolve(outputDir, relativeGlob).toString();
-    MatchResult m = FileSystems.match(pattern, EmptyMatchTreatment.ALLOW);
     List<ResourceId> ids = new ArrayList<>();
-    if (m.status() == MatchResult.Status.OK) {
-      for (MatchResult.Metadata md : m.metadata()) {
-        ids.add(md.resourceId());
-      }
+    for (MatchResult.Metadata md : matches(resolve(outputDir, relativeGlob).toString())) {
+      ids.add(md.resourceId());
     }
     FileSystems.delete(ids, MoveOptions.StandardMoveOptions.IGNORE_MISSING_FILES);
     return ids.size();
+  }
+
+  /** What a path or glob matches; none when nothing does. */
+  private static List<MatchResult.Metadata> matches(String pattern) throws IOException {
+    // With ALLOW, "not found" comes back as OK and empty; metadata() throws the listing's
+    // IOException when the status is ERROR.
+    return FileSystems.match(pattern, EmptyMatchTreatment.ALLOW).metadata();
   }
 }

@@ -26,6 +26,7 @@ import org.apache.beam.sdk.coders.VarLongCoder;
 import dev.shardcast.transforms.config.InputPaths;
 import dev.shardcast.transforms.store.S3Clients;
 import dev.shardcast.transforms.store.S3InputFile;
+import dev.shardcast.transforms.store.S3ObjectStream;
 import dev.shardcast.transforms.store.S3Location;
 import dev.shardcast.transforms.store.ShardcastS3Options;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -158,6 +159,20 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
       }
     }
 
+    /**
+     * A CSV file's bytes. An uncompressed object in S3 is streamed by {@link S3ObjectStream}, which
+     * resumes a body cut off mid-way (Beam's S3 channel fails the read); anything else through Beam.
+     */
+    private java.io.InputStream csvBytes(FileIO.ReadableFile file, String source, PipelineOptions options)
+        throws IOException {
+      if (S3Location.isS3(source) && file.getCompression() == org.apache.beam.sdk.io.Compression.UNCOMPRESSED) {
+        ShardcastS3Options o = options.as(ShardcastS3Options.class);
+        return new S3ObjectStream(s3(options), S3Location.parse(source), file.getMetadata().sizeBytes(),
+            ShardcastS3Options.settings(o).retryPolicy().maxAttempts());
+      }
+      return Channels.newInputStream(file.open());
+    }
+
     @ProcessElement
     public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out, PipelineOptions options)
         throws IOException {
@@ -190,8 +205,8 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
           rows = ParquetSource.read(plan, src, checks, source, file::openSeekable, sink);
         }
       } else {
-        try (BufferedReader reader =
-            new BufferedReader(Channels.newReader(file.open(), StandardCharsets.UTF_8), 1 << 16)) {
+        try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(csvBytes(file, source, options),
+            StandardCharsets.UTF_8.newDecoder()), 1 << 16)) {
           rows = CsvSource.read(plan, src, checks, source, reader, sink);
         }
       }

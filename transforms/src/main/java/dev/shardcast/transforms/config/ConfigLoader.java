@@ -203,7 +203,9 @@ public final class ConfigLoader {
 
   /** A rules file in S3, read with the job's own s3 settings (the config is not bound yet). */
   private static String s3Text(String path, JsonNode s3) throws IOException {
-    JobConfig.S3 settings = new JobConfig.S3(text(s3, "region"), text(s3, "endpoint"), s3.path("path_style").asBoolean(false));
+    JsonNode retry = s3.path("retry");
+    JobConfig.S3 settings = new JobConfig.S3(text(s3, "region"), text(s3, "endpoint"), s3.path("path_style").asBoolean(false),
+        new JobConfig.Retry(integer(retry, "max_attempts"), integer(retry, "base_delay_ms"), integer(retry, "max_delay_ms")));
     try (var client = dev.shardcast.transforms.store.S3Clients.create(settings)) {
       return new String(dev.shardcast.transforms.store.S3Objects.get(client,
           dev.shardcast.transforms.store.S3Location.parse(path)), StandardCharsets.UTF_8);
@@ -212,6 +214,15 @@ public final class ConfigLoader {
     } catch (software.amazon.awssdk.core.exception.SdkException | IllegalArgumentException e) {
       throw new ConfigException("config key 'quality.rules_file': cannot read " + path + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * A retry setting before the config is validated: a positive integer, else the default here (a
+   * wrong one is refused once the whole config is bound).
+   */
+  private static Integer integer(JsonNode node, String field) {
+    JsonNode v = node.path(field);
+    return v.isInt() && v.intValue() > 0 && v.intValue() <= 300_000 ? Integer.valueOf(v.intValue()) : null;
   }
 
   private static String text(JsonNode node, String field) {

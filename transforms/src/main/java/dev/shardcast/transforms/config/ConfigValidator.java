@@ -27,6 +27,9 @@ final class ConfigValidator {
             + "role), never from a job file; remove them from the URL");
       }
     }
+    if (c.s3() != null && c.s3().retry() != null) {
+      retry(c.s3().retry());
+    }
     JobConfig.Input in = require(c.input(), "input");
     if (in.sources() == null || in.sources().isEmpty()) {
       require(in.path(), "input.path");
@@ -181,6 +184,24 @@ final class ConfigValidator {
     }
     if (s.testEnd() != null && cutoff(s.testEnd(), "split.test_end") <= val) {
       throw new ConfigException("config key 'split.test_end' (" + s.testEnd() + ") must be after split.val_end (" + s.valEnd() + ")");
+    }
+  }
+
+  /** Bounds that keep one request's retries within minutes: a job should fail, not hang, when S3 stays down. */
+  private static void retry(JobConfig.Retry r) {
+    within(r.maxAttempts(), 1, 100, "s3.retry.max_attempts");
+    within(r.baseDelayMs(), 1, 60_000, "s3.retry.base_delay_ms");
+    within(r.maxDelayMs(), 1, 300_000, "s3.retry.max_delay_ms");
+    JobConfig.Retry policy = new JobConfig.S3(null, null, false, r).retryPolicy();
+    if (policy.maxDelayMs() < policy.baseDelayMs()) {
+      throw new ConfigException("config key 's3.retry.max_delay_ms' (" + policy.maxDelayMs()
+          + ") must be >= s3.retry.base_delay_ms (" + policy.baseDelayMs() + ")");
+    }
+  }
+
+  private static void within(Integer value, int min, int max, String key) {
+    if (value != null && (value < min || value > max)) {
+      throw new ConfigException("config key '" + key + "' must be in [" + min + ", " + max + "], got " + value);
     }
   }
 

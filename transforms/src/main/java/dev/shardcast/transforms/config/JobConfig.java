@@ -62,10 +62,50 @@ public record JobConfig(
    *     {@code AWS_ENDPOINT_URL}, else AWS
    * @param pathStyle {@code http://host/bucket/key} instead of {@code http://bucket.host/key}, as
    *     most S3-compatible servers want
+   * @param retry how each S3 request is retried; null: {@link Retry#DEFAULT}. Left out of the
+   *     resolved config when not set, so a job without it hashes as before the key existed (a
+   *     retry policy does not change what a run writes)
    */
-  public record S3(String region, String endpoint, Boolean pathStyle) implements Serializable {
+  public record S3(String region, String endpoint, Boolean pathStyle,
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      Retry retry) implements Serializable {
+    @com.fasterxml.jackson.annotation.JsonCreator
+    public S3 {}
+
+    /** With the default retry policy. */
+    public S3(String region, String endpoint, Boolean pathStyle) {
+      this(region, endpoint, pathStyle, null);
+    }
+
     public boolean isPathStyle() {
       return pathStyle != null && pathStyle;
+    }
+
+    /** The retry policy in force: the job's keys, each unset one from {@link Retry#DEFAULT}. */
+    public Retry retryPolicy() {
+      return retry == null ? Retry.DEFAULT : retry.orDefaults();
+    }
+  }
+
+  /**
+   * Retries of one S3 request (a network error, an HTTP 5xx, throttling) with exponential backoff:
+   * the k-th retry waits between half and all of {@code min(baseDelayMs * 2^(k-1), maxDelayMs)}.
+   *
+   * @param maxAttempts tries per request, the first included (1: no retry)
+   * @param baseDelayMs the first backoff's upper bound
+   * @param maxDelayMs the cap of one backoff
+   */
+  public record Retry(Integer maxAttempts, Integer baseDelayMs, Integer maxDelayMs) implements Serializable {
+    /**
+     * 10 attempts, 200 ms doubling up to 10 s: a request rides out an outage of about 20 to 40 s
+     * (a server restart, a network blip) before the job fails. The AWS SDK's own default (3 attempts
+     * within about a second) suits interactive calls, not a batch job that has written half its shards.
+     */
+    public static final Retry DEFAULT = new Retry(10, 200, 10_000);
+
+    Retry orDefaults() {
+      return new Retry(maxAttempts != null ? maxAttempts : DEFAULT.maxAttempts,
+          baseDelayMs != null ? baseDelayMs : DEFAULT.baseDelayMs, maxDelayMs != null ? maxDelayMs : DEFAULT.maxDelayMs);
     }
   }
 

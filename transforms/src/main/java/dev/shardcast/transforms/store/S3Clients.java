@@ -33,6 +33,8 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
  *   <li>Against a custom endpoint, checksums only where the S3 API requires them: S3-compatible
  *       servers do not all take the SDK's default trailing CRC checksums (shards carry their own
  *       SHA-256 in the manifest, checked on every read).
+ *   <li>Retries: {@code s3.retry} ({@link S3Retries}), the same for every client, Beam's included:
+ *       a request that still fails is an {@link S3StorageException} naming the object.
  * </ul>
  */
 public final class S3Clients {
@@ -65,6 +67,8 @@ public final class S3Clients {
             .maxConnections(32))
         .overrideConfiguration(ClientOverrideConfiguration.builder()
             .addExecutionInterceptor(new DropBucketKeyHeader())
+            .addExecutionInterceptor(new S3Retries.Reporting(settings.retryPolicy().maxAttempts()))
+            .retryStrategy(S3Retries.strategy(settings.retryPolicy()))
             .apiCallAttemptTimeout(Duration.ofMinutes(5))
             .build());
     Region region = region(settings);

@@ -28,10 +28,29 @@ public interface ShardcastS3Options extends S3Options {
 
   void setShardcastS3PathStyle(boolean value);
 
+  // The job's s3.retry keys; unset (null): the default of each (JobConfig.Retry.DEFAULT).
+  @Description("Tries per S3 request (job file s3.retry.max_attempts)")
+  Integer getShardcastS3MaxAttempts();
+
+  void setShardcastS3MaxAttempts(Integer value);
+
+  @Description("First S3 retry backoff in ms (job file s3.retry.base_delay_ms)")
+  Integer getShardcastS3BaseDelayMs();
+
+  void setShardcastS3BaseDelayMs(Integer value);
+
+  @Description("Cap of one S3 retry backoff in ms (job file s3.retry.max_delay_ms)")
+  Integer getShardcastS3MaxDelayMs();
+
+  void setShardcastS3MaxDelayMs(Integer value);
+
   /** The settings these options carry. */
   static JobConfig.S3 settings(ShardcastS3Options o) {
+    JobConfig.Retry retry = o.getShardcastS3MaxAttempts() == null && o.getShardcastS3BaseDelayMs() == null
+        && o.getShardcastS3MaxDelayMs() == null ? null
+        : new JobConfig.Retry(o.getShardcastS3MaxAttempts(), o.getShardcastS3BaseDelayMs(), o.getShardcastS3MaxDelayMs());
     return new JobConfig.S3(o.getShardcastS3Region().isEmpty() ? null : o.getShardcastS3Region(),
-        o.getShardcastS3Endpoint().isEmpty() ? null : o.getShardcastS3Endpoint(), o.getShardcastS3PathStyle());
+        o.getShardcastS3Endpoint().isEmpty() ? null : o.getShardcastS3Endpoint(), o.getShardcastS3PathStyle(), retry);
   }
 
   /**
@@ -52,6 +71,18 @@ public interface ShardcastS3Options extends S3Options {
       out.add("--shardcastS3Endpoint=" + endpoint);
     }
     out.add("--shardcastS3PathStyle=" + settings.isPathStyle());
+    JobConfig.Retry retry = settings.retry();
+    if (retry != null) { // so Beam's S3 clients, on every worker, retry as the job says
+      if (retry.maxAttempts() != null) {
+        out.add("--shardcastS3MaxAttempts=" + retry.maxAttempts());
+      }
+      if (retry.baseDelayMs() != null) {
+        out.add("--shardcastS3BaseDelayMs=" + retry.baseDelayMs());
+      }
+      if (retry.maxDelayMs() != null) {
+        out.add("--shardcastS3MaxDelayMs=" + retry.maxDelayMs());
+      }
+    }
     return out;
   }
 }
