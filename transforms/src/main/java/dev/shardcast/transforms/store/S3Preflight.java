@@ -29,7 +29,11 @@ public final class S3Preflight {
     if (buckets.isEmpty()) {
       return;
     }
-    try (S3Client client = S3Clients.create(settings)) {
+    // Few, short retries here: this check exists to fail fast on a wrong endpoint, bucket or
+    // credentials, and the job's own retry policy would hold a typo for 20-40 s before exit 2.
+    JobConfig.S3 quick = new JobConfig.S3(settings.region(), settings.endpoint(), settings.pathStyle(),
+        new JobConfig.Retry(2, 200, 1_000));
+    try (S3Client client = S3Clients.create(quick)) {
       for (Map.Entry<String, String> b : buckets.entrySet()) {
         head(client, b.getKey(), b.getValue(), locations.get(b.getValue()), settings);
       }
