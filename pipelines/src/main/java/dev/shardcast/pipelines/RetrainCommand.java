@@ -48,6 +48,10 @@ public final class RetrainCommand implements Callable<Integer> {
       + "(e.g. 'mail -s \"shardcast retrain\" me@example.com')")
   String notify;
 
+  @Option(names = "--force", description = "retrain even when the input files and the config are the same as at "
+      + "the last retrain's prepare (by default such a run does nothing and exits 0)")
+  boolean force;
+
   @Option(names = "--skip-prepare", description = "the job's shards are already prepared (by prepare, or a Flink step "
       + "of its own): train and gate on them")
   boolean skipPrepare;
@@ -109,10 +113,22 @@ public final class RetrainCommand implements Callable<Integer> {
     JobConfig candidate = job.loadForTraining();
     ModelRegistry.Current current = registry.current();
     if (!skipPrepare) {
+      dev.shardcast.transforms.store.BeamFileSystems.configure(candidate);
+      String shards = candidate.shards().output();
+      InputState inputs = InputState.of(candidate);
+      InputState last = InputState.read(shards);
+      if (!force && current != null && inputs.equals(last)) {
+        event.put("outcome", "no_new_data");
+        event.remove("run_id");
+        return String.format(Locale.ROOT, "shardcast retrain: no new input since the last prepare (%d file(s) unchanged, "
+            + "the same config): nothing to do, current stays %s (--force retrains anyway) [%.0f s]",
+            inputs.files().size(), current.runId(), (System.nanoTime() - started) / 1e9);
+      }
       if (current != null && candidate.registry().keepScalerOrDefault() && candidate.scaler().from() == null) {
         candidate = withCurrentScaler(candidate, registry, current, event);
       }
       prepare(candidate, started);
+      inputs.write(shards); // after the manifest: a run killed before this prepares again
     }
 
     Path warm = null;
