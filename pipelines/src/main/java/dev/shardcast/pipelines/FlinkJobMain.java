@@ -12,7 +12,7 @@ import picocli.CommandLine;
  *   flink run -m flink-jm:8081 shardcast-pipelines-0.1.0-SNAPSHOT-flink-job.jar job.yaml [--set key=value]...
  * </pre>
  * The runner is always Flink with master {@code [auto]} (flink run's cluster); parallelism stays
- * {@code runner.parallelism}. Exit codes as {@code shardcast prepare} (0, 1, 2, 3, 4).
+ * {@code runner.parallelism}. Exit codes as {@code shardcast prepare} (0, 1, 2, 3, 4, 6).
  */
 public final class FlinkJobMain {
   private FlinkJobMain() {}

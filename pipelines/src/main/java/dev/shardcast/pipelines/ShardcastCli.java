@@ -33,7 +33,7 @@ public final class ShardcastCli implements Runnable {
   /**
    * The CLI with its exit codes: 1 crash, 2 bad config or usage, 3 data-quality gate failed, 4 no
    * train or no val windows (nothing to train on), 5 another retrain or promote holds the registry's
-   * lock.
+   * lock, 6 prepare's job failed on a Flink cluster (a TaskManager lost) after its restarts.
    */
   public static CommandLine commandLine() {
     return withExitCodes(new CommandLine(new ShardcastCli()));
@@ -62,13 +62,20 @@ public final class ShardcastCli implements Runnable {
     if (root instanceof NoWindowsException) {
       return NoWindowsException.EXIT_CODE;
     }
+    if (root instanceof FlinkJobFailedException) {
+      return FlinkJobFailedException.EXIT_CODE;
+    }
     return root instanceof ConfigException ? 2 : 1;
   }
 
-  /** Beam wraps a DoFn's exception in layers; the innermost message is the one a user can act on. */
+  /**
+   * Beam wraps a DoFn's exception in layers; the innermost message is the one a user can act on,
+   * unless a layer is one of ours, which says it better. A {@link FlinkJobFailedException} is never
+   * wrapped, and its cause is Flink's long story of the failure: its own message is the one.
+   */
   static Throwable rootCause(Throwable e) {
     Throwable t = e;
-    while (t.getCause() != null && t.getCause() != t) {
+    while (!(t instanceof FlinkJobFailedException) && t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
       if (t instanceof ConfigException || t instanceof QualityGateException || t instanceof NoWindowsException) {
         return t;
