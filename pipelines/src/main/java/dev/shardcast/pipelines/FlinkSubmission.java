@@ -30,10 +30,11 @@ import org.apache.flink.runtime.clusterframework.BootstrapTools;
  *       400 MB from a source checkout: half the submission time.</li>
  *   <li>the embedded cluster ({@code [local]}) gets a Flink config with a fixed REST port, so the
  *       progress lines can ask it for the job's counters as they ask a standing cluster; Flink would
- *       otherwise pick a random port nobody is told about.</li>
+ *       otherwise pick a random port nobody is told about. That config also says it restarts
+ *       nothing ({@link FlinkRestarts}).</li>
  * </ul>
  * A {@code --filesToStage} or {@code --flinkConfDir} given with {@code --beam-arg} is kept (the embedded
- * cluster's config is then that one plus the REST port).
+ * cluster's config is then that one plus the keys above).
  */
 final class FlinkSubmission {
   /** Jars never staged to a cluster, by file name. */
@@ -83,7 +84,7 @@ final class FlinkSubmission {
   /**
    * A config folder for the embedded cluster: the given one's (or $FLINK_CONF_DIR's) settings, with the
    * REST endpoint on a free port of 127.0.0.1 and a 2 s heartbeat (so counters reach the JobManager
-   * between two progress lines), unless that config sets them. Deleted when the JVM exits.
+   * between two progress lines), unless that config sets them, and no restart. Deleted when the JVM exits.
    */
   static Path localConfDir(String base) {
     Configuration conf = base != null ? GlobalConfiguration.loadConfiguration(base)
@@ -101,6 +102,7 @@ final class FlinkSubmission {
     if (!conf.contains(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)) {
       conf.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, LOCAL_HEARTBEAT_MS);
     }
+    conf.addAll(FlinkRestarts.embedded());
     try {
       Path dir = Files.createTempDirectory("shardcast-flink-conf");
       dir.toFile().deleteOnExit(); // after the file: the last registered goes first

@@ -108,11 +108,18 @@ public final class PrepareJob {
 
     Pipeline p = Pipeline.create(options);
     PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started), baseline);
+    boolean standingCluster = master != null && !FlinkMaster.LOCAL.equals(master.text());
+    if (master != null) {
+      LOG.info("Flink: {}", FlinkRestarts.describe(config.runner(), master));
+    }
     PipelineResult.State state;
     try (JobProgress progress = JobProgress.start(progressEvery, progressListener)) {
       if (master != null) {
         // The FlinkRunner's run() blocks until the job has ended: its counters are asked for elsewhere.
         progress.watch(FlinkProgressSource.of(options));
+      }
+      if (standingCluster) {
+        FlinkRestarts.install(options, config.runner(), master);
       }
       PipelineResult result = p.run();
       if (!result.getState().isTerminal()) {
@@ -124,6 +131,11 @@ public final class PrepareJob {
         progress.done(JobProgress.Counts.of(result.metrics()));
       }
     } catch (RuntimeException e) {
+      FlinkJobFailedException lost = standingCluster
+          ? FlinkJobFailedException.of(e, config.runner(), master, options.getJobName()) : null;
+      if (lost != null) {
+        throw lost;
+      }
       NoWindowsException noWindows = find(e, NoWindowsException.class);
       if (noWindows == null) {
         throw e;
@@ -132,6 +144,10 @@ public final class PrepareJob {
       // output of a finished run, so they go, as after a failed gate.
       deleteShards(out);
       throw noWindows;
+    } finally {
+      if (standingCluster) {
+        FlinkRestarts.uninstall();
+      }
     }
     if (state != PipelineResult.State.DONE) {
       throw new IllegalStateException("pipeline ended in state " + state);

@@ -54,8 +54,8 @@ final class RunnerChoice {
         files == 1 ? "" : "s", flink ? ">=" : "<", FLINK_FROM_ROWS);
     LOG.info("runner: auto -> {} ({}; set runner.name to direct or flink to choose)",
         flink ? "flink (embedded)" : "direct", why);
-    return job.withRunner(new JobConfig.Runner(flink ? JobConfig.RunnerName.FLINK : JobConfig.RunnerName.DIRECT,
-        flink ? "[local]" : r.flinkMaster(), r.parallelism()));
+    return job.withRunner(r.with(flink ? JobConfig.RunnerName.FLINK : JobConfig.RunnerName.DIRECT,
+        flink ? "[local]" : r.flinkMaster()));
   }
 
   static long estimatedRows(String file, long size) {

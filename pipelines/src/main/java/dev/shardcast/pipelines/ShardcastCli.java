@@ -40,7 +40,9 @@ public final class ShardcastCli implements Runnable {
   /**
    * The CLI with its exit codes: 1 crash, 2 bad config or usage, 3 data-quality gate failed, 4 no
    * train or no val windows (nothing to train on), 5 another retrain or promote holds the registry's
-   * lock, 6 an S3 request failed after its retries ({@link S3StorageException}).
+   * lock, 6 infrastructure failed: an S3 request after its retries ({@link S3StorageException}) or
+   * prepare's job on a Flink cluster after its restarts ({@link FlinkJobFailedException}); nothing was
+   * published, rerun once the storage or cluster is healthy.
    */
   public static CommandLine commandLine() {
     return withExitCodes(new CommandLine(new ShardcastCli()));
@@ -72,6 +74,9 @@ public final class ShardcastCli implements Runnable {
     if (root instanceof S3StorageException) {
       return S3StorageException.EXIT_CODE;
     }
+    if (root instanceof FlinkJobFailedException) {
+      return FlinkJobFailedException.EXIT_CODE;
+    }
     if (root instanceof dev.shardcast.training.data.ShardReadException) {
       // A shard that is not the file its manifest lists (changed, truncated, replaced after prepare):
       // an input that is not what the job says it is, not a crash. (Read errors under it, such as
@@ -84,11 +89,12 @@ public final class ShardcastCli implements Runnable {
   /**
    * Beam wraps a DoFn's exception in layers; the innermost message is the one a user can act on,
    * unless one of shardcast's own on the way says more: an S3 failure's innermost cause is a socket
-   * error that names no object.
+   * error that names no object. A {@link FlinkJobFailedException} is never wrapped, and its cause is
+   * Flink's long story of the failure: its own message is the one.
    */
   static Throwable rootCause(Throwable e) {
     Throwable t = e;
-    if (t instanceof S3StorageException) {
+    if (t instanceof S3StorageException || t instanceof FlinkJobFailedException) {
       return t;
     }
     while (t.getCause() != null && t.getCause() != t) {

@@ -28,6 +28,7 @@ import java.util.regex.Pattern;
  * computed by Flink's {@code BashJavaUtils}, and a config folder of its own. Free ports; its own
  * {@code io.tmp.dirs} and log folder (each process's output in {@code log/}). Stopped by PID (destroy,
  * then destroyForcibly) on {@link #close()} and, should a test JVM end without it, by a shutdown hook.
+ * Fault tests kill its TaskManager ({@link #killTaskManager}) and start another ({@link #startTaskManager}).
  *
  * <pre>
  *   try (FlinkCluster flink = FlinkCluster.start(dir, 2)) {
@@ -54,6 +55,8 @@ final class FlinkCluster implements AutoCloseable {
   private final List<String> classpath;
   private final List<Process> processes = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Thread shutdownHook = new Thread(this::stop, "flink-cluster-stop");
+  private Process taskManager;
+  private int taskManagersStarted;
 
   private FlinkCluster(Path dir, int restPort, List<String> classpath) {
     this.dir = dir;
@@ -63,15 +66,19 @@ final class FlinkCluster implements AutoCloseable {
 
   /** Starts the cluster in {@code dir} (conf/, tmp/, log/) and waits until its TaskManager's slots are registered. */
   static FlinkCluster start(Path dir, int slots) throws IOException, InterruptedException {
+    return start(dir, slots, List.of());
+  }
+
+  /** @param extraConf more flink-conf.yaml lines ({@code key: value}) */
+  static FlinkCluster start(Path dir, int slots, List<String> extraConf) throws IOException, InterruptedException {
     FlinkCluster c = new FlinkCluster(dir, freePort(), flinkClasspath());
     Runtime.getRuntime().addShutdownHook(c.shutdownHook);
     try {
-      c.writeConf(slots);
+      c.writeConf(slots, extraConf);
       long t0 = System.nanoTime();
       c.processes.add(c.launch("jobmanager", "org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint",
           c.resourceParams("GET_JM_RESOURCE_PARAMS")));
-      c.processes.add(c.launch("taskmanager", "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
-          c.resourceParams("GET_TM_RESOURCE_PARAMS")));
+      c.launchTaskManager();
       c.awaitSlots(slots);
       System.out.printf("FlinkCluster: ready at %s in %d ms (%s)%n", c.master(),
           TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), dir);
@@ -93,6 +100,52 @@ final class FlinkCluster implements AutoCloseable {
 
   Path logDir() {
     return dir.resolve("log");
+  }
+
+  /** The running TaskManager's process (null after {@link #killTaskManager} until {@link #startTaskManager}). */
+  Process taskManager() {
+    return taskManager;
+  }
+
+  /** SIGKILL to the TaskManager ({@link Process#destroyForcibly()} on Linux), as a lost machine: nothing of it runs on. */
+  long killTaskManager() throws InterruptedException {
+    Process tm = taskManager;
+    taskManager = null;
+    tm.destroyForcibly();
+    if (!tm.waitFor(30, TimeUnit.SECONDS)) {
+      throw new IllegalStateException("TaskManager " + tm.pid() + " still alive 30 s after SIGKILL");
+    }
+    processes.remove(tm);
+    return tm.pid();
+  }
+
+  /** A new TaskManager (its own log files), returned once the JobManager lists it. */
+  void startTaskManager() throws IOException, InterruptedException {
+    java.util.Set<String> before = new java.util.HashSet<>();
+    rest("/taskmanagers").path("taskmanagers").forEach(t -> before.add(t.path("id").asText()));
+    launchTaskManager();
+    long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      if (!taskManager.isAlive()) {
+        throw new IllegalStateException("the new TaskManager ended with " + taskManager.exitValue() + "; logs in "
+            + logDir());
+      }
+      for (JsonNode t : rest("/taskmanagers").path("taskmanagers")) {
+        if (!before.contains(t.path("id").asText())) {
+          return;
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new IllegalStateException("the new TaskManager did not register within " + READY_TIMEOUT.toSeconds() + " s");
+  }
+
+  private void launchTaskManager() throws IOException, InterruptedException {
+    taskManagersStarted++;
+    String name = taskManagersStarted == 1 ? "taskmanager" : "taskmanager-" + taskManagersStarted;
+    taskManager = launch(name, "org.apache.flink.runtime.taskexecutor.TaskManagerRunner",
+        resourceParams("GET_TM_RESOURCE_PARAMS"));
+    processes.add(taskManager);
   }
 
   /** GET on the REST API, as JSON. */
@@ -166,7 +219,7 @@ final class FlinkCluster implements AutoCloseable {
     }
   }
 
-  private void writeConf(int slots) throws IOException {
+  private void writeConf(int slots, List<String> extraConf) throws IOException {
     for (String sub : List.of("conf", "tmp", "log")) {
       Files.createDirectories(dir.resolve(sub));
     }
@@ -194,6 +247,7 @@ final class FlinkCluster implements AutoCloseable {
         "heartbeat.interval: 2000",
         "io.tmp.dirs: " + dir.resolve("tmp"));
     Files.write(confDir().resolve("flink-conf.yaml"), conf);
+    Files.write(confDir().resolve("flink-conf.yaml"), extraConf, java.nio.file.StandardOpenOption.APPEND);
   }
 
   /** Flink's own memory arithmetic: JVM flags (first line) and dynamic properties (second), as its scripts use them. */

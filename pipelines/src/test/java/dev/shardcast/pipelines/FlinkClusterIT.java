@@ -65,6 +65,7 @@ class FlinkClusterIT {
     // The progress lines came from the cluster's REST API while the job ran.
     ProgressTest.assertProgress(progress, m, false);
     assertTrue(ranOnTheCluster("shardcast-txhousing"), "the cluster lists no finished shardcast-txhousing job");
+    assertDefaultRestarts(t0);
   }
 
   @Test
@@ -88,6 +89,7 @@ class FlinkClusterIT {
     assertEquals(0, r.exitCode(), "flink run failed:\n" + tail(r.output()));
     assertTrue(r.output().contains("shardcast prepare: txhousing done"), tail(r.output()));
     assertTrue(r.output().contains("progress: done: "), tail(r.output()));
+    assertDefaultRestarts(t0);
 
     RunnerComparison.assertSameOutput(direct, out, "Direct and flink run with the job jar");
   }
@@ -126,6 +128,25 @@ class FlinkClusterIT {
         "examples/txhousing/job.yaml", "--set", "windowing.past=0");
     assertEquals(2, r.exitCode(), tail(r.output()));
     assertTrue(r.output().contains("error: config key 'windowing.past'"), tail(r.output()));
+  }
+
+  /**
+   * The job submitted after {@code since} ran with prepare's restart strategy, the defaults of
+   * runner.flink_restart_attempts / _delay, not the cluster's (which restarts nothing).
+   */
+  private static void assertDefaultRestarts(long sinceNanos) throws IOException, InterruptedException {
+    long since = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sinceNanos);
+    JsonNode newest = null;
+    for (JsonNode job : flink.rest("/jobs/overview").path("jobs")) {
+      if (job.path("start-time").asLong() >= since
+          && (newest == null || job.path("start-time").asLong() > newest.path("start-time").asLong())) {
+        newest = job;
+      }
+    }
+    assertTrue(newest != null, "no job submitted since the test began");
+    String strategy = flink.rest("/jobs/" + newest.path("jid").asText() + "/config").path("execution-config")
+        .path("restart-strategy").asText();
+    assertTrue(strategy.startsWith("Restart with fixed delay (PT10S). #3 restart attempts"), strategy);
   }
 
   private static boolean ranOnTheCluster(String jobName) throws IOException, InterruptedException {

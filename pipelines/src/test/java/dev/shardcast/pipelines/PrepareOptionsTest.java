@@ -17,6 +17,7 @@ import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.GlobalConfiguration;
 import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -74,6 +75,7 @@ class PrepareOptionsTest {
     int port = Integer.parseInt(c.get(RestOptions.BIND_PORT));
     assertTrue(port > 0, "a fixed port, not Flink's random one");
     assertEquals("127.0.0.1", c.get(RestOptions.BIND_ADDRESS));
+    assertEquals("none", c.get(RestartStrategyOptions.RESTART_STRATEGY), "the embedded cluster never restarts");
 
     // A config folder of the user's is the base: its keys stay, the REST port is added, and it is passed once.
     Files.writeString(userConf.resolve("flink-conf.yaml"), "taskmanager.numberOfTaskSlots: 3\n");

@@ -131,6 +131,19 @@ final class ConfigValidator {
     JobConfig.Runner r = require(c.runner(), "runner");
     require(r.name(), "runner.name");
     positive(require(r.parallelism(), "runner.parallelism"), "runner.parallelism");
+    if (require(r.flinkRestartAttempts(), "runner.flink_restart_attempts") < 0) {
+      throw new ConfigException("config key 'runner.flink_restart_attempts' must be >= 0 (0: no restart), got "
+          + r.flinkRestartAttempts());
+    }
+    checkRestartDelay(r);
+  }
+
+  private static void checkRestartDelay(JobConfig.Runner r) {
+    require(r.flinkRestartDelay(), "runner.flink_restart_delay");
+    if (r.flinkRestartDelayMillis() <= 0) {
+      throw new ConfigException("config key 'runner.flink_restart_delay' must be a fixed duration such as 500ms, 10s"
+          + " or 1min, got '" + r.flinkRestartDelay() + "'");
+    }
   }
 
   private static void validateTrain(JobConfig.Train t) {

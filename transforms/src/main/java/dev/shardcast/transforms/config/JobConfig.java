@@ -252,8 +252,23 @@ public record JobConfig(
     }
   }
 
-  public record Runner(RunnerName name, String flinkMaster, Integer parallelism)
-      implements Serializable {}
+  /**
+   * @param flinkRestartAttempts a standing Flink cluster (host:port, or flink run's) restarts a
+   *     failed job this many times before it fails (a lost TaskManager, not an error in the data)
+   * @param flinkRestartDelay how long Flink waits before each of those restarts (a fixed duration)
+   */
+  public record Runner(RunnerName name, String flinkMaster, Integer parallelism, Integer flinkRestartAttempts,
+      String flinkRestartDelay) implements Serializable {
+    /** This runner with another name and master (runner.name: auto, once decided). */
+    public Runner with(RunnerName n, String master) {
+      return new Runner(n, master, parallelism, flinkRestartAttempts, flinkRestartDelay);
+    }
+
+    /** runner.flink_restart_delay in milliseconds (checked on load: a fixed duration). */
+    public long flinkRestartDelayMillis() {
+      return Frequency.parse(flinkRestartDelay, "runner.flink_restart_delay").fixedMillis();
+    }
+  }
 
   /**
    * The train stage (module training/); prepare ignores it.
