@@ -100,7 +100,7 @@ public final class ShardcastCli implements Runnable {
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
       if (t instanceof ConfigException || t instanceof QualityGateException || t instanceof NoWindowsException
-          || t instanceof S3StorageException) {
+          || t instanceof S3StorageException || t instanceof FlinkJobFailedException) {
         return t;
       }
     }
