@@ -31,8 +31,9 @@ import picocli.CommandLine.Option;
 @Command(name = "retrain", mixinStandardHelpOptions = true,
     description = {"Cron-safe retraining into the model registry: prepare, train a candidate, promote it if the gate "
         + "passes (registry: section of the job).",
-        "Exit codes: 0 done (candidate promoted, or refused by the gate), 5 another retrain/promote holds the lock, "
-            + "1 failure, 2 bad config, 3 data-quality gate failed, 4 nothing to train on."})
+        "Exit codes: 0 done (candidate promoted, refused by the gate, or no new input since the last retrain), "
+            + "5 another retrain/promote holds the lock, 1 failure, 2 bad config, 3 data-quality gate failed, "
+            + "4 nothing to train on, 6 storage or cluster failed."})
 public final class RetrainCommand implements Callable<Integer> {
   static final int EXIT_LOCKED = 5;
   private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'", Locale.ROOT);

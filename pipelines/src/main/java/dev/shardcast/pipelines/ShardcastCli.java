@@ -17,8 +17,9 @@ import picocli.CommandLine.Command;
     exitCodeList = {"0:done", "1:crash (a bug: please report it)", "2:bad config, usage or input",
         "3:data-quality gate failed", "4:no train or no val windows",
         "5:(retrain, promote) another run holds the registry's lock",
-        "6:storage failed: an S3 request still failed after its retries (s3.retry); the message names the "
-            + "object; run again when the store answers"},
+        "6:infrastructure failed, nothing published: an S3 request after its retries (s3.retry; the message "
+            + "names the object) or a Flink cluster's job after its restarts (runner.flink_restart_attempts); "
+            + "run again when the store or cluster is healthy"},
     subcommands = {PrepareCommand.class, TrainCommand.class, RunCommand.class, PredictCommand.class,
         InferRulesCommand.class, RetrainCommand.class, PromoteCommand.class, SweepCommand.class})
 public final class ShardcastCli implements Runnable {
