@@ -72,10 +72,11 @@ record InputState(String configDigest, List<FileState> files) {
     OutputFiles.writeAtomically(output, FILE, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(this));
   }
 
-  private static String configDigest(JobConfig config) {
+  static String configDigest(JobConfig config) {
     ObjectNode tree = ConfigLoader.toTree(config).deepCopy();
     tree.remove("train");
     tree.remove("registry");
+    tree.remove("incremental"); // how changes are picked up, not what the shards are
     // which scaler the shards get is part of what they are
     tree.put("keep_scaler", config.registry() != null && config.registry().keepScalerOrDefault());
     JsonNode scaler = tree.get("scaler");

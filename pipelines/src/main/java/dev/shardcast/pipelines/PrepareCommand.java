@@ -26,8 +26,15 @@ public final class PrepareCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     long started = System.nanoTime();
     JobConfig config = job.load();
-    ShardManifest m = PrepareJob.run(config, beamArgs);
-    System.out.println(summary(m, config.shards().output(), (System.nanoTime() - started) / 1e9));
+    IncrementalPrepare.Outcome o = PrepareJob.prepare(config, beamArgs);
+    if (o.nothingNew()) {
+      System.out.println("\nshardcast prepare: " + o.message() + " (" + config.shards().output() + ")");
+      return 0;
+    }
+    System.out.println(summary(o.manifest(), config.shards().output(), (System.nanoTime() - started) / 1e9));
+    if (o.message() != null) {
+      System.out.println("  incremental       " + o.message());
+    }
     return 0;
   }
 

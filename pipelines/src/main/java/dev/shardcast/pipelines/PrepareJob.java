@@ -51,6 +51,30 @@ public final class PrepareJob {
    */
   static ShardManifest run(JobConfig config, List<String> extraBeamArgs, Duration progressEvery,
       Consumer<JobProgress.Report> progressListener) throws IOException {
+    return prepare(config, extraBeamArgs, progressEvery, progressListener).manifest();
+  }
+
+  static IncrementalPrepare.Outcome prepare(JobConfig config, List<String> extraBeamArgs) throws IOException {
+    return prepare(config, extraBeamArgs, JobProgress.DEFAULT_INTERVAL, report -> {});
+  }
+
+  /** A prepare: incremental spans with {@code incremental.enabled}, else one job over every input file. */
+  static IncrementalPrepare.Outcome prepare(JobConfig config, List<String> extraBeamArgs, Duration progressEvery,
+      Consumer<JobProgress.Report> progressListener) throws IOException {
+    if (config.incrementalEnabled()) {
+      return IncrementalPrepare.run(config, extraBeamArgs, progressEvery, progressListener);
+    }
+    return new IncrementalPrepare.Outcome(run(config, extraBeamArgs, progressEvery, progressListener, null, null), false, null);
+  }
+
+  /**
+   * @param span an incremental span's new files and context, or null
+   * @param baselineOverride the drift baseline (an incremental span's: the span before), or null for
+   *     quality.drift.baseline or the last run's report at the output
+   */
+  static ShardManifest run(JobConfig config, List<String> extraBeamArgs, Duration progressEvery,
+      Consumer<JobProgress.Report> progressListener, PreparePipeline.Span span, PreparePipeline.Baseline baselineOverride)
+      throws IOException {
     FlinkMaster master = config.runner().name() == JobConfig.RunnerName.FLINK
         ? FlinkMaster.parse(config.runner().flinkMaster()) : null;
     if (master != null && !FlinkMaster.LOCAL.equals(master.text())) {
@@ -90,24 +114,15 @@ public final class PrepareJob {
       FileSystems.setDefaultPipelineOptions(options);
     }
     LOG.info("resolved config:\n{}", ConfigLoader.toDisplayYaml(config));
-    PreparePipeline.Baseline baseline = baseline(config);
-    // The manifest goes first: a folder without one is unfinished, whatever else it holds.
-    OutputFiles.deleteMatching(out, ShardManifest.FILE_NAME);
-    OutputFiles.deleteMatching(out, QualityReport.FILE_NAME);
-    OutputFiles.deleteMatching(out, QualityReport.HTML_FILE_NAME);
-    OutputFiles.deleteMatching(out, QuarantineParquet.PATH);
-    int removed = deleteShards(out);
-    OutputFiles.deleteMatching(out, WriteQuarantine.PATH);
-    // A run killed inside an atomic write (temp file, then rename) leaves the temp file behind.
-    OutputFiles.deleteMatching(out, "*.tmp");
-    OutputFiles.deleteMatching(out, "quality/*.tmp");
+    PreparePipeline.Baseline baseline = baselineOverride != null ? baselineOverride : baseline(config);
+    int removed = clearOutput(out);
     if (removed > 0) {
       LOG.info("removed {} shard files of an earlier run in {}", removed, out);
     }
     OutputFiles.write(out, RESOLVED_CONFIG, ConfigLoader.toDisplayYaml(config).getBytes(StandardCharsets.UTF_8));
 
     Pipeline p = Pipeline.create(options);
-    PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started), baseline);
+    PreparePipeline.build(p, plan, out, new WriteManifest.RunInfo(GitCommit.current(), started, span != null), baseline, span);
     boolean standingCluster = master != null && !FlinkMaster.LOCAL.equals(master.text());
     if (master != null) {
       LOG.info("Flink: {}", FlinkRestarts.describe(config.runner(), master));
@@ -172,6 +187,20 @@ public final class PrepareJob {
     }
     LOG.info("data quality: {} (report {})", report.verdict(), reportPath);
     return ShardManifest.fromJson(OutputFiles.read(out, ShardManifest.FILE_NAME));
+  }
+
+  /** Deletes an earlier run's output (the manifest first: a folder without one is unfinished); returns the shards removed. */
+  static int clearOutput(String out) throws IOException {
+    OutputFiles.deleteMatching(out, ShardManifest.FILE_NAME);
+    OutputFiles.deleteMatching(out, QualityReport.FILE_NAME);
+    OutputFiles.deleteMatching(out, QualityReport.HTML_FILE_NAME);
+    OutputFiles.deleteMatching(out, QuarantineParquet.PATH);
+    int removed = deleteShards(out);
+    OutputFiles.deleteMatching(out, WriteQuarantine.PATH);
+    // A run killed inside an atomic write (temp file, then rename) leaves the temp file behind.
+    OutputFiles.deleteMatching(out, "*.tmp");
+    OutputFiles.deleteMatching(out, "quality/*.tmp");
+    return removed;
   }
 
   private static int deleteShards(String out) throws IOException {

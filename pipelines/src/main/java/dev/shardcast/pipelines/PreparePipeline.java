@@ -59,7 +59,21 @@ public final class PreparePipeline {
   }
 
   public static void build(Pipeline p, JobPlan plan, String outputDir, WriteManifest.RunInfo run, Baseline baseline) {
-    PCollectionTuple read = p.apply("ReadSeries", new ReadSeries(plan));
+    build(p, plan, outputDir, run, baseline, null);
+  }
+
+  /**
+   * An incremental span's inputs beyond the config: its new files, and the tails of the spans before.
+   *
+   * @param files the files to read (as the input match lists them)
+   * @param earlier each series' tail of the spans before
+   */
+  public record Span(List<String> files, List<dev.shardcast.transforms.core.SpanTail> earlier) {}
+
+  /** @param span an incremental span's inputs, or null for a job over every input file */
+  public static void build(Pipeline p, JobPlan plan, String outputDir, WriteManifest.RunInfo run, Baseline baseline,
+      Span span) {
+    PCollectionTuple read = p.apply("ReadSeries", new ReadSeries(plan, span == null ? null : span.files()));
     PCollection<DatasetProfile> profile =
         read.get(ReadSeries.PROFILES).apply("MergeProfiles", Combine.globally(new MergeProfiles.MergeFn()).withoutDefaults());
     PCollectionView<DatasetProfile> profileView = profile.apply("ProfileView", View.asSingleton());
@@ -90,7 +104,23 @@ public final class PreparePipeline {
       counts.add(ranked.get(RankEvents.COUNTS));
     }
 
-    PCollectionTuple windowed = chunks.apply("WindowSeries", new WindowSeries(plan, scaleView));
+    PCollection<KV<String, SeriesExtent>> earlier = null;
+    if (span != null) {
+      // The earlier spans' last rows join this span's as context (never checked or counted again).
+      chunks = PCollectionList.of(chunks)
+          .and(p.apply("EarlierTails", org.apache.beam.sdk.transforms.Create.of(tailChunks(plan, span.earlier()))
+              .withCoder(chunks.getCoder())))
+          .apply("WithEarlierTails", Flatten.pCollections());
+      List<KV<String, SeriesExtent>> extents = new ArrayList<>();
+      span.earlier().forEach(t -> extents.add(KV.of(t.series(), t.extent())));
+      earlier = p.apply("EarlierExtents", org.apache.beam.sdk.transforms.Create.of(extents)
+          .withCoder(org.apache.beam.sdk.coders.KvCoder.of(org.apache.beam.sdk.coders.StringUtf8Coder.of(),
+              SerializableCoder.of(SeriesExtent.class))));
+    }
+    PCollectionTuple windowed = chunks.apply("WindowSeries", new WindowSeries(plan, scaleView, earlier));
+    if (plan.incremental()) {
+      windowed.get(WindowSeries.TAILS).apply("WriteSpanTail", new dev.shardcast.transforms.beam.WriteSpanTail(outputDir));
+    }
     quarantine.add(windowed.get(WindowSeries.QUARANTINE));
     // With defaults: a run whose every row was quarantined still gets its (empty) profile.
     PCollectionView<DatasetProfile> usedProfileView = windowed.get(WindowSeries.USED_PROFILES)
@@ -150,6 +180,16 @@ public final class PreparePipeline {
             dataRange,
             verdict),
         run));
+  }
+
+  private static List<KV<KV<String, Long>, RowChunk>> tailChunks(JobPlan plan,
+      List<dev.shardcast.transforms.core.SpanTail> tails) {
+    dev.shardcast.transforms.core.ChunkLayout layout = dev.shardcast.transforms.core.ChunkLayout.of(plan);
+    List<KV<KV<String, Long>, RowChunk>> out = new ArrayList<>();
+    for (dev.shardcast.transforms.core.SpanTail t : tails) {
+      t.chunks(layout, plan.valueColumns().size()).forEach((chunk, rows) -> out.add(KV.of(KV.of(t.series(), chunk), rows)));
+    }
+    return out;
   }
 
   /**

@@ -24,8 +24,18 @@ public final class RunCommand implements Callable<Integer> {
     JobConfig config = job.loadForTraining();
     java.nio.file.Path manifest = java.nio.file.Path.of(config.shards().output(), ShardManifest.FILE_NAME);
     if (!(resume && java.nio.file.Files.isRegularFile(manifest))) {
-      ShardManifest m = PrepareJob.run(config, List.of());
-      System.out.println(PrepareCommand.summary(m, config.shards().output(), (System.nanoTime() - started) / 1e9));
+      IncrementalPrepare.Outcome p = PrepareJob.prepare(config, List.of());
+      boolean trained = java.nio.file.Files.isRegularFile(
+          TrainJob.outputDir(config).resolve("best").resolve("model.params"));
+      if (p.nothingNew() && trained) {
+        System.out.println("\nshardcast run: " + p.message() + "; the model in " + TrainJob.outputDir(config)
+            + " stays (delete " + IncrementalPrepare.STATE + " to prepare everything again)");
+        return 0;
+      }
+      System.out.println(PrepareCommand.summary(p.manifest(), config.shards().output(), (System.nanoTime() - started) / 1e9));
+      if (p.message() != null) {
+        System.out.println("  incremental       " + p.message());
+      }
     }
     TrainJob.Outcome o = TrainJob.run(config, resume, dev.shardcast.transforms.config.GitCommit.current());
     System.out.println(TrainCommand.summary(o));

@@ -60,9 +60,16 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
   static final int MAX_BUFFERED_ROWS = 200_000;
 
   private final JobPlan plan;
+  /** An incremental span's new files (as the match lists them); null: every file the inputs match. */
+  private final java.util.TreeSet<String> onlyFiles;
 
   public ReadSeries(JobPlan plan) {
+    this(plan, null);
+  }
+
+  public ReadSeries(JobPlan plan, java.util.Collection<String> onlyFiles) {
     this.plan = plan;
+    this.onlyFiles = onlyFiles == null ? null : new java.util.TreeSet<>(onlyFiles);
   }
 
   @Override
@@ -73,7 +80,7 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
     for (int i = 0; i < sources.size(); i++) {
       String name = sources.size() == 1 ? "" : "[" + sources.get(i).name() + "]";
       perSource.add(match(begin, sources.get(i).path(), sources.size() == 1 && plan.config().input().path() != null
-              ? "input.path" : "input.sources[" + i + "].path", name)
+              ? "input.path" : "input.sources[" + i + "].path", name, onlyFiles)
           .apply("OpenInputs" + name, FileIO.readMatches())
           .apply("ParseRows" + name, ParDo.of(new ReadFileFn(plan, i))
               .withOutputTags(CHUNKS, TupleTagList.of(QUARANTINE).and(COUNTS).and(FILES).and(PROFILES))));
@@ -95,14 +102,19 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
    * (S3 lists by prefix) are matched by Beam.
    */
   private static PCollection<org.apache.beam.sdk.io.fs.MatchResult.Metadata> match(PBegin begin, String spec, String key,
-      String name) {
+      String name, java.util.TreeSet<String> onlyFiles) {
     if (!InputPaths.isLocal(spec)) {
-      return begin.apply("MatchInputs" + name, FileIO.match().filepattern(spec)
-          .withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+      PCollection<org.apache.beam.sdk.io.fs.MatchResult.Metadata> all = begin.apply("MatchInputs" + name,
+          FileIO.match().filepattern(spec).withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+      return onlyFiles == null ? all : all.apply("OnlyNewFiles" + name,
+          org.apache.beam.sdk.transforms.Filter.by(m -> onlyFiles.contains(m.resourceId().toString())));
     }
     List<String> files;
     try {
       files = InputPaths.match(key, spec);
+      if (onlyFiles != null) {
+        files = files.stream().filter(onlyFiles::contains).toList();
+      }
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }

@@ -7,6 +7,7 @@ import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.core.RowChunk;
 import dev.shardcast.transforms.core.SampleBlock;
 import dev.shardcast.transforms.core.SeriesExtent;
+import dev.shardcast.transforms.core.SpanTail;
 import dev.shardcast.transforms.core.WindowBlock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -55,6 +56,8 @@ public final class WindowSeries
   public static final TupleTag<KV<String, SeriesExtent>> EXTENTS = new TupleTag<>() {};
   /** Profiles of the value columns over the rows the run uses (one per bundle). */
   public static final TupleTag<DatasetProfile> USED_PROFILES = new TupleTag<>() {};
+  /** With {@code incremental.enabled}: each chunk's part of its series' tail (see {@link SpanTail}). */
+  public static final TupleTag<KV<String, SpanTail>> TAILS = new TupleTag<>() {};
   private static final TupleTag<SeriesExtent> SERIES_EXTENT = new TupleTag<>() {};
   private static final TupleTag<Long> CHUNK_ID = new TupleTag<>() {};
   private static final TupleTag<RowChunk> ROWS = new TupleTag<>() {};
@@ -62,26 +65,40 @@ public final class WindowSeries
 
   private final JobPlan plan;
   private final PCollectionView<ScaleCheck> scale;
+  private final PCollection<KV<String, SeriesExtent>> earlier;
 
   public WindowSeries(JobPlan plan) {
     this(plan, null);
   }
 
-  /** @param scale the Uniform scale check fitted on the readers' profile; null when the job has none */
   public WindowSeries(JobPlan plan, PCollectionView<ScaleCheck> scale) {
+    this(plan, scale, null);
+  }
+
+  /** @param scale the Uniform scale check fitted on the readers' profile; null when the job has none */
+  /**
+   * @param earlier in an incremental span, the series' extents of the earlier spans (their first step
+   *     anchors the stride grid; their last step is where context ends); null otherwise
+   */
+  public WindowSeries(JobPlan plan, PCollectionView<ScaleCheck> scale, PCollection<KV<String, SeriesExtent>> earlier) {
     this.plan = plan;
     this.scale = scale;
+    this.earlier = earlier;
   }
 
   @Override
   public PCollectionTuple expand(PCollection<KV<KV<String, Long>, RowChunk>> chunks) {
-    PCollection<KV<String, SeriesExtent>> extents =
+    PCollection<KV<String, SeriesExtent>> chunkExtents =
         chunks
             .apply("ChunkExtents", MapElements
                 .into(TypeDescriptors.kvs(TypeDescriptors.strings(), org.apache.beam.sdk.values.TypeDescriptor.of(SeriesExtent.class)))
                 .via(kv -> KV.of(kv.getKey().getKey(), SeriesExtent.of(kv.getValue()))))
-            .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SeriesExtent.class)))
-            .apply("SeriesExtents", Combine.perKey(new MergeExtents()));
+            .setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SeriesExtent.class)));
+    if (earlier != null) {
+      chunkExtents = org.apache.beam.sdk.values.PCollectionList.of(chunkExtents).and(earlier)
+          .apply("WithEarlierSpans", org.apache.beam.sdk.transforms.Flatten.pCollections());
+    }
+    PCollection<KV<String, SeriesExtent>> extents = chunkExtents.apply("SeriesExtents", Combine.perKey(new MergeExtents()));
     // Each chunk needs its series' extent. A join, not a map side input: side inputs as large as
     // the number of series are re-read per bundle on some runners (the Direct runner among them).
     PCollection<KV<String, Long>> chunkIds =
@@ -103,7 +120,8 @@ public final class WindowSeries
             .and(CHUNK_EXTENT, extentPerChunk)
             .apply("GroupChunks", CoGroupByKey.create())
             .apply("WindowChunks", ParDo.of(new WindowChunkFn(plan, scale))
-                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS).and(USED_PROFILES).and(SEGMENTS))
+                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS).and(USED_PROFILES).and(SEGMENTS)
+                    .and(TAILS))
                 .withSideInputs(scale == null ? List.of() : List.of(scale)));
     out.get(WINDOWS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowBlockCoder()));
     out.get(SEGMENTS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowSegmentCoder()));
@@ -111,6 +129,7 @@ public final class WindowSeries
     out.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     out.get(COUNTS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
     out.get(USED_PROFILES).setCoder(DatasetProfileCoder.of());
+    out.get(TAILS).setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SpanTail.class)));
     return out.and(EXTENTS, extents);
   }
 
@@ -178,8 +197,7 @@ public final class WindowSeries
         used = new DatasetProfile();
       }
       List<String> names = plan.valueColumns();
-      ChunkWindower.Result r = ChunkWindower.process(plan, layout, series, chunk, extent.firstStep(),
-          extent.lastStep(), rows, scale, (rc, row) -> {
+      ChunkWindower.Result r = ChunkWindower.process(plan, layout, series, chunk, extent, rows, scale, (rc, row) -> {
             for (int j = 0; j < names.size(); j++) {
               used.addNumber(names.get(j), rc.value(row, j));
             }
@@ -195,6 +213,9 @@ public final class WindowSeries
             windowsMade.inc(seg.windows());
           }
         }
+      }
+      if (!r.tail.isEmpty()) {
+        out.get(TAILS).output(KV.of(series, SpanTail.of(series, extent, r.tail)));
       }
       if (r.trainSample.size > 0) {
         out.get(TRAIN_SAMPLES).output(KV.of(series, r.trainSample));

@@ -127,6 +127,7 @@ final class ConfigValidator {
 
     validateTrain(require(c.train(), "train"));
     RegistryConfig.validate(c.registry());
+    IncrementalConfig.validate(c);
 
     JobConfig.Runner r = require(c.runner(), "runner");
     require(r.name(), "runner.name");

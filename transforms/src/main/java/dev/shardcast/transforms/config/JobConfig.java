@@ -21,7 +21,9 @@ public record JobConfig(
     QualityConfig quality,
     S3 s3,
     @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-    RegistryConfig registry)
+    RegistryConfig registry,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    IncrementalConfig incremental)
     implements Serializable {
 
   @com.fasterxml.jackson.annotation.JsonCreator
@@ -30,27 +32,31 @@ public record JobConfig(
   /** Without a registry section. */
   public JobConfig(String name, Input input, Windowing windowing, Gaps gaps, Split split, Scaler scaler, Shards shards,
       Runner runner, Train train, QualityConfig quality, S3 s3) {
-    this(name, input, windowing, gaps, split, scaler, shards, runner, train, quality, s3, null);
+    this(name, input, windowing, gaps, split, scaler, shards, runner, train, quality, s3, null, null);
   }
 
   /** The same job with other quality rules (predict applies the training run's). */
   public JobConfig withQuality(QualityConfig q) {
-    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, runner, train, q, s3, registry);
+    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, runner, train, q, s3, registry, incremental);
+  }
+
+  public boolean incrementalEnabled() {
+    return incremental != null && incremental.enabledOrDefault();
   }
 
   /** The same job on another runner (runner.name: auto, once decided). */
   public JobConfig withRunner(Runner r) {
-    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, r, train, quality, s3, registry);
+    return new JobConfig(name, input, windowing, gaps, split, scaler, shards, r, train, quality, s3, registry, incremental);
   }
 
   /** The same job with another windowing section (the default calendar features, once resolved). */
   public JobConfig withWindowing(Windowing w) {
-    return new JobConfig(name, input, w, gaps, split, scaler, shards, runner, train, quality, s3, registry);
+    return new JobConfig(name, input, w, gaps, split, scaler, shards, runner, train, quality, s3, registry, incremental);
   }
 
   /** The same job with another input section (predict's --input). */
   public JobConfig withInput(Input in) {
-    return new JobConfig(name, in, windowing, gaps, split, scaler, shards, runner, train, quality, s3, registry);
+    return new JobConfig(name, in, windowing, gaps, split, scaler, shards, runner, train, quality, s3, registry, incremental);
   }
 
   /**
@@ -211,7 +217,7 @@ public record JobConfig(
 
   /** The same job with another split section (rolling cut-offs, once computed). */
   public JobConfig withSplit(Split s) {
-    return new JobConfig(name, input, windowing, gaps, s, scaler, shards, runner, train, quality, s3, registry);
+    return new JobConfig(name, input, windowing, gaps, s, scaler, shards, runner, train, quality, s3, registry, incremental);
   }
 
   /**

@@ -71,6 +71,11 @@ public final class JobPlan implements Serializable {
     return config;
   }
 
+  /** Whether prepare keeps each series' last rows for the next incremental span. */
+  public boolean incremental() {
+    return config.incrementalEnabled();
+  }
+
   public WindowSpec window() {
     return window;
   }

@@ -66,6 +66,8 @@ public final class ChunkWindower {
     /** Owned window starts whose forecast crosses a split cut-off (written to no split). */
     public long windowsStraddling;
     public SampleBlock trainSample;
+    /** With {@code incremental.enabled}: the owned kept rows among the series' last lookBack steps. */
+    public final List<SpanTail.Point> tail = new ArrayList<>();
   }
 
   /**
@@ -93,6 +95,19 @@ public final class ChunkWindower {
    */
   public static Result process(JobPlan plan, ChunkLayout layout, String series, long chunk, long firstStep,
       long lastStep, List<RowChunk> rows, dev.shardcast.transforms.quality.ScaleCheck scale, KeptRows kept) {
+    return process(plan, layout, series, chunk, new SeriesExtent(firstStep, lastStep, 0, 0), rows, scale, kept);
+  }
+
+  /**
+   * @param extent the series' steps; in an incremental span its {@code contextUntil} is the series'
+   *     last step of the earlier spans: only windows ending after it are made, and only rows after it
+   *     are counted (the earlier spans made and counted the rest)
+   */
+  public static Result process(JobPlan plan, ChunkLayout layout, String series, long chunk, SeriesExtent extent,
+      List<RowChunk> rows, dev.shardcast.transforms.quality.ScaleCheck scale, KeptRows kept) {
+    long firstStep = extent.firstStep();
+    long lastStep = extent.lastStep();
+    long contextUntil = extent.contextUntil();
     WindowSpec spec = plan.window();
     int width = plan.valueColumns().size();
     long lo = Math.max(layout.from(chunk), firstStep);
@@ -101,9 +116,10 @@ public final class ChunkWindower {
     long ownHi = layout.ownedUntil(chunk);
     int n = (int) Math.max(0, hi - lo);
     Result result = new Result();
+    boolean collectTail = plan.incremental();
 
     // 1-2. Rows onto the dense grid (scale check, duplicates, conflicts), values, times, gap fill.
-    SeriesGrid grid = SeriesGrid.place(plan, lo, hi, ownLo, ownHi, rows, scale);
+    SeriesGrid grid = SeriesGrid.place(plan, lo, hi, ownLo, ownHi, rows, scale, contextUntil);
     result.rejected.addAll(grid.rejected);
     for (RowRef m : grid.merged) {
       result.rowsMerged++;
@@ -130,7 +146,13 @@ public final class ChunkWindower {
     long sLo = Math.max(ownLo - (span - 1), firstStep);
     long sHi = Math.min(ownHi, lastStep - span + 2);
     long s0 = sLo + Math.floorMod(firstStep - sLo, spec.stride());
-    for (long s = s0; s < sHi; s += spec.stride()) {
+    // In an incremental span a window ending at or before contextUntil was made by an earlier span.
+    long newFrom = contextUntil == Long.MIN_VALUE ? Long.MIN_VALUE : contextUntil - span + 2;
+    long first = s0;
+    if (newFrom > first) {
+      first += Math.floorDiv(newFrom - first + spec.stride() - 1, spec.stride()) * spec.stride();
+    }
+    for (long s = first; s < sHi; s += spec.stride()) {
       int p = (int) (s - lo);
       if (badPast[p + spec.past()] != badPast[p] || badFuture[p + span] != badFuture[p + fo]) {
         continue;
@@ -163,6 +185,13 @@ public final class ChunkWindower {
       long step = lo + p;
       if (step < ownLo || step >= ownHi || !grid.hasRow(p)) {
         continue;
+      }
+      if (collectTail && step > lastStep - layout.lookBack()) {
+        RowRef row = grid.row(p);
+        result.tail.add(SpanTail.point(step, times[p], row.chunk().originOf(row.row()), grid.rowValues(p, new double[width])));
+      }
+      if (step <= contextUntil) {
+        continue; // context: an earlier span counted it
       }
       RowRef row = grid.row(p);
       result.rowsOwned++;

@@ -25,6 +25,8 @@ import java.util.TreeMap;
 public final class SeriesGrid {
   private static final int MISSING = -1;
   private static final int DUPLICATE = -2;
+  /** The quarantine reason of a new row at or before its series' last row of the earlier spans. */
+  public static final String BACKFILL = "incremental.backfill";
 
   public final long lo;
   public final int n;
@@ -72,6 +74,16 @@ public final class SeriesGrid {
    */
   public static SeriesGrid place(JobPlan plan, long lo, long hi, long ownLo, long ownHi, List<RowChunk> rows,
       ScaleCheck scale) {
+    return place(plan, lo, hi, ownLo, ownHi, rows, scale, Long.MIN_VALUE);
+  }
+
+  /**
+   * @param contextUntil in an incremental span, the series' last step of the earlier spans: their rows
+   *     ({@link SpanTail#SOURCE}) are taken as they are, and a new row at or before it (a backfill,
+   *     which would change windows the earlier spans wrote) is rejected; {@link Long#MIN_VALUE} otherwise
+   */
+  public static SeriesGrid place(JobPlan plan, long lo, long hi, long ownLo, long ownHi, List<RowChunk> rows,
+      ScaleCheck scale, long contextUntil) {
     int width = plan.valueColumns().size();
     int n = (int) Math.max(0, hi - lo);
     SeriesGrid g = new SeriesGrid(lo, n, rows, width, scale == null ? 0 : scale.size());
@@ -84,7 +96,17 @@ public final class SeriesGrid {
           continue;
         }
         boolean owned = step >= ownLo && step < ownHi;
-        if (scale != null) {
+        boolean context = SpanTail.SOURCE.equals(rc.source);
+        if (!context && step <= contextUntil) {
+          if (owned) {
+            g.rejected.add(new Rejected(new RowRef(rc, r), BACKFILL, "row at " + java.time.Instant.ofEpochMilli(rc.times[r])
+                + " is not after the series' last row of the earlier spans ("
+                + java.time.Instant.ofEpochMilli(plan.frequency().timeOf(contextUntil))
+                + "): an incremental span only adds later rows; a full rebuild takes it"));
+          }
+          continue;
+        }
+        if (scale != null && !context) {
           String failed = scale.test(rc, r, owned, g.scaleChecked, g.scaleFailed);
           if (failed != null) {
             if (owned) {
