@@ -92,6 +92,14 @@ class IncrementalSpansTest {
       }
     }
     assertEquals(ItSupport.count(fullManifest, "rows_read"), ItSupport.count(top, "rows_read"));
+    // train reads the spans as one data set: every window of the rebuild's train split, and its scaler
+    JobConfig train = ConfigLoader.loadYaml(ConfigLoader.toYaml(job), List.of("train.model.type=linear",
+        "train.epochs=1", "train.output=" + dir.resolve("model")));
+    dev.shardcast.training.TrainJob.Outcome trained = dev.shardcast.training.TrainJob.run(train, false, "test");
+    JsonNode metrics = ItSupport.JSON.valueToTree(trained.testMetrics());
+    assertEquals(fullManifest.path("splits").path("test").path("windows").asLong(),
+        metrics.path("test").path("windows").asLong(), metrics.toString());
+    assertTrue(Files.isRegularFile(dir.resolve("model/best/quality-report.json")), "the newest span's profile for predict");
 
     // nothing new: nothing prepared, the manifest untouched
     byte[] manifest = Files.readAllBytes(out.resolve("manifest.json"));

@@ -208,8 +208,10 @@ public final class TrainJob {
       AtomicFiles.write(modelDir.resolve(MANIFEST_COPY), manifest.toJson());
       // predict compares its input with the training data's profile (training/serving skew).
       String report = dev.shardcast.transforms.quality.QualityReport.FILE_NAME;
+      // the manifest names its report: an incremental output's is the newest span's
+      String reportAt = manifest.quality() != null && manifest.quality().report() != null ? manifest.quality().report() : report;
       try {
-        AtomicFiles.write(modelDir.resolve(report), shards.readAll(report));
+        AtomicFiles.write(modelDir.resolve(report), shards.readAll(reportAt));
       } catch (java.io.FileNotFoundException | java.nio.file.NoSuchFileException e) {
         LOG.info("no {} beside the shards: predict will not measure training/serving skew", report);
       }

@@ -51,7 +51,6 @@ final class CompactProducer {
   void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
       Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
     int groupSize = schema.shuffleBuffer();
-    int batchSize = schema.batchSize();
     ExecutorService executor = Executors.newFixedThreadPool(workers, r -> {
       Thread t = new Thread(r, threadName);
       t.setDaemon(true);
@@ -73,15 +72,28 @@ final class CompactProducer {
         CompactPool.Pooled pooled = pool.pool(files, seed, epoch, group);
         int lo = group * groupSize;
         int hi = Math.min(order.length, lo + groupSize);
-        if ((pooled.size() + batchSize - 1) / batchSize != hi - lo) {
+        // One batch per file, as many windows as a file holds: batch_size, except a split's last file
+        // (and, in an incremental output, each span's last); the partial ones go last in the group.
+        long[] sizes = new long[hi - lo];
+        long total = 0;
+        for (int pos = lo; pos < hi; pos++) {
+          sizes[pos - lo] = -shards.get(order[pos]).rows();
+          total += shards.get(order[pos]).rows();
+        }
+        java.util.Arrays.sort(sizes);
+        if (pooled.size() != total) {
           throw new ShardReadException(shards.get(order[lo]).path(), "the " + (hi - lo) + " shards from "
-              + shards.get(order[lo]).path() + " hold " + pooled.size() + " windows, not " + (hi - lo)
-              + " batches of " + batchSize + " (every shard but a split's last holds batch_size windows)");
+              + shards.get(order[lo]).path() + " hold " + pooled.size() + " windows, not the " + total
+              + " their manifest entries say");
+        }
+        int start = 0;
+        for (int b = 0; b < Math.max(lo, from) - lo; b++) {
+          start += (int) -sizes[b];
         }
         for (int pos = Math.max(lo, from); pos < hi && !closed.getAsBoolean(); pos++) {
-          int b = pos - lo;
-          Batch batch = pool.batch(pooled, b * batchSize, Math.min(pooled.size(), (b + 1) * batchSize), pos,
-              shards.get(order[pos]).path(), parent);
+          int end = start + (int) -sizes[pos - lo];
+          Batch batch = pool.batch(pooled, start, end, pos, shards.get(order[pos]).path(), parent);
+          start = end;
           if (!hand.test(batch)) {
             return;
           }
