@@ -100,6 +100,23 @@ class IncrementalSpansTest {
     assertEquals(fullManifest.path("splits").path("test").path("windows").asLong(),
         metrics.path("test").path("windows").asLong(), metrics.toString());
     assertTrue(Files.isRegularFile(dir.resolve("model/best/quality-report.json")), "the newest span's profile for predict");
+    // train.replay_fraction: the newest span's train shards and half the older spans' (here span 1 has
+    // none: 2015 is all test), the same cut the manifest function makes
+    JobConfig replay = ConfigLoader.loadYaml(ConfigLoader.toYaml(train), List.of("train.replay_fraction=0.5",
+        "train.output=" + dir.resolve("model-replay")));
+    dev.shardcast.training.TrainJob.Outcome replayed = dev.shardcast.training.TrainJob.run(replay, false, "test");
+    long cut = dev.shardcast.transforms.shard.SpanManifests.replay(
+        dev.shardcast.transforms.shard.ShardManifest.fromJson(Files.readAllBytes(out.resolve("manifest.json"))), 0.5,
+        replay.train().seed()).splits().get("train").windows();
+    assertTrue(cut < top.path("splits").path("train").path("windows").asLong() * 0.6, "about half: " + cut);
+    long epochWindows = -1;
+    for (String line : Files.readAllLines(replayed.runLog())) {
+      JsonNode e = ItSupport.JSON.readTree(line);
+      if (e.has("epoch") && e.has("windows")) {
+        epochWindows = e.path("windows").asLong();
+      }
+    }
+    assertEquals(cut, epochWindows, "the epoch trained on the replay cut");
 
     // nothing new: nothing prepared, the manifest untouched
     byte[] manifest = Files.readAllBytes(out.resolve("manifest.json"));

@@ -134,7 +134,8 @@ public final class TrainJob {
       java.util.function.UnaryOperator<TrainOptions> adjust) throws IOException {
     TrainChecks.check(job); // the commands check at load already; this covers other callers
     JobConfig.S3 s3 = dev.shardcast.transforms.store.S3Clients.settings(job);
-    try (ShardStore shards = ShardStore.of(job.shards().output(), s3)) {
+    try (ShardStore shards = dev.shardcast.training.data.ReplayStore.of(ShardStore.of(job.shards().output(), s3),
+        job.train().replayFraction(), job.train().seed())) {
       if (!shards.hasManifest()) {
         throw new dev.shardcast.transforms.config.ConfigException("no " + ShardManifest.FILE_NAME + " in " + shards.describe()
             + ": incomplete output (prepare writes the manifest last; run prepare first, or let it finish)");
@@ -278,7 +279,7 @@ public final class TrainJob {
 
   private static JobConfig.Train withModel(JobConfig.Train t, JobConfig.Model m) {
     return new JobConfig.Train(t.device(), m, t.epochs(), t.loss(), t.optimizer(), t.gradClip(), t.earlyStopping(),
-        t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output(), t.quantiles());
+        t.checkpointEvery(), t.prefetch(), t.season(), t.seed(), t.output(), t.quantiles(), t.replayFraction());
   }
 
   /** Replaces {@code to} with a copy of the files of {@code from} (a model folder: no subfolders). */

@@ -164,6 +164,10 @@ final class ConfigValidator {
     positive(require(t.epochs(), "train.epochs"), "train.epochs");
     require(t.loss(), "train.loss");
     QuantileLevels.validate(t.loss(), t.quantiles());
+    if (t.replayFraction() != null && !(t.replayFraction() >= 0 && t.replayFraction() <= 1)) {
+      throw new ConfigException("config key 'train.replay_fraction' must be between 0 and 1 (the share of the older "
+          + "spans' train shards to train on besides the newest span's), got " + t.replayFraction());
+    }
     JobConfig.Optimizer o = require(t.optimizer(), "train.optimizer");
     require(o.type(), "train.optimizer.type");
     if (!(require(o.learningRate(), "train.optimizer.learning_rate") > 0)) {

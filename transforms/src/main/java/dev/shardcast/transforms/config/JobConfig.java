@@ -297,9 +297,20 @@ public record JobConfig(
       String output,
       // omitted when null, so a point forecaster's config hash is what it was before the key existed
       @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
-      List<Double> quantiles)
+      List<Double> quantiles,
+      // an incremental output: the share of the older spans' train shards trained on besides the newest
+      // span's (null: all of them); omitted when null, like quantiles
+      @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+      Double replayFraction)
       implements Serializable {
     public static final List<Double> DEFAULT_QUANTILES = List.of(0.1, 0.5, 0.9);
+
+    public Train(Device device, Model model, Integer epochs, LossType loss, Optimizer optimizer, Double gradClip,
+        EarlyStopping earlyStopping, Integer checkpointEvery, Integer prefetch, Integer season, Long seed,
+        String output, List<Double> quantiles) {
+      this(device, model, epochs, loss, optimizer, gradClip, earlyStopping, checkpointEvery, prefetch, season, seed,
+          output, quantiles, null);
+    }
 
     @com.fasterxml.jackson.annotation.JsonCreator
     public Train {

@@ -17,6 +17,51 @@ public final class SpanManifests {
 
   private SpanManifests() {}
 
+  /** The span folder a merged manifest's shard path is in ({@code spans/<n>}), or -1 outside any span. */
+  public static int spanOf(String shardPath) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("^spans/(\\d+)/").matcher(shardPath);
+    return m.find() ? Integer.parseInt(m.group(1)) : -1;
+  }
+
+  /**
+   * The manifest with its train split cut to the newest span's train shards plus {@code fraction} of
+   * the older spans' (a seeded choice, kept in manifest order); the other splits and a manifest
+   * without spans unchanged. What retraining on new data with a replay of the old means.
+   */
+  public static ShardManifest replay(ShardManifest m, double fraction, long seed) {
+    ShardManifest.Split train = m.splits().get("train");
+    int newest = -1;
+    for (ShardManifest.Split s : m.splits().values()) {
+      for (ShardManifest.ShardFile f : s.shards()) {
+        newest = Math.max(newest, spanOf(f.path()));
+      }
+    }
+    if (train == null || newest <= 0) {
+      return m;
+    }
+    List<Integer> older = new ArrayList<>();
+    for (int i = 0; i < train.shards().size(); i++) {
+      if (spanOf(train.shards().get(i).path()) < newest) {
+        older.add(i);
+      }
+    }
+    java.util.Collections.shuffle(older, new java.util.Random(seed));
+    java.util.Set<Integer> dropped = new java.util.HashSet<>(older.subList((int) Math.round(fraction * older.size()),
+        older.size()));
+    List<ShardManifest.ShardFile> kept = new ArrayList<>();
+    long windows = 0;
+    for (int i = 0; i < train.shards().size(); i++) {
+      if (!dropped.contains(i)) {
+        kept.add(train.shards().get(i));
+        windows += train.shards().get(i).rows();
+      }
+    }
+    Map<String, ShardManifest.Split> splits = new LinkedHashMap<>(m.splits());
+    splits.put("train", new ShardManifest.Split(windows, kept.size(), train.lastShardPartial(), train.lastShardRows(), kept));
+    return new ShardManifest(m.formatVersion(), m.name(), m.configHash(), m.config(), m.gitCommit(), m.startedAt(),
+        m.finishedAt(), m.seed(), m.inputs(), m.schema(), splits, m.scaler(), m.counts(), m.quarantine(), m.quality());
+  }
+
   /**
    * @param spans each span's manifest, oldest first
    * @param folders each span's folder relative to the top-level output
