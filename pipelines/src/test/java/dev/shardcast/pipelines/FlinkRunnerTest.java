@@ -49,6 +49,33 @@ class FlinkRunnerTest {
     ProgressTest.assertProgress(progress, flink, false);
   }
 
+  /** Incremental spans on Flink: span 0 and span 1 (with the tails joined as context) as Direct writes them. */
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  void flinkWritesTheSameSpansAsDirect(@TempDir Path dir) throws IOException {
+    java.util.Map<Integer, List<String>> years = IncrementalSpansTest.years();
+    String header = java.nio.file.Files.readAllLines(CSV).get(0);
+    Path raw = dir.resolve("raw");
+    for (int y = 2000; y <= 2014; y++) {
+      IncrementalSpansTest.writeYear(raw, y, header, years.get(y));
+    }
+    JobConfig direct = IncrementalSpansTest.config(raw, dir.resolve("direct"));
+    JobConfig flink = ConfigLoader.loadYaml(ConfigLoader.toYaml(direct), List.of("runner.name=flink",
+        "shards.output=" + dir.resolve("flink")));
+    PrepareJob.prepare(direct, List.of());
+    PrepareJob.prepare(flink, List.of());
+    IncrementalSpansTest.writeYear(raw, 2015, header, years.get(2015));
+    PrepareJob.prepare(direct, List.of());
+    assertTrue(PrepareJob.prepare(flink, List.of()).message().startsWith("span 1"));
+    for (String span : List.of("spans/0", "spans/1")) {
+      RunnerComparison.assertSameOutput(dir.resolve("direct").resolve(span), dir.resolve("flink").resolve(span),
+          "Direct and Flink [local], " + span);
+      org.junit.jupiter.api.Assertions.assertEquals(
+          java.nio.file.Files.readString(dir.resolve("direct").resolve(span).resolve("span-tail.jsonl")),
+          java.nio.file.Files.readString(dir.resolve("flink").resolve(span).resolve("span-tail.jsonl")), span);
+    }
+  }
+
   private static ShardManifest run(String runner, Path out, List<JobProgress.Report> progress) throws IOException {
     JobConfig config = ConfigLoader.load(JOB, List.of(
         "runner.name=" + runner,

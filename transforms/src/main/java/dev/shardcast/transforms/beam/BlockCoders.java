@@ -16,7 +16,23 @@ import org.apache.beam.sdk.coders.CustomCoder;
 public final class BlockCoders {
   private BlockCoders() {}
 
-  public static final class RowChunkCoder extends CustomCoder<RowChunk> {
+  /**
+   * A coder without state: every instance equals every other, so two PCollections with it can be
+   * flattened on Flink (which compares the coders of a union's inputs by equals).
+   */
+  abstract static class StatelessCoder<T> extends CustomCoder<T> {
+    @Override
+    public boolean equals(Object o) {
+      return o != null && o.getClass() == getClass();
+    }
+
+    @Override
+    public int hashCode() {
+      return getClass().hashCode();
+    }
+  }
+
+  public static final class RowChunkCoder extends StatelessCoder<RowChunk> {
     @Override
     public void encode(RowChunk c, OutputStream os) throws IOException {
       DataOutputStream out = new DataOutputStream(os);
@@ -65,7 +81,7 @@ public final class BlockCoders {
     }
   }
 
-  public static final class WindowBlockCoder extends CustomCoder<WindowBlock> {
+  public static final class WindowBlockCoder extends StatelessCoder<WindowBlock> {
     @Override
     public void encode(WindowBlock b, OutputStream os) throws IOException {
       DataOutputStream out = new DataOutputStream(os);
@@ -150,7 +166,7 @@ public final class BlockCoders {
   }
 
   /** The compact layout's element: primitive arrays written whole, no per-value objects. */
-  public static final class WindowSegmentCoder extends CustomCoder<WindowSegment> {
+  public static final class WindowSegmentCoder extends StatelessCoder<WindowSegment> {
     @Override
     public void encode(WindowSegment s, OutputStream os) throws IOException {
       DataOutputStream out = new DataOutputStream(os);
@@ -212,7 +228,7 @@ public final class BlockCoders {
     }
   }
 
-  public static final class SampleBlockCoder extends CustomCoder<SampleBlock> {
+  public static final class SampleBlockCoder extends StatelessCoder<SampleBlock> {
     @Override
     public void encode(SampleBlock s, OutputStream os) throws IOException {
       DataOutputStream out = new DataOutputStream(os);
