@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Cron retraining on yearly partitions with the shards and the registry in S3 (S3Proxy), incremental
  * pickup on (issue #12): the first retrain prepares 2000-2014 as span 0 and is promoted; once 2015
  * lands the next one prepares only that file as span 1 (its objects next to span 0's, the top-level
- * manifest over both), trains on both and goes through the gate; a third with nothing new does nothing.
+ * manifest over both), trains on both and is promoted; a worse candidate on a third partition is
+ * refused; a retrain with nothing new does nothing.
  */
 class S3IncrementalRetrainTest {
 
@@ -67,9 +68,18 @@ class S3IncrementalRetrainTest {
         "candidate and current scored on every span's test windows");
     assertEquals("r2", registry.current().runId());
 
-    assertEquals(0, RetrainTest.cli("retrain", RetrainTest.plus(base, RetrainTest.TRAINED), "--run-id", "r3"));
+    // a third partition (2015's months again as 2016's) and a worse candidate: span 2, refused by the gate
+    List<String> next = years.get(2015).stream().map(l -> l.replace(",2015-", ",2016-")).toList();
+    IncrementalSpansTest.writeYear(raw, 2016, header, next);
+    assertEquals(0, RetrainTest.cli("retrain", RetrainTest.plus(base, RetrainTest.UNTRAINED), "--run-id", "r3"));
+    assertEquals(1, ItSupport.JSON.readTree(s3.get(bucket, "shards/spans/2/manifest.json")).path("counts")
+        .path("files_read").asLong());
+    assertEquals("refused", RetrainTest.last(registry, "retrain").path("outcome").asText());
+    assertEquals("r2", registry.current().runId());
+
+    assertEquals(0, RetrainTest.cli("retrain", RetrainTest.plus(base, RetrainTest.TRAINED), "--run-id", "r4"));
     assertEquals("no_new_data", RetrainTest.last(registry, "retrain").path("outcome").asText());
-    assertFalse(s3.keys(bucket, "shards/").stream().anyMatch(k -> k.startsWith("shards/spans/2/")));
+    assertFalse(s3.keys(bucket, "shards/").stream().anyMatch(k -> k.startsWith("shards/spans/3/")));
     assertEquals("r2", registry.current().runId());
   }
 }
