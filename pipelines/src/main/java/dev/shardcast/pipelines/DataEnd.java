@@ -41,7 +41,7 @@ final class DataEnd {
     List<JobConfig.Source> sources = plan.sources();
     for (int i = 0; i < sources.size(); i++) {
       JobConfig.Source src = sources.get(i);
-      String key = sources.size() == 1 && plan.config().input().path() != null ? "input.path" : "input.sources[" + i + "].path";
+      String key = plan.sourcePathKey(i);
       RowSink sink = new RowSink() {
         @Override
         public void row(String series, long epochMillis, long line, double[] values) {

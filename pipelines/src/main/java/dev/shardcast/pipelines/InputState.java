@@ -41,7 +41,7 @@ record InputState(String configDigest, List<FileState> files) {
     List<JobConfig.Source> sources = plan.sources();
     for (int i = 0; i < sources.size(); i++) {
       JobConfig.Source src = sources.get(i);
-      String key = sources.size() == 1 && config.input().path() != null ? "input.path" : "input.sources[" + i + "].path";
+      String key = plan.sourcePathKey(i);
       if (InputPaths.isLocal(src.path())) {
         for (String f : InputPaths.match(key, src.path())) {
           Path p = Path.of(f);

@@ -75,8 +75,7 @@ public final class PredictJob {
     for (int i = 0; i < sources.size(); i++) {
       JobConfig.Source src = sources.get(i);
       // Not FileSystems.match: for a local path that does not exist it walks the disk from the path's parent.
-      List<String> files = InputPaths.match(given.input().path() != null ? "input.path" : "input.sources[" + i + "].path",
-          src.path());
+      List<String> files = InputPaths.match(plan.sourcePathKey(i), src.path());
       for (String path : files) {
         ResourceId file = FileSystems.matchNewResource(path, false);
         String source = file.toString();

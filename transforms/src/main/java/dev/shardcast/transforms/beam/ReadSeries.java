@@ -79,8 +79,7 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
     List<JobConfig.Source> sources = plan.sources();
     for (int i = 0; i < sources.size(); i++) {
       String name = sources.size() == 1 ? "" : "[" + sources.get(i).name() + "]";
-      perSource.add(match(begin, sources.get(i).path(), sources.size() == 1 && plan.config().input().path() != null
-              ? "input.path" : "input.sources[" + i + "].path", name, onlyFiles)
+      perSource.add(match(begin, sources.get(i).path(), plan.sourcePathKey(i), name, onlyFiles)
           .apply("OpenInputs" + name, FileIO.readMatches())
           .apply("ParseRows" + name, ParDo.of(new ReadFileFn(plan, i))
               .withOutputTags(CHUNKS, TupleTagList.of(QUARANTINE).and(COUNTS).and(FILES).and(PROFILES))));

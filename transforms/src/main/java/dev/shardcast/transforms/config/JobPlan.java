@@ -67,6 +67,12 @@ public final class JobPlan implements Serializable {
 
   public static final String DEFAULT_SOURCE = "input";
 
+  /** The config key of source {@code i}'s path, for messages: {@code input.path} or {@code input.sources[i].path}. */
+  public String sourcePathKey(int i) {
+    JobConfig.Input in = config.input();
+    return in.sources() != null && !in.sources().isEmpty() ? "input.sources[" + i + "].path" : "input.path";
+  }
+
   public JobConfig config() {
     return config;
   }
