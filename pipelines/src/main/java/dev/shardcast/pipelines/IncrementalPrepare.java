@@ -55,8 +55,12 @@ final class IncrementalPrepare {
     if (!dev.shardcast.transforms.config.PrepareChecks.allLocal(config)) {
       org.apache.beam.sdk.io.FileSystems.setDefaultPipelineOptions(PrepareJob.options(config, beamArgs));
     }
-    InputState now = InputState.of(config);
     State state = read(root);
+    List<InputState.FileState> known = new ArrayList<>();
+    if (state != null) {
+      state.spans().forEach(s -> known.addAll(s.files()));
+    }
+    InputState now = InputState.of(config, known);
     String rebuild = null;
     if (state == null) {
       rebuild = "no earlier span at " + root;
@@ -154,8 +158,7 @@ final class IncrementalPrepare {
       InputState.FileState f = current.get(old.path());
       if (f == null) {
         out.add(old.path() + " is gone");
-      } else if (f.bytes() != old.bytes() || !java.util.Objects.equals(f.sha256(), old.sha256())
-          || !java.util.Objects.equals(f.lastModifiedMillis(), old.lastModifiedMillis())) {
+      } else if (!f.sameAs(old)) {
         out.add(old.path() + " changed (" + old.bytes() + " -> " + f.bytes() + " bytes"
             + (f.sha256() != null && !f.sha256().equals(old.sha256()) ? ", other SHA-256" : "") + ")");
       }

@@ -32,10 +32,32 @@ record InputState(String configDigest, List<FileState> files) {
   static final String FILE = "retrain-inputs.json";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** One input file; {@code sha256} for local files, {@code lastModifiedMillis} for remote ones. */
-  record FileState(String source, String path, long bytes, String sha256, Long lastModifiedMillis) {}
+  /**
+   * One input file: size and last-modified time; for local files also the SHA-256 (what a change is
+   * judged by), for remote ones the last-modified time is (as the object store lists it).
+   */
+  record FileState(String source, String path, long bytes, String sha256, Long lastModifiedMillis) {
+    /** The same content: SHA-256 where both have one, else size and last-modified time. */
+    boolean sameAs(FileState o) {
+      if (sha256 != null && o.sha256 != null) {
+        return bytes == o.bytes && sha256.equals(o.sha256);
+      }
+      return bytes == o.bytes && java.util.Objects.equals(lastModifiedMillis, o.lastModifiedMillis);
+    }
+  }
 
   static InputState of(JobConfig config) throws IOException {
+    return of(config, List.of());
+  }
+
+  /**
+   * @param known files recorded before: a local file with the same path, size and modification time
+   *     keeps its recorded SHA-256 instead of being read again (as git's index does), so a daily run
+   *     over a growing history reads only the new files
+   */
+  static InputState of(JobConfig config, java.util.Collection<FileState> known) throws IOException {
+    java.util.Map<String, FileState> byPath = new java.util.HashMap<>();
+    known.forEach(f -> byPath.put(f.path(), f));
     JobPlan plan = new JobPlan(config);
     List<FileState> files = new ArrayList<>();
     List<JobConfig.Source> sources = plan.sources();
@@ -45,7 +67,12 @@ record InputState(String configDigest, List<FileState> files) {
       if (InputPaths.isLocal(src.path())) {
         for (String f : InputPaths.match(key, src.path())) {
           Path p = Path.of(f);
-          files.add(new FileState(src.name(), f, Files.size(p), sha256(p), null));
+          long bytes = Files.size(p);
+          long modified = Files.getLastModifiedTime(p).toMillis();
+          FileState before = byPath.get(f);
+          String sha = before != null && before.sha256() != null && before.bytes() == bytes
+              && Long.valueOf(modified).equals(before.lastModifiedMillis()) ? before.sha256() : sha256(p);
+          files.add(new FileState(src.name(), f, bytes, sha, modified));
         }
       } else {
         for (MatchResult.Metadata m : FileSystems.match(src.path()).metadata()) {
@@ -54,6 +81,19 @@ record InputState(String configDigest, List<FileState> files) {
       }
     }
     return new InputState(configDigest(config), files);
+  }
+
+  /** The same config digest and the same files with the same content (a touched, unchanged file is the same). */
+  boolean sameAs(InputState o) {
+    if (o == null || !configDigest.equals(o.configDigest) || files.size() != o.files.size()) {
+      return false;
+    }
+    for (int i = 0; i < files.size(); i++) {
+      if (!files.get(i).path().equals(o.files.get(i).path()) || !files.get(i).sameAs(o.files.get(i))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** The state the last finished retrain prepare left in {@code output}, or null. */

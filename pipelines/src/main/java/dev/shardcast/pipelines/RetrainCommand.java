@@ -116,9 +116,9 @@ public final class RetrainCommand implements Callable<Integer> {
     if (!skipPrepare) {
       dev.shardcast.transforms.store.BeamFileSystems.configure(candidate);
       String shards = candidate.shards().output();
-      InputState inputs = InputState.of(candidate);
       InputState last = InputState.read(shards);
-      if (!force && current != null && inputs.equals(last)) {
+      InputState inputs = InputState.of(candidate, last == null ? List.of() : last.files());
+      if (!force && current != null && inputs.sameAs(last)) {
         event.put("outcome", "no_new_data");
         event.remove("run_id");
         return String.format(Locale.ROOT, "shardcast retrain: no new input since the last prepare (%d file(s) unchanged, "
