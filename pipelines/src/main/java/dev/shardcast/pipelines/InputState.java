@@ -24,7 +24,8 @@ import org.apache.beam.sdk.io.fs.MatchResult;
 /**
  * What a retrain's shards were prepared from: every input file (local: size and SHA-256; remote:
  * size and last-modified time, as the object store lists them) and a digest of the config that
- * shapes the shards (without {@code train:}, {@code registry:} but its keep_scaler, and
+ * shapes the shards (without {@code train:}, {@code runner:}, {@code s3:}, {@code incremental:},
+ * {@code registry:} but its keep_scaler, and
  * {@code scaler.from}, which keep_scaler sets to a path that changes from run to run). Kept as {@value #FILE} beside the manifest, written after it; retrain compares it
  * with the inputs of now and skips a run that would only prepare and train on the same data again.
  */
@@ -116,7 +117,11 @@ record InputState(String configDigest, List<FileState> files) {
     ObjectNode tree = ConfigLoader.toTree(config).deepCopy();
     tree.remove("train");
     tree.remove("registry");
-    tree.remove("incremental"); // how changes are picked up, not what the shards are
+    // how changes are picked up, where it runs and how it reaches S3: not what the shards are (the
+    // runners write the same bytes, FlinkRunnerTest)
+    tree.remove("incremental");
+    tree.remove("runner");
+    tree.remove("s3");
     // which scaler the shards get is part of what they are
     tree.put("keep_scaler", config.registry() != null && config.registry().keepScalerOrDefault());
     JsonNode scaler = tree.get("scaler");
