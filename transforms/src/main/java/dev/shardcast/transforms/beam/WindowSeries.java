@@ -120,8 +120,7 @@ public final class WindowSeries
             .and(CHUNK_EXTENT, extentPerChunk)
             .apply("GroupChunks", CoGroupByKey.create())
             .apply("WindowChunks", ParDo.of(new WindowChunkFn(plan, scale))
-                .withOutputTags(WINDOWS, TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS).and(USED_PROFILES).and(SEGMENTS)
-                    .and(TAILS))
+                .withOutputTags(WINDOWS, outputs())
                 .withSideInputs(scale == null ? List.of() : List.of(scale)));
     out.get(WINDOWS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowBlockCoder()));
     out.get(SEGMENTS).setCoder(KvCoder.of(VarIntCoder.of(), new BlockCoders.WindowSegmentCoder()));
@@ -129,8 +128,19 @@ public final class WindowSeries
     out.get(QUARANTINE).setCoder(KvCoder.of(StringUtf8Coder.of(), StringUtf8Coder.of()));
     out.get(COUNTS).setCoder(KvCoder.of(StringUtf8Coder.of(), VarLongCoder.of()));
     out.get(USED_PROFILES).setCoder(DatasetProfileCoder.of());
-    out.get(TAILS).setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SpanTail.class)));
+    if (plan.incremental()) {
+      out.get(TAILS).setCoder(KvCoder.of(StringUtf8Coder.of(), SerializableCoder.of(SpanTail.class)));
+    }
     return out.and(EXTENTS, extents);
+  }
+
+  /**
+   * The tails only when the job is incremental: on Flink every output nobody reads still becomes a
+   * discarding sink (more tasks and network buffers; a restart after a lost TaskManager ran short of them).
+   */
+  private TupleTagList outputs() {
+    TupleTagList tags = TupleTagList.of(TRAIN_SAMPLES).and(QUARANTINE).and(COUNTS).and(USED_PROFILES).and(SEGMENTS);
+    return plan.incremental() ? tags.and(TAILS) : tags;
   }
 
   /** Per-series counts for the summary: series seen, and series too short for a single window. */
