@@ -284,22 +284,7 @@ class ChunkWindowerPropertyTest {
     ov.add("shards.segment_windows=" + (1 + rnd.nextInt(6)));
     JobPlan plan = TestJobs.plan(ov.toArray(String[]::new));
     ChunkLayout layout = ChunkLayout.of(plan);
-    Map<Long, List<RowChunk>> byChunk = new TreeMap<>();
-    RowRouter router = new RowRouter(plan, layout, plan.eventBucketMillis(), "test.csv", new RowRouter.Output() {
-      @Override
-      public void chunk(String series, long chunk, RowChunk rows) {
-        byChunk.computeIfAbsent(chunk, c -> new ArrayList<>()).add(rows);
-      }
-
-      @Override
-      public void quarantine(QuarantineRecord record) {
-        throw new AssertionError("unexpected quarantine " + record);
-      }
-    }, 1 + rnd.nextInt(20));
-    for (Row r : k.rows()) {
-      router.row(SERIES, r.time(), r.line(), r.values());
-    }
-    router.flush();
+    Map<Long, List<RowChunk>> byChunk = TestSeries.routed(plan, layout, SERIES, k.rows(), 1 + rnd.nextInt(20));
     long first = k.rows().stream().mapToLong(Row::step).min().orElseThrow();
     long last = k.rows().stream().mapToLong(Row::step).max().orElseThrow();
     List<String> windows = new ArrayList<>();

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.TestSeries.Row;
-import dev.shardcast.transforms.read.RowRouter;
 import dev.shardcast.transforms.testing.TestJobs;
 import java.io.IOException;
 import java.time.LocalDate;
@@ -14,7 +13,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -94,22 +92,7 @@ class SpanTailPropertyTest {
   /** Routes rows into chunks as the reader does, adds the context tails' chunks, windows every chunk. */
   private static Span window(JobPlan plan, List<Row> rows, List<SpanTail> context, SpanTail earlier) {
     ChunkLayout layout = ChunkLayout.of(plan);
-    Map<Long, List<RowChunk>> byChunk = new TreeMap<>();
-    RowRouter router = new RowRouter(plan, layout, plan.eventBucketMillis(), "test.csv", new RowRouter.Output() {
-      @Override
-      public void chunk(String series, long chunk, RowChunk part) {
-        byChunk.computeIfAbsent(chunk, k -> new ArrayList<>()).add(part);
-      }
-
-      @Override
-      public void quarantine(QuarantineRecord record) {
-        throw new AssertionError("unexpected quarantine " + record);
-      }
-    }, 5);
-    for (Row r : rows) {
-      router.row(SERIES, r.time(), r.line(), r.values());
-    }
-    router.flush();
+    Map<Long, List<RowChunk>> byChunk = TestSeries.routed(plan, layout, SERIES, rows, 5);
     for (SpanTail t : context) {
       t.chunks(layout, WIDTH).forEach((chunk, part) -> byChunk.computeIfAbsent(chunk, k -> new ArrayList<>()).add(part));
     }

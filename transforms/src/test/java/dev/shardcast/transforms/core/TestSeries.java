@@ -40,6 +40,32 @@ final class TestSeries {
     return b.build();
   }
 
+  /**
+   * The rows of one series routed into chunks as the reader routes them ({@link
+   * dev.shardcast.transforms.read.RowRouter}, flushing every {@code bufferRows}); no row may be quarantined.
+   */
+  static java.util.Map<Long, List<RowChunk>> routed(JobPlan plan, ChunkLayout layout, String series, List<Row> rows,
+      int bufferRows) {
+    java.util.Map<Long, List<RowChunk>> byChunk = new java.util.TreeMap<>();
+    dev.shardcast.transforms.read.RowRouter router = new dev.shardcast.transforms.read.RowRouter(plan, layout,
+        plan.eventBucketMillis(), "test.csv", new dev.shardcast.transforms.read.RowRouter.Output() {
+          @Override
+          public void chunk(String s, long chunk, RowChunk part) {
+            byChunk.computeIfAbsent(chunk, c -> new ArrayList<>()).add(part);
+          }
+
+          @Override
+          public void quarantine(QuarantineRecord record) {
+            throw new AssertionError("unexpected quarantine " + record);
+          }
+        }, bufferRows);
+    for (Row r : rows) {
+      router.row(series, r.time(), r.line(), r.values());
+    }
+    router.flush();
+    return byChunk;
+  }
+
   /** Windows the whole series as one chunk (the chunk that owns its first step). */
   static ChunkWindower.Result windowAll(JobPlan plan, String series, List<Row> rows) {
     ChunkLayout layout = ChunkLayout.of(plan);
