@@ -32,9 +32,14 @@ public final class TrainCommand implements Callable<Integer> {
     Map<String, Object> test = (Map<String, Object>) o.testMetrics().get("test");
     Map<String, Object> all = (Map<String, Object>) test.get("all");
     StringBuilder sb = new StringBuilder("\nshardcast train: ");
-    sb.append(o.result().epochs().size()).append(" epochs").append(o.result().earlyStopped() ? " (early stop)" : "")
-        .append(o.result().bestEpoch() < 0 ? ", best: the starting point (the ridge fit; no epoch beat it on val)"
-            : ", best epoch " + o.result().bestEpoch()).append(" on ").append(o.result().device()).append('\n');
+    if (o.testMetrics().get("members") instanceof java.util.List<?> members) {
+      sb.append("the ensemble: the mean of ").append(members).append(", each trained on its own (below), on ")
+          .append(o.result().device()).append('\n');
+    } else {
+      sb.append(o.result().epochs().size()).append(" epochs").append(o.result().earlyStopped() ? " (early stop)" : "")
+          .append(o.result().bestEpoch() < 0 ? ", best: the starting point (the ridge fit; no epoch beat it on val)"
+              : ", best epoch " + o.result().bestEpoch()).append(" on ").append(o.result().device()).append('\n');
+    }
     if (((Number) test.get("windows")).longValue() == 0) {
       sb.append("  test: n/a (no test windows)\n");
     } else {
@@ -58,7 +63,7 @@ public final class TrainCommand implements Callable<Integer> {
       for (Object c : (java.util.List<?>) choice.get("candidates")) {
         Map<String, Object> cm = (Map<String, Object>) c;
         Map<String, Object> t = (Map<String, Object>) cm.get("test");
-        sb.append(String.format(Locale.ROOT, "  candidate %-6s val MAE %s  test MAE %s  MASE %s%n", cm.get("type"),
+        sb.append(String.format(Locale.ROOT, "  candidate %-8s val MAE %s  test MAE %s  MASE %s%n", cm.get("type"),
             MetricText.of(cm.get("val_mae"), "%.5g"), MetricText.of(t == null ? null : t.get("mae"), "%.4g"),
             MetricText.of(t == null ? null : t.get("mase_seasonal_naive"), "%.3f")));
       }

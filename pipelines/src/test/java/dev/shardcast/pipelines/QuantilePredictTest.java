@@ -43,7 +43,7 @@ class QuantilePredictTest {
     assertEquals(List.of(0.1, 0.5, 0.9), q.get("levels"));
     assertTrue(q.get("wql") instanceof Double, q.toString());
     Map<String, Object> choice = (Map<String, Object>) o.testMetrics().get("model_choice");
-    assertEquals(3, ((List<?>) choice.get("candidates")).size());
+    assertEquals(4, ((List<?>) choice.get("candidates")).size()); // linear, mlp, lstm, ensemble
     // auto chooses by the point forecast's (the median's) val MAE, as for point models
     assertTrue(((String) choice.get("by")).contains("val MAE"), choice.toString());
     for (Object c : (List<?>) choice.get("candidates")) {

@@ -54,8 +54,8 @@ class TrainAutoResumeTest {
     JsonNode a = ItSupport.JSON.readTree(out.resolve("straight/metrics.json").toFile()).path("model_choice");
     JsonNode b = ItSupport.JSON.readTree(out.resolve("stopped/metrics.json").toFile()).path("model_choice");
     assertEquals(a.path("chosen").asText(), b.path("chosen").asText());
-    assertEquals(3, b.path("candidates").size(), b.toString());
-    for (int i = 0; i < 3; i++) {
+    assertEquals(4, b.path("candidates").size(), b.toString()); // linear, mlp, lstm, ensemble
+    for (int i = 0; i < 4; i++) {
       JsonNode ca = a.path("candidates").get(i);
       JsonNode cb = b.path("candidates").get(i);
       assertEquals(ca.path("type").asText(), cb.path("type").asText());

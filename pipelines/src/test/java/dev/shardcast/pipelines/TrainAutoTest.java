@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.shardcast.training.TrainJob;
+import dev.shardcast.training.eval.WindowErrors;
 import dev.shardcast.training.model.ModelSpec;
 import dev.shardcast.training.predict.PredictJob;
 import dev.shardcast.transforms.config.ConfigLoader;
@@ -19,7 +20,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-/** train.model.type auto on the demo (2 cities, 2 epochs): every candidate scored, the choice by val kept. */
+/**
+ * train.model.type auto on the demo (2 cities, 2 epochs): every candidate and their ensemble scored, the
+ * choice by val kept, the ensemble's forecasts the mean of its members'.
+ */
 class TrainAutoTest {
 
   @Test
@@ -37,32 +41,46 @@ class TrainAutoTest {
     JsonNode choice = metrics.path("model_choice");
     JsonNode candidates = choice.path("candidates");
     List<String> types = new ArrayList<>();
-    double bestVal = Double.POSITIVE_INFINITY;
     for (JsonNode c : candidates) {
       types.add(c.path("type").asText());
       assertTrue(c.path("test").has("mae") && c.path("test").has("mae_ridge"), c.toString());
       assertEquals(c.path("val").path("mae").asDouble(), c.path("val_mae").asDouble(), c.toString());
-      bestVal = Math.min(bestVal, c.path("val_mae").asDouble());
       assertTrue(Files.isRegularFile(out.resolve("model/candidates").resolve(c.path("type").asText())
           .resolve("best/model.json")), "each candidate's best model folder");
     }
-    assertEquals(List.of("linear", "mlp", "lstm"), types); // simplest first
-    for (String trained : types) {
+    assertEquals(List.of("linear", "mlp", "lstm", "ensemble"), types); // simplest first, then their mean
+    List<String> trainedTypes = types.subList(0, 3);
+    for (String trained : trainedTypes) {
       assertTrue(Files.isRegularFile(out.resolve("model/candidates").resolve(trained).resolve("run.jsonl")), trained);
     }
     // every type starts from the ridge fit (the lstm too, through its residual linear path)
-    for (String trained : types) {
+    for (String trained : trainedTypes) {
       assertTrue(Files.readString(out.resolve("model/candidates").resolve(trained).resolve("run.jsonl"))
           .contains("\"event\":\"starting_point\""), trained + " starts from the ridge fit");
     }
-    // the choice: the simplest candidate within one standard error of the lowest val MAE
-    String want = null;
+    // the choice: the ensemble unless a single candidate is below it at 5 % (paired t-test over blocks);
+    // then the simplest of those within one standard error of their lowest
+    List<JsonNode> beating = new ArrayList<>();
     for (JsonNode c : candidates) {
-      boolean lowest = c.path("val_mae").asDouble() == bestVal;
-      JsonNode se = c.path("standard_error"); // null: infinite (fewer than two blocks of val windows)
-      if (lowest || c.path("val_mae_minus_lowest").asDouble() <= (se.isNumber() ? se.asDouble() : Double.POSITIVE_INFINITY)) {
-        want = c.path("type").asText();
-        break;
+      JsonNode d = c.path("val_mae_minus_ensemble");
+      JsonNode se = c.path("standard_error_vs_ensemble"); // null: infinite (fewer than two blocks of val windows)
+      JsonNode blocks = c.path("blocks_vs_ensemble");
+      if (d.isNumber() && se.isNumber() && d.asDouble() < 0
+          && -d.asDouble() > WindowErrors.tCritical95(blocks.asInt() - 1) * se.asDouble()) {
+        beating.add(c);
+      }
+    }
+    String want = "ensemble";
+    if (!beating.isEmpty()) {
+      JsonNode low = beating.stream().min(java.util.Comparator.comparingDouble(c -> c.path("val_mae").asDouble()))
+          .orElseThrow();
+      for (JsonNode c : beating) {
+        JsonNode se = c.path("standard_error");
+        if (c == low || c.path("val_mae").asDouble() - low.path("val_mae").asDouble()
+            <= (se.isNumber() ? se.asDouble() : Double.POSITIVE_INFINITY)) {
+          want = c.path("type").asText();
+          break;
+        }
       }
     }
     String best = choice.path("chosen").asText();
@@ -90,5 +108,23 @@ class TrainAutoTest {
     // predict with the kept model
     PredictJob.run(job, outcome.modelDir(), out.resolve("p.csv"));
     assertEquals(1 + 46 * 6, Files.readAllLines(out.resolve("p.csv")).size(), "every city of the input, 6 months");
+    // the ensemble's forecast is the mean of its members' forecasts, through predict's own path
+    List<List<Double>> member = new ArrayList<>();
+    for (String type : List.of("linear", "mlp", "lstm", "ensemble")) {
+      Path csv = out.resolve("p-" + type + ".csv");
+      Path dir = out.resolve("model/candidates").resolve(type).resolve("best");
+      for (String file : List.of(TrainJob.MANIFEST_COPY, TrainJob.SCALER_FILE)) { // only the kept folder has them
+        Files.copy(outcome.modelDir().resolve(file), dir.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      PredictJob.run(job, dir, csv);
+      member.add(Files.readAllLines(csv).stream().skip(1).map(l -> Double.parseDouble(l.split(",")[3])).toList());
+    }
+    for (int i = 0; i < member.get(3).size(); i++) {
+      double mean = (member.get(0).get(i) + member.get(1).get(i) + member.get(2).get(i)) / 3;
+      assertEquals(mean, member.get(3).get(i), 1e-4 * Math.max(1, Math.abs(mean)), "forecast " + i);
+    }
+    // the ensemble is saved as one model (a ParallelBlock of its members)
+    assertEquals("ensemble", ModelSpec.fromJson(Files.readAllBytes(
+        out.resolve("model/candidates/ensemble/best/model.json"))).type().yaml());
   }
 }

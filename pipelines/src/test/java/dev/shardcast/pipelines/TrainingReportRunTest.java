@@ -90,15 +90,21 @@ class TrainingReportRunTest {
     JsonNode choice = ItSupport.JSON.readTree(out.resolve("model/metrics.json").toFile()).path("model_choice");
     assertTrue(html.contains(escape(choice.path("explanation").asText())), "the choice line");
     List<List<String[]>> rows = rows(table(html, "candidates"));
-    assertEquals(3, rows.size());
-    for (int i = 0; i < 3; i++) {
+    assertEquals(4, rows.size()); // linear, mlp, lstm and their ensemble
+    for (int i = 0; i < 4; i++) {
       JsonNode c = choice.path("candidates").get(i);
       String type = c.path("type").asText();
       assertTrue(rows.get(i).get(0)[1].startsWith(type), rows.get(i).get(0)[1]);
       assertValue(c, "val_mae", rows.get(i).get(1));
       assertTrue(Files.isRegularFile(out.resolve("model/candidates").resolve(type).resolve("report.html")), type);
       assertTrue(html.contains("href=\"candidates/" + type + "/report.html\""), type);
-      assertEquals(List.of(c.path("epochs").asInt()), pointCounts(html, type), "val curve of " + type);
+      if (type.equals("ensemble")) { // no training of its own: no curve; its page says what it is
+        assertTrue(c.path("epochs").isNull(), c.toString());
+        assertTrue(Files.readString(out.resolve("model/candidates/ensemble/report.html"))
+            .contains("none of its own: the mean of the forecasts of [linear, mlp, lstm]"));
+      } else {
+        assertEquals(List.of(c.path("epochs").asInt()), pointCounts(html, type), "val curve of " + type);
+      }
     }
     assertTrue(html.contains("<tr class=\"chosen\"><td>" + choice.path("chosen").asText() + " (chosen)</td>"));
   }

@@ -170,7 +170,8 @@ public final class TrainJob {
       }
       RidgeBaseline ridge = TestEvaluator.fitRidge(reader, manifest);
       JobConfig.Model model = job.train().model();
-      boolean auto = model.type() == JobConfig.ModelType.AUTO;
+      boolean onlyEnsemble = model.type() == JobConfig.ModelType.ENSEMBLE;
+      boolean auto = model.type() == JobConfig.ModelType.AUTO || onlyEnsemble;
       List<ModelChoice.Candidate> candidates = new ArrayList<>();
       List<TrainingReports.Trained> trained = new ArrayList<>();
       for (JobConfig.ModelType type : auto ? ModelFactory.TYPES : List.of(model.type())) {
@@ -187,7 +188,14 @@ public final class TrainJob {
               output.location());
         }
       }
-      ModelChoice choice = auto ? new ModelChoice(candidates, manifest.schema().future()) : null;
+      ModelChoice.Candidate ensemble = null;
+      if (auto) {
+        Path dir = out.resolve("candidates").resolve("ensemble");
+        ForecastSamples samples = new ForecastSamples(TrainingReports.SAMPLES, manifest.schema().lead());
+        ensemble = EnsembleCandidate.build(job.train(), manifest, reader, dir, candidates, ridge, samples);
+        trained.add(new TrainingReports.Trained(ensemble.name(), dir, ensemble.result(), ensemble.metrics(), samples));
+      }
+      ModelChoice choice = auto ? new ModelChoice(candidates, ensemble, onlyEnsemble, manifest.schema().future()) : null;
       ModelChoice.Candidate kept = auto ? choice.chosen() : candidates.get(0);
       Map<String, Object> metrics = kept.metrics();
       Path modelDir = kept.result().modelDir();

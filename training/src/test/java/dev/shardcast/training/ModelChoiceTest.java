@@ -10,7 +10,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** auto's choice: the simplest candidate within one standard error of the lowest val MAE. */
+/**
+ * auto's choice: the ensemble unless a single candidate is significantly below it; the simplest candidate
+ * within one standard error of the lowest val MAE.
+ */
 class ModelChoiceTest {
 
   /** 8 windows, forecast starts 0..7 (blocks of 2: 4 blocks), one point each, the given errors. */
@@ -26,7 +29,46 @@ class ModelChoiceTest {
 
   private static ModelChoice.Candidate candidate(String name, WindowErrors e) {
     TrainResult r = new TrainResult(null, null, List.of(), 0, Double.NaN, -1, false, false, null, "cpu");
-    return new ModelChoice.Candidate(name, ModelType.LINEAR, r, Map.of("val", Map.of("all", Map.of("mae", e.mae()))), e);
+    ModelType type = name.equals("ensemble") ? ModelType.ENSEMBLE : ModelType.LINEAR;
+    return new ModelChoice.Candidate(name, type, r, Map.of("val", Map.of("all", Map.of("mae", e.mae()))), e);
+  }
+
+  @Test
+  void studentsTQuantiles() {
+    assertEquals(Double.POSITIVE_INFINITY, WindowErrors.tCritical95(0));
+    assertEquals(6.314, WindowErrors.tCritical95(1));
+    assertEquals(2.920, WindowErrors.tCritical95(2));
+    assertEquals(1.812, WindowErrors.tCritical95(11)); // between the table's 10 and 12: 10's, the larger
+    assertEquals(1.658, WindowErrors.tCritical95(5000));
+  }
+
+  @Test
+  void theEnsembleStaysUnlessASingleModelIsSignificantlyBelowIt() {
+    ModelChoice.Candidate ensemble = candidate("ensemble", errors(2, 2, 2, 2, 2, 2, 2, 2));
+    // block differences -1, 0, -1, 0 (2 points each): -0.25 a point, standard error sqrt(4 / 3) / 8 = 0.144;
+    // 1.7 standard errors: beyond one, not beyond t(3 df) = 2.353
+    ModelChoice.Candidate mlp = candidate("mlp", errors(1.5, 1.5, 2, 2, 1.5, 1.5, 2.5, 1.5));
+    ModelChoice.Candidate lstm = candidate("lstm", errors(3, 3, 3, 3, 3, 3, 3, 3));
+    double[] d = WindowErrors.pairedDifference(mlp.valErrors(), ensemble.valErrors(), 2);
+    assertEquals(-0.25, d[0], 1e-12);
+    assertEquals(4, d[2]);
+    assertTrue(-d[0] > d[1] && -d[0] < 2.353 * d[1], d[0] + " " + d[1]);
+    ModelChoice kept = new ModelChoice(List.of(mlp, lstm), ensemble, false, 2);
+    assertEquals("ensemble", kept.chosen().name());
+    assertTrue(kept.explanation().startsWith("auto chose ensemble: val MAE 2.0000, the mean of the candidates; no single "
+        + "candidate is significantly below it (closest: mlp 1.7500"), kept.explanation());
+    // a lead in every block: no spread, significant at any level; the simplest of the significant ones
+    ModelChoice.Candidate linear = candidate("linear", errors(1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5));
+    ModelChoice single = new ModelChoice(List.of(linear, mlp, lstm), ensemble, false, 2);
+    assertEquals("linear", single.chosen().name());
+    assertTrue(single.explanation().contains("significantly below the ensemble's 2.0000 ("), single.explanation());
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> described = (List<Map<String, Object>>) single.describe().get("candidates");
+    assertEquals(List.of("linear", "mlp", "lstm", "ensemble"), described.stream().map(c -> c.get("type")).toList());
+    assertEquals(-0.5, (double) described.get(0).get("val_mae_minus_ensemble"), 1e-12);
+    assertEquals(4, described.get(0).get("blocks_vs_ensemble"));
+    // train.model.type: ensemble keeps it whatever the scores
+    assertEquals("ensemble", new ModelChoice(List.of(linear, mlp, lstm), ensemble, true, 2).chosen().name());
   }
 
   @Test

@@ -71,6 +71,26 @@ public record WindowErrors(long[] forecastStart, double[] absErrorSum, long[] po
     return new WindowErrors(fs, es, ns);
   }
 
+  /**
+   * The one-sided 95 % quantile of Student's t with {@code df} degrees of freedom: a difference over
+   * {@code df + 1} blocks is significant at 5 % when it exceeds this many standard errors. Between the
+   * tabulated degrees of freedom the next lower one's (larger, so conservative; from 120 on 1.658,
+   * the normal's being 1.645); infinite below 1.
+   */
+  public static double tCritical95(int df) {
+    int[] dfs = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 20, 30, 60, 120};
+    double[] t = {6.314, 2.920, 2.353, 2.132, 2.015, 1.943, 1.895, 1.860, 1.833, 1.812, 1.782, 1.753, 1.725, 1.697,
+        1.671, 1.658};
+    if (df < 1) {
+      return Double.POSITIVE_INFINITY;
+    }
+    int i = dfs.length - 1;
+    while (dfs[i] > df) {
+      i--;
+    }
+    return t[i];
+  }
+
   /** MAE over every window. */
   public double mae() {
     double s = 0;
@@ -90,7 +110,7 @@ public record WindowErrors(long[] forecastStart, double[] absErrorSum, long[] po
    * times), and the error is that of a ratio estimate over the blocks. With fewer than two blocks the
    * error is infinite (no evidence either way).
    *
-   * @return {difference, standard error}
+   * @return {difference, standard error, blocks}
    */
   public static double[] pairedDifference(WindowErrors a, WindowErrors b, int blockStarts) {
     if (a.points.length != b.points.length) {
@@ -120,17 +140,17 @@ public record WindowErrors(long[] forecastStart, double[] absErrorSum, long[] po
       nSum += a.points[w];
     }
     if (nSum == 0) {
-      return new double[] {Double.NaN, Double.POSITIVE_INFINITY};
+      return new double[] {Double.NaN, Double.POSITIVE_INFINITY, blocks};
     }
     double mean = dSum / nSum;
     if (blocks < 2) {
-      return new double[] {mean, Double.POSITIVE_INFINITY};
+      return new double[] {mean, Double.POSITIVE_INFINITY, blocks};
     }
     double ss = 0;
     for (int blk = 0; blk < blocks; blk++) {
       double r = d[blk] - mean * n[blk];
       ss += r * r;
     }
-    return new double[] {mean, Math.sqrt(ss * blocks / (blocks - 1.0)) / nSum};
+    return new double[] {mean, Math.sqrt(ss * blocks / (blocks - 1.0)) / nSum, blocks};
   }
 }

@@ -36,7 +36,7 @@ final class CalendarModels {
       case LINEAR -> linear(spec);
       case MLP -> mlp(spec);
       case LSTM -> lstm(spec);
-      case AUTO -> throw new IllegalArgumentException("auto is a choice among model types, not a model");
+      case AUTO, ENSEMBLE -> throw new IllegalArgumentException(spec.type().yaml() + " is no single model");
     };
   }
 

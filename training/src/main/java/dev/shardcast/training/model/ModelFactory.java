@@ -39,11 +39,15 @@ public final class ModelFactory {
 
   /** The block, not initialized. */
   public static Block build(ModelSpec spec) {
+    if (spec.type() == JobConfig.ModelType.ENSEMBLE) {
+      return ModelEnsemble.build(spec);
+    }
     Block core = spec.calendarChannels() > 0 ? CalendarModels.build(spec) : switch (spec.type()) {
       case MLP -> mlp(spec);
       case LSTM -> lstm(spec);
       case LINEAR -> DLinear.build(spec);
       case AUTO -> throw new IllegalArgumentException("auto is a choice among model types, not a model");
+      case ENSEMBLE -> throw new IllegalStateException("built above");
     };
     int[] targets = QuantileOutput.perOutput(spec, spec.targetInputIndex());
     int[] coreInputs = coreChannels(spec);

@@ -158,6 +158,12 @@ public record ModelSpec(
         season, lead, modelInputs, residual, windowScale, quantiles, null, null);
   }
 
+  /** The same settings for another model type (an ensemble's members). */
+  public ModelSpec withType(JobConfig.ModelType t) {
+    return new ModelSpec(t, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames,
+        targetNames, baseline, season, lead, modelInputs, residual, windowScale, quantiles, timeFeatures, frequency);
+  }
+
   /** The same model forecasting these quantile levels (train.quantiles; null: a point forecast). */
   public ModelSpec withQuantiles(List<Double> levels) {
     return new ModelSpec(type, hidden, dropout, lstmHidden, lstmLayers, inputs, targets, past, future, inputNames,

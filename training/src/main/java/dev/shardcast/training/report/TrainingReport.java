@@ -153,6 +153,7 @@ public record TrainingReport(String title, List<String[]> facts, String lossName
     h.append("<p class=\"choice\">").append(esc(choice.explanation())).append("</p>\n");
     h.append("<div class=\"wide\"><table class=\"candidates\"><thead><tr>").append(th("candidate", false))
         .append(th("val MAE", true)).append(th("− lowest", true)).append(th("standard error", true))
+        .append(th("− ensemble", true)).append(th("standard error", true))
         .append(th("best val loss", true)).append(th("best epoch", true)).append(th("epochs", true))
         .append(th("test MAE", true)).append(th("test MASE", true)).append(th("report", false))
         .append("</tr></thead><tbody>\n");
@@ -162,6 +163,7 @@ public record TrainingReport(String title, List<String[]> facts, String lossName
       h.append(name.equals(choice.chosen()) ? "<tr class=\"chosen\">" : "<tr>")
           .append(td(name + (name.equals(choice.chosen()) ? " (chosen)" : ""))).append(tdNum(c.get("val_mae")))
           .append(tdNum(c.get("val_mae_minus_lowest"))).append(tdNum(c.get("standard_error")))
+          .append(tdNum(c.get("val_mae_minus_ensemble"))).append(tdNum(c.get("standard_error_vs_ensemble")))
           .append(tdNum(c.get("best_val_loss"))).append(tdNum(c.get("best_epoch"))).append(tdNum(c.get("epochs")))
           .append(tdNum(t.get("mae"))).append(tdNum(t.get("mase_seasonal_naive")));
       String link = choice.reports() == null ? null : choice.reports().get(name);
@@ -183,13 +185,16 @@ public record TrainingReport(String title, List<String[]> facts, String lossName
     }
     h.append(chart.logY(lo > 0 && hi / lo >= 10).render(WIDE, HEIGHT)).append('\n');
     note(h, "Val loss is in scaled units and the same loss for every candidate; the choice is by val MAE in "
-        + "original units (the table).");
+        + "original units (the table): the ensemble (the mean of the others' forecasts) unless a single candidate is "
+        + "below it at 5 % (one-sided paired t-test over blocks of forecast starts), then the simplest of those within "
+        + "one standard error of their lowest.");
   }
 
   private void loss(StringBuilder h) {
     section(h, "loss", "Loss per epoch");
     if (epochs.isEmpty()) {
-      note(h, "No epoch finished.");
+      note(h, "No epoch to show: none finished, or the model has no training of its own (an ensemble: its "
+          + "members' reports show theirs).");
       return;
     }
     double[][] train = column(epochs, EpochMetrics::trainLoss);
@@ -223,7 +228,8 @@ public record TrainingReport(String title, List<String[]> facts, String lossName
   private void throughput(StringBuilder h) {
     section(h, "throughput", "Data wait and throughput per epoch");
     if (epochs.isEmpty()) {
-      note(h, "No epoch finished.");
+      note(h, "No epoch to show: none finished, or the model has no training of its own (an ensemble: its "
+          + "members' reports show theirs).");
       return;
     }
     double[][] speed = column(epochs, EpochMetrics::windowsPerS);

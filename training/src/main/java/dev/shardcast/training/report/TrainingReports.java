@@ -52,7 +52,9 @@ public final class TrainingReports {
     Map<String, List<dev.shardcast.training.train.EpochMetrics>> curves = new java.util.LinkedHashMap<>();
     Map<String, String> reports = new java.util.LinkedHashMap<>();
     for (Trained c : candidates) {
-      curves.put(c.model(), c.result().epochs());
+      if (!c.result().epochs().isEmpty()) {
+        curves.put(c.model(), c.result().epochs()); // the ensemble has no epochs of its own
+      }
       reports.put(c.model(), out.relativize(c.dir().resolve(TrainingReport.FILE_NAME)).toString().replace('\\', '/'));
     }
     return new TrainingReport.Choice(String.valueOf(modelChoice.get("chosen")),
@@ -87,7 +89,10 @@ public final class TrainingReports {
           .append(String.format(Locale.ROOT, "%,d", s == null ? 0 : s.windows()));
     }
     facts.add(new String[] {"windows per split", splits.toString()});
-    facts.add(new String[] {"training", r.epochs().size() + " epochs" + (r.earlyStopped() ? " (early stop)" : "")
+    facts.add(r.epochs().isEmpty() && t.metrics().get("members") instanceof List<?> members
+        ? new String[] {"training", "none of its own: the mean of the forecasts of " + members
+            + ", each at its best epoch"}
+        : new String[] {"training", r.epochs().size() + " epochs" + (r.earlyStopped() ? " (early stop)" : "")
         + (r.interrupted() ? " (interrupted)" : "") + ", best "
         + (r.bestEpoch() < 0 ? "the starting point (no epoch beat it on val)" : "epoch " + r.bestEpoch())
         + ", best val loss " + dev.shardcast.training.eval.MetricText.of(r.bestValLoss(), "%.6g") + ", on "

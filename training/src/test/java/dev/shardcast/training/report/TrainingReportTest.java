@@ -157,7 +157,7 @@ class TrainingReportTest {
     TrainingReport r = new TrainingReport("empty", List.of(), "MSE loss (scaled units)", List.of(), -1, null,
         java.util.Map.of("windows", 0L, "all", java.util.Map.of()), List.of("y"), List.of(), null);
     String html = r.render();
-    assertTrue(html.contains("No epoch finished."));
+    assertTrue(html.contains("No epoch to show: none finished"));
     assertTrue(html.contains("No test score"));
     assertTrue(html.contains("No test window to plot."));
     assertEquals(0, count(html, "<svg"));

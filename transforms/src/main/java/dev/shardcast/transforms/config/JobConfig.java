@@ -373,12 +373,16 @@ public record JobConfig(
     }
   }
 
-  /** auto: train linear, mlp and lstm on the same shards, keep the simplest within one standard error of the best val MAE. */
+  /**
+   * auto: train linear, mlp and lstm on the same shards and keep their mean forecast unless one of them
+   * beats it on val by more than a standard error; ensemble: train the three, keep their mean.
+   */
   public enum ModelType {
     MLP,
     LSTM,
     LINEAR,
-    AUTO;
+    AUTO,
+    ENSEMBLE;
 
     @JsonValue
     public String yaml() {
