@@ -33,7 +33,11 @@ def table(name):
                          f"val MAE {fmt(c.get('val_mae'), '%.4g')}"
                          + (f" (+{c['val_mae_minus_lowest']:.3g} over the lowest, SE {fmt(c.get('standard_error'), '%.3g')})"
                             if c.get("val_mae_minus_lowest") is not None else "")
-                         + f", best epoch {c['best_epoch']} of {c['epochs']}"
+                         + (f"; vs the ensemble {c['val_mae_minus_ensemble']:+.3g}, SE {fmt(c.get('standard_error_vs_ensemble'), '%.3g')}"
+                            f" over {c.get('blocks_vs_ensemble')} blocks"
+                            if c.get("val_mae_minus_ensemble") is not None else "")
+                         + (f", best epoch {c['best_epoch']} of {c['epochs']}" if c.get("epochs") is not None
+                            else ", the mean of linear, mlp and lstm")
                          + (f"; **{chosen}**" if chosen else "")))
         if not choice:
             rows.append((config, m.get("model", "model"), t["mae"], t["mase_seasonal_naive"], ""))

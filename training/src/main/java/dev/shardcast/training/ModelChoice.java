@@ -31,8 +31,8 @@ import java.util.Map;
  * and a val lead within the noise does not carry over to the next period. The mean of the candidates
  * does not bet on one of them (its MAE is at most the mean of theirs), so it is the default; a single
  * model has to show a lead that a test would call real, and then the simpler one is the safer bet.
- * The blocks are few on short val periods (14 monthly forecast starts in blocks of 6 are 3 blocks, 2
- * degrees of freedom: 2.92 standard errors), so the t quantile matters there. Original
+ * The blocks are few on short val periods (the demo's 9 monthly forecast starts in blocks of 6 are 2
+ * blocks, 1 degree of freedom: 6.31 standard errors), so the t quantile matters there. Original
  * units: with several targets, or a per-series scaler, the scaled loss weighs points differently from
  * the MAE that is reported.
  *
