@@ -33,19 +33,21 @@ import org.slf4j.LoggerFactory;
  * naming the file.
  *
  * <p>Prefetch: {@link #epoch} starts a background thread that hands the next shards, in order, into a
- * queue of {@code prefetch} batches; a few worker threads (as many as cores, at most
+ * queue of at least {@code prefetch} batches and up to 64 MiB of them ({@link #queueCapacity}); a few worker threads (as many as cores, at most
  * {@code prefetch}) read and decode them ahead, so the training step does not wait on I/O or
  * decoding unless the reader falls behind; the time {@code next()} blocks is the data wait. A failure on that thread is
  * thrown by the {@code next()} that would have returned the failed shard. Each batch has its own
  * child manager of {@code parent}; the consumer closes it. Closing an iterator (or the reader) stops
  * its thread and closes the batches still queued. Memory in flight per open iterator: at most
- * {@code prefetch} queued batches, one being decoded, and the one the consumer holds.
+ * max({@code prefetch} batches, 64 MiB) queued, one batch being decoded, and the one the consumer holds.
  *
  * <p>One thread consumes an iterator; several iterators (say train and val) may be open at once.
  */
 public final class ShardReader implements BatchSource {
   private static final Logger LOG = LoggerFactory.getLogger(ShardReader.class);
   private static final long JOIN_MILLIS = 60_000;
+  /** Decoded bytes an epoch's queue may hold beyond {@code prefetch} batches (see {@link #queueCapacity}). */
+  static final long QUEUE_BYTES = 64L << 20;
 
   private final ShardStore store;
   private final ShardManifest manifest;
@@ -95,6 +97,22 @@ public final class ShardReader implements BatchSource {
       this.compactDecoder = null;
       this.compactPool = null;
     }
+  }
+
+  /**
+   * How many decoded batches may wait in an epoch's queue: at least {@code prefetch}, and as many more
+   * as fit in {@link #QUEUE_BYTES} (at most the epoch's batches). Why more than a few: each batch the
+   * consumer takes from a full queue wakes the producer, which on a busy machine often runs on the
+   * consumer's core first, so the consumer waits out the building of a batch every step (on the
+   * demo's tiny steps, 10-15 % of the time); a queue that holds the epoch lets the producer run ahead
+   * once and finish.
+   */
+  int queueCapacity(int batches) {
+    ShardManifest.Schema s = manifest.schema();
+    int calendar = s.timeFeatures() == null ? 0 : 2 * s.timeFeatures().size() * (s.past() + s.future());
+    long floats = (long) s.inputs().size() * s.past() + 2L * s.targets().size() * s.future() + calendar;
+    long perBatch = Math.max(1, (long) Math.max(1, s.batchSize()) * (floats * Float.BYTES + 2 * Long.BYTES));
+    return (int) Math.max(prefetch, Math.min(Math.max(1, batches), QUEUE_BYTES / perBatch));
   }
 
   private static ShardManifest readManifest(ShardStore store) throws IOException {
@@ -218,7 +236,7 @@ public final class ShardReader implements BatchSource {
       this.shards = shards;
       this.order = order;
       this.position = from;
-      this.queue = new ArrayBlockingQueue<>(prefetch);
+      this.queue = new ArrayBlockingQueue<>(queueCapacity(order.length - from));
       this.producer = new Thread(() -> {
         if (compactPool != null) {
           produceCompact(from);
