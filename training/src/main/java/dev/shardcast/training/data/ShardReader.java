@@ -52,6 +52,7 @@ public final class ShardReader implements BatchSource {
   private final ShardStore store;
   private final ShardManifest manifest;
   private final int prefetch;
+  private final long queueBytes;
   private final NDManager parent;
   private final BufferAllocator allocator;
   private final Path tempDir;
@@ -77,6 +78,13 @@ public final class ShardReader implements BatchSource {
 
   /** @param segmentCacheBytes how many heap bytes of decoded compact shards to keep across epochs */
   public ShardReader(ShardStore store, int prefetch, NDManager parent, long segmentCacheBytes) throws IOException {
+    this(store, prefetch, parent, segmentCacheBytes, QUEUE_BYTES);
+  }
+
+  /** @param queueBytes decoded bytes an epoch's queue may hold beyond {@code prefetch} batches (tests: 0) */
+  ShardReader(ShardStore store, int prefetch, NDManager parent, long segmentCacheBytes, long queueBytes)
+      throws IOException {
+    this.queueBytes = queueBytes;
     this.segmentCache = new SegmentCache(segmentCacheBytes);
     if (prefetch < 1) {
       throw new IllegalArgumentException("prefetch must be >= 1, got " + prefetch);
@@ -112,7 +120,7 @@ public final class ShardReader implements BatchSource {
     int calendar = s.timeFeatures() == null ? 0 : 2 * s.timeFeatures().size() * (s.past() + s.future());
     long floats = (long) s.inputs().size() * s.past() + 2L * s.targets().size() * s.future() + calendar;
     long perBatch = Math.max(1, (long) Math.max(1, s.batchSize()) * (floats * Float.BYTES + 2 * Long.BYTES));
-    return (int) Math.max(prefetch, Math.min(Math.max(1, batches), QUEUE_BYTES / perBatch));
+    return (int) Math.max(prefetch, Math.min(Math.max(1, batches), queueBytes / perBatch));
   }
 
   private static ShardManifest readManifest(ShardStore store) throws IOException {
@@ -257,108 +265,35 @@ public final class ShardReader implements BatchSource {
       }
     }
 
+    /** The window layout (see {@link WindowProducer}); a failure goes to the consumer in the batch's place. */
     private void produce(int from) {
-      // Shards are fetched and decoded by a few worker threads, several ahead of the one this thread
-      // hands over, in order: decoding (SHA-256, Arrow) is the reader's cost, and with a small model
-      // one thread could not keep up with the training step. With an object store the workers also
-      // overlap the GETs' latency. At most `workers` shards are in the works beyond the queue.
       int workers = Math.max(1, Math.max(store.parallelFetches(), Math.min(prefetch, decodeThreads)));
-      java.util.concurrent.ExecutorService pool = workers == 1 ? null
-          : java.util.concurrent.Executors.newFixedThreadPool(workers, r -> {
-            Thread t = new Thread(r, producer.getName() + "-decode");
-            t.setDaemon(true);
-            return t;
-          });
-      java.util.Map<Integer, java.util.concurrent.Future<Batch>> inFlight = new java.util.HashMap<>();
-      Throwable failure = null;
       try {
-        for (int pos = from; pos < order.length && !done; pos++) {
-          for (int next = pos; pool != null && next < Math.min(order.length, pos + workers); next++) {
-            ShardManifest.ShardFile f = shards.get(order[next]);
-            int at = next;
-            inFlight.computeIfAbsent(next, k -> pool.submit(() -> decoder.decode(f, fetch(f), at, parent)));
-          }
-          Batch batch;
-          if (pool == null) {
-            ShardManifest.ShardFile file = shards.get(order[pos]);
-            batch = decoder.decode(file, fetch(file), pos, parent);
-          } else {
-            // Removed only once it has its result: if close() interrupts this wait, the worker may
-            // still finish the batch, and the finally below must find it to close it.
-            try {
-              batch = inFlight.get(pos).get();
-            } catch (java.util.concurrent.ExecutionException e) {
-              throw e.getCause();
-            }
-            inFlight.remove(pos);
-          }
-          if (done) { // closed while decoding: close() may already have drained the queue
-            batch.close();
-            return;
-          }
-          try {
-            queue.put(new Item(batch, null));
-          } catch (InterruptedException e) { // close() interrupts a full queue's put
-            batch.close();
-            return;
-          }
-        }
+        new WindowProducer(decoder, shards, order, parent)
+            .run(from, workers, producer.getName() + "-decode", this::fetch, this::hand, () -> done);
       } catch (Throwable t) {
-        failure = t;
-      } finally {
-        if (pool != null) {
-          pool.shutdownNow();
-          // close() interrupts this thread; a flag still set would make the wait return at once and
-          // leave a worker's batch, finished a moment later, unclosed. The workers stop promptly
-          // (interrupted), so wait for them with the flag cleared.
-          boolean interrupted = Thread.interrupted();
-          try {
-            if (!pool.awaitTermination(JOIN_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS)) {
-              LOG.warn("decode workers of {} did not stop within {} ms", producer.getName(), JOIN_MILLIS);
-            }
-          } catch (InterruptedException e) {
-            interrupted = true;
-          }
-          if (interrupted) {
-            Thread.currentThread().interrupt();
-          }
-          // Shards decoded ahead that nobody will take: free them now, not when the reader closes.
-          for (java.util.concurrent.Future<Batch> f : inFlight.values()) {
-            if (f.isDone() && !f.isCancelled()) {
-              try {
-                f.get().close();
-              } catch (Exception ignored) {
-                // it failed: nothing was allocated
-              }
-            }
-          }
-        }
-        // Reported only now, with every worker stopped and its Arrow memory released: a consumer
-        // that closes the reader on the failure must find nothing still allocated (as in
-        // CompactProducer).
-        if (failure != null && !done) {
-          try {
-            queue.put(new Item(null, failure));
-          } catch (InterruptedException ignored) {
-            // closed meanwhile: nobody is left to tell
-          }
-        }
+        report(t);
       }
     }
 
-    /** The compact layout (see {@link CompactProducer}); failures go to the consumer as in {@link #produce}. */
+    /** The compact layout (see {@link CompactProducer}); a failure goes to the consumer as in {@link #produce}. */
     private void produceCompact(int from) {
       int workers = Math.max(1, Math.max(store.parallelFetches(), Math.min(prefetch, decodeThreads)));
       try {
         new CompactProducer(manifest.schema(), compactDecoder, compactPool, segmentCache, shards, order, seed, epoch, parent)
             .run(from, workers, producer.getName() + "-decode", this::fetch, this::hand, () -> done);
       } catch (Throwable t) {
-        if (!done) {
-          try {
-            queue.put(new Item(null, t));
-          } catch (InterruptedException ignored) {
-            // closed meanwhile: nobody is left to tell
-          }
+        report(t);
+      }
+    }
+
+    /** Queues a failure in place of the next batch, unless the iterator was closed (nobody is left to tell). */
+    private void report(Throwable t) {
+      if (!done) {
+        try {
+          queue.put(new Item(null, t));
+        } catch (InterruptedException ignored) {
+          // closed meanwhile
         }
       }
     }

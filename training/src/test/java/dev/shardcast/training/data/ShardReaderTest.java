@@ -268,7 +268,9 @@ class ShardReaderTest {
   @Test
   void closingEarlyStopsThePrefetchThreadAndFreesQueuedBatches() throws Exception {
     NDManager parent = base.newSubManager();
-    try (ShardReader r = new ShardReader(new LocalShardStore(fixture.dir), 2, parent)) {
+    // a queue of exactly prefetch (2) batches, so that the producer blocks on it (by default it may hold
+    // the whole small epoch and finish)
+    try (ShardReader r = new ShardReader(new LocalShardStore(fixture.dir), 2, parent, SegmentCache.defaultBudget(), 0)) {
       ShardReader.EpochIterator it = r.epoch("train", 4, 0, 0);
       try (Batch first = it.next()) {
         assertEquals(0, first.shardIndex());
