@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
@@ -19,7 +18,7 @@ import java.util.function.Predicate;
  * threads, the next group's while this one is batched; their windows are pooled, permuted and cut
  * into batches ({@link CompactPool}), handed over in position order from {@code from}.
  */
-final class CompactProducer {
+final class CompactProducer implements EpochProducer {
   private final ShardManifest.Schema schema;
   private final CompactDecoder decoder;
   private final CompactPool pool;
@@ -43,19 +42,11 @@ final class CompactProducer {
     this.parent = parent;
   }
 
-  /**
-   * @param fetch a shard's bytes from the store
-   * @param hand queues a batch; false when the iterator was closed (the batch is closed then)
-   * @param closed whether the iterator was closed
-   */
-  void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
+  @Override
+  public void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
       Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
     int groupSize = schema.shuffleBuffer();
-    ExecutorService executor = Executors.newFixedThreadPool(workers, r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService executor = EpochProducer.daemonPool(workers, threadName);
     try {
       List<Future<List<WindowSegment>>> next = submit(executor, from / groupSize, groupSize, fetch);
       for (int group = from / groupSize; group * groupSize < order.length && !closed.getAsBoolean(); group++) {

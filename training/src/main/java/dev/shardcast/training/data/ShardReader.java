@@ -245,13 +245,7 @@ public final class ShardReader implements BatchSource {
       this.order = order;
       this.position = from;
       this.queue = new ArrayBlockingQueue<>(queueCapacity(order.length - from));
-      this.producer = new Thread(() -> {
-        if (compactPool != null) {
-          produceCompact(from);
-        } else {
-          produce(from);
-        }
-      }, "shardcast-prefetch-" + split + "-e" + epoch);
+      this.producer = new Thread(() -> produce(from), "shardcast-prefetch-" + split + "-e" + epoch);
       this.producer.setDaemon(true); // never keeps the JVM alive on its own
     }
 
@@ -265,23 +259,17 @@ public final class ShardReader implements BatchSource {
       }
     }
 
-    /** The window layout (see {@link WindowProducer}); a failure goes to the consumer in the batch's place. */
+    /**
+     * The epoch's batches (a {@link WindowProducer} or a {@link CompactProducer}); a failure goes to the
+     * consumer in the place of the batch it cost.
+     */
     private void produce(int from) {
       int workers = Math.max(1, Math.max(store.parallelFetches(), Math.min(prefetch, decodeThreads)));
+      EpochProducer p = compactPool == null ? new WindowProducer(decoder, shards, order, parent)
+          : new CompactProducer(manifest.schema(), compactDecoder, compactPool, segmentCache, shards, order, seed, epoch,
+              parent);
       try {
-        new WindowProducer(decoder, shards, order, parent)
-            .run(from, workers, producer.getName() + "-decode", this::fetch, this::hand, () -> done);
-      } catch (Throwable t) {
-        report(t);
-      }
-    }
-
-    /** The compact layout (see {@link CompactProducer}); a failure goes to the consumer as in {@link #produce}. */
-    private void produceCompact(int from) {
-      int workers = Math.max(1, Math.max(store.parallelFetches(), Math.min(prefetch, decodeThreads)));
-      try {
-        new CompactProducer(manifest.schema(), compactDecoder, compactPool, segmentCache, shards, order, seed, epoch, parent)
-            .run(from, workers, producer.getName() + "-decode", this::fetch, this::hand, () -> done);
+        p.run(from, workers, producer.getName() + "-decode", this::fetch, this::hand, () -> done);
       } catch (Throwable t) {
         report(t);
       }

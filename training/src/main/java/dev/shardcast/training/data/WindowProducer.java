@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -23,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * with the training step; with an object store the workers also overlap the GETs' latency. At most
  * {@code workers} files are in the works beyond the reader's queue.
  */
-final class WindowProducer {
+final class WindowProducer implements EpochProducer {
   private static final Logger LOG = LoggerFactory.getLogger(WindowProducer.class);
   private static final long JOIN_MILLIS = 60_000;
 
@@ -39,22 +38,10 @@ final class WindowProducer {
     this.parent = parent;
   }
 
-  /**
-   * Hands the batches from position {@code from} on; throws what failed, only once every worker has
-   * stopped and its Arrow memory is released (a consumer that closes the reader on the failure must
-   * find nothing still allocated).
-   *
-   * @param fetch a shard's bytes from the store
-   * @param hand queues a batch; false when the iterator was closed (the batch is closed then)
-   * @param closed whether the iterator was closed
-   */
-  void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
+  @Override
+  public void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
       Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
-    ExecutorService pool = workers == 1 ? null : Executors.newFixedThreadPool(workers, r -> {
-      Thread t = new Thread(r, threadName);
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool = workers == 1 ? null : EpochProducer.daemonPool(workers, threadName);
     Map<Integer, Future<Batch>> inFlight = new HashMap<>();
     try {
       for (int pos = from; pos < order.length && !closed.getAsBoolean(); pos++) {
