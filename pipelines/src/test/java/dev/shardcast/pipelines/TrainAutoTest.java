@@ -113,6 +113,11 @@ class TrainAutoTest {
     for (String type : List.of("linear", "mlp", "lstm", "ensemble")) {
       Path csv = out.resolve("p-" + type + ".csv");
       Path dir = out.resolve("model/candidates").resolve(type).resolve("best");
+      if (type.equals("linear")) { // a candidate's folder alone is no model to serve, and predict says so
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> PredictJob.run(job, dir, csv));
+        assertTrue(e.getMessage().startsWith(dir + " has no manifest.json"), e.getMessage());
+      }
       for (String file : List.of(TrainJob.MANIFEST_COPY, TrainJob.SCALER_FILE)) { // only the kept folder has them
         Files.copy(outcome.modelDir().resolve(file), dir.resolve(file), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }

@@ -51,6 +51,11 @@ public final class PredictJob {
 
   public static Outcome run(JobConfig given, Path modelDir, Path outCsv) throws IOException {
     DeviceSelector.beforeEngineLoads(given.train().device());
+    if (!Files.isRegularFile(modelDir.resolve(TrainJob.MANIFEST_COPY))) {
+      // auto's candidates/<type>/best folders hold only the model: the kept one, <model>/best, has the rest
+      throw new IllegalArgumentException(modelDir + " has no " + TrainJob.MANIFEST_COPY + " (the shards' schema and "
+          + "scaler a forecast needs): predict with a kept model folder, such as <train.output>/best");
+    }
     ShardManifest manifest = ShardManifest.fromJson(Files.readAllBytes(modelDir.resolve(TrainJob.MANIFEST_COPY)));
     // Consistent: the rules the training data passed are the ones in the manifest, not whatever the
     // job file says today; serving rejects exactly the rows training would have rejected.
