@@ -23,7 +23,8 @@ import java.util.stream.Stream;
  * 1 and 2 (P5). Measures and prints one table with both sides, ratios, the machine's cores and the
  * git commit. It asserts only that both sides made the same windows; no timing is a test.
  *
- * <p>{@code bench/run [--quick]}: run from the repository root (it calls {@code ./shardcast}).
+ * <p>{@code bench/run [--quick]}: run from the repository root (it calls {@code ./shardcast}); {@code bench/run
+ * --loader DIR...} measures only the loader on prepared shards.
  * {@code --quick} uses small data so the whole harness runs in a few minutes (CI runs it).
  */
 public final class Bench {
@@ -42,6 +43,16 @@ public final class Bench {
   }
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("--loader")) { // bench/run --loader DIR...: only P2's loader rate
+      for (int i = 1; i < args.length; i++) {
+        double best = 0;
+        for (int run = 0; run < 5; run++) {
+          best = Math.max(best, LoaderBench.loaderRate(Path.of(args[i])));
+        }
+        System.out.printf("loader %s: %,.0f windows/s (best of 5, second epoch)%n", args[i], best);
+      }
+      return;
+    }
     boolean quick = List.of(args).contains("--quick");
     Path repo = Path.of("").toAbsolutePath();
     Path flights = repo.resolve("../shared/data/flights-3m.parquet").normalize();
