@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.shardcast.training.data.ShardReader;
 import dev.shardcast.training.eval.RidgeBaseline;
-import dev.shardcast.training.eval.TestEvaluator;
 import dev.shardcast.training.eval.WindowErrors;
 import dev.shardcast.training.model.ModelEnsemble;
 import dev.shardcast.training.model.ModelSpec;
@@ -15,7 +14,6 @@ import dev.shardcast.transforms.config.JobConfig;
 import dev.shardcast.transforms.shard.ShardManifest;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +36,8 @@ final class EnsembleCandidate {
    */
   static ModelChoice.Candidate build(JobConfig.Train train, ShardManifest manifest, ShardReader reader, Path dir,
       List<ModelChoice.Candidate> members, RidgeBaseline ridge, ForecastSamples samples) throws IOException {
-    List<Path> dirs = new ArrayList<>();
-    for (int i = 0; i < ModelEnsemble.MEMBERS.size(); i++) {
-      ModelChoice.Candidate m = members.get(i);
-      if (m.type() != ModelEnsemble.MEMBERS.get(i)) {
-        throw new IllegalStateException("ensemble member " + i + " is " + m.name() + ", not "
-            + ModelEnsemble.MEMBERS.get(i).yaml());
-      }
-      dirs.add(m.result().modelDir());
-    }
+    // assemble checks each folder holds the member of its place
+    List<Path> dirs = members.stream().map(m -> m.result().modelDir()).toList();
     ModelSpec spec = ModelSpec.of(train.model().withType(JobConfig.ModelType.ENSEMBLE), manifest.schema(), train.season())
         .withQuantiles(train.quantiles());
     Path best = dir.resolve("best");
@@ -60,11 +51,8 @@ final class EnsembleCandidate {
       SavedModel.Loaded model = new SavedModel.Loaded(spec, block, manager);
       metrics.put("model", NAME);
       metrics.put("members", ModelEnsemble.MEMBERS.stream().map(JobConfig.ModelType::yaml).toList());
-      metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", train.season(), ridge, samples));
-      metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", train.season(), ridge));
-      valErrors = WindowErrors.of(model, reader, manifest, "val");
+      valErrors = TrainJob.score(model, reader, manifest, train.season(), ridge, samples, metrics);
     }
-    metrics.put("ridge", ridge.describe());
     metrics.put("best_epoch", null);
     metrics.put("best_val_loss", null);
     String deviceName = members.get(0).result().device();

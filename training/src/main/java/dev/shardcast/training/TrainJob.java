@@ -272,17 +272,26 @@ public final class TrainJob {
       try (NDManager evalManager = NDManager.newBaseManager(trainer.selection().primary())) {
         SavedModel.Loaded model = SavedModel.load(result.modelDir(), evalManager);
         metrics.put("model", train.model().type().yaml());
-        metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", train.season(), ridge, samples));
-        metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", train.season(), ridge));
-        valErrors = WindowErrors.of(model, reader, manifest, "val");
+        valErrors = score(model, reader, manifest, train.season(), ridge, samples, metrics);
       }
-      metrics.put("ridge", ridge.describe());
       metrics.put("best_epoch", result.bestEpoch());
       metrics.put("best_val_loss", Double.isFinite(result.bestValLoss()) ? result.bestValLoss() : null);
       metrics.put("device", result.device());
       trainer.finish(metrics);
       return new ModelChoice.Candidate(train.model().type().yaml(), train.model().type(), result, metrics, valErrors);
     }
+  }
+
+  /**
+   * Puts a candidate's {@code test} (offering {@code samples} every scored window) and {@code val} scores
+   * and the ridge fit into {@code metrics}; returns its val errors per window (auto's choice compares them).
+   */
+  static WindowErrors score(SavedModel.Loaded model, ShardReader reader, ShardManifest manifest, int season,
+      RidgeBaseline ridge, ForecastSamples samples, Map<String, Object> metrics) {
+    metrics.put("test", TestEvaluator.evaluate(model, reader, manifest, "test", season, ridge, samples));
+    metrics.put("val", TestEvaluator.evaluate(model, reader, manifest, "val", season, ridge));
+    metrics.put("ridge", ridge.describe());
+    return WindowErrors.of(model, reader, manifest, "val");
   }
 
   private static JobConfig.Train withModel(JobConfig.Train t, JobConfig.Model m) {
