@@ -81,6 +81,9 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
       String name = sources.size() == 1 ? "" : "[" + sources.get(i).name() + "]";
       perSource.add(match(begin, sources.get(i).path(), plan.sourcePathKey(i), name, onlyFiles)
           .apply("OpenInputs" + name, FileIO.readMatches())
+          .apply("PlanReadParts" + name, ParDo.of(new PlanPartsFn(plan, i)))
+          .setCoder(KvCoder.of(org.apache.beam.sdk.io.ReadableFileCoder.of(), org.apache.beam.sdk.coders.VarIntCoder.of()))
+          .apply("SpreadReadParts" + name, org.apache.beam.sdk.transforms.Reshuffle.viaRandomKey())
           .apply("ParseRows" + name, ParDo.of(new ReadFileFn(plan, i))
               .withOutputTags(CHUNKS, TupleTagList.of(QUARANTINE).and(COUNTS).and(FILES).and(PROFILES))));
     }
@@ -134,7 +137,69 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
     return PCollectionList.of(list).apply("AllSources" + name, Flatten.pCollections()).setCoder(coder);
   }
 
-  static final class ReadFileFn extends DoFn<FileIO.ReadableFile, KV<KV<String, Long>, RowChunk>> {
+  /**
+   * Splits each Parquet file into read parts (runs of whole row groups, {@link ParquetSource#PART_ROWS}
+   * rows at least) that the reshuffle after it spreads over the workers; a CSV file is one part, -1.
+   */
+  static final class PlanPartsFn extends DoFn<FileIO.ReadableFile, KV<FileIO.ReadableFile, Integer>> {
+    private final JobPlan plan;
+    private final int sourceIndex;
+    private final LazyS3 s3 = new LazyS3();
+
+    PlanPartsFn(JobPlan plan, int sourceIndex) {
+      this.plan = plan;
+      this.sourceIndex = sourceIndex;
+    }
+
+    @ProcessElement
+    public void process(@Element FileIO.ReadableFile file, OutputReceiver<KV<FileIO.ReadableFile, Integer>> out,
+        PipelineOptions options) throws IOException {
+      if (plan.sources().get(sourceIndex).format() != JobConfig.Format.PARQUET) {
+        out.output(KV.of(file, -1));
+        return;
+      }
+      String source = file.getMetadata().resourceId().toString();
+      int parts = ParquetSource.partCount(parquetFile(file, source, s3, options), source);
+      for (int p = 0; p < parts; p++) {
+        out.output(KV.of(file, p));
+      }
+    }
+
+    @Teardown
+    public void teardown() {
+      s3.close();
+    }
+  }
+
+  /** A Parquet file as the reader wants it: exact ranged GETs in S3 (footer and projected chunks only). */
+  private static org.apache.parquet.io.InputFile parquetFile(FileIO.ReadableFile file, String source, LazyS3 s3,
+      PipelineOptions options) {
+    if (S3Location.isS3(source)) {
+      return new S3InputFile(s3.get(options), S3Location.parse(source), file.getMetadata().sizeBytes());
+    }
+    return ParquetSource.inputFile(file::openSeekable);
+  }
+
+  /** One S3 client per DoFn instance, built on first use (a local job never builds one). */
+  static final class LazyS3 implements java.io.Serializable {
+    private transient S3Client client;
+
+    S3Client get(PipelineOptions options) {
+      if (client == null) {
+        client = S3Clients.create(ShardcastS3Options.settings(options.as(ShardcastS3Options.class)));
+      }
+      return client;
+    }
+
+    void close() {
+      if (client != null) {
+        client.close();
+        client = null;
+      }
+    }
+  }
+
+  static final class ReadFileFn extends DoFn<KV<FileIO.ReadableFile, Integer>, KV<KV<String, Long>, RowChunk>> {
     private static final Logger LOG = LoggerFactory.getLogger(ReadFileFn.class);
     /** Rows a reader counts before it adds them to the progress counter (a counter update per row costs). */
     static final int COUNT_EVERY = 10_000;
@@ -153,21 +218,11 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
       rules = RuleSet.compile(plan);
     }
 
-    /** One client per DoFn instance, for ranged Parquet reads from S3; built on first use. */
-    private transient S3Client s3;
-
-    private S3Client s3(PipelineOptions options) {
-      if (s3 == null) {
-        s3 = S3Clients.create(ShardcastS3Options.settings(options.as(ShardcastS3Options.class)));
-      }
-      return s3;
-    }
+    private final LazyS3 s3 = new LazyS3();
 
     @Teardown
     public void teardown() {
-      if (s3 != null) {
-        s3.close();
-      }
+      s3.close();
     }
 
     /**
@@ -178,15 +233,17 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
         throws IOException {
       if (S3Location.isS3(source) && file.getCompression() == org.apache.beam.sdk.io.Compression.UNCOMPRESSED) {
         ShardcastS3Options o = options.as(ShardcastS3Options.class);
-        return new S3ObjectStream(s3(options), S3Location.parse(source), file.getMetadata().sizeBytes(),
+        return new S3ObjectStream(s3.get(options), S3Location.parse(source), file.getMetadata().sizeBytes(),
             ShardcastS3Options.settings(o).retryPolicy().maxAttempts());
       }
       return Channels.newInputStream(file.open());
     }
 
     @ProcessElement
-    public void process(@Element FileIO.ReadableFile file, MultiOutputReceiver out, PipelineOptions options)
-        throws IOException {
+    public void process(@Element KV<FileIO.ReadableFile, Integer> filePart, MultiOutputReceiver out,
+        PipelineOptions options) throws IOException {
+      FileIO.ReadableFile file = filePart.getKey();
+      int part = filePart.getValue();
       String source = file.getMetadata().resourceId().toString();
       long started = System.nanoTime();
       JobConfig.Source src = plan.sources().get(sourceIndex);
@@ -207,13 +264,10 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
       CountingSink sink = new CountingSink(router, rowsRead);
       long rows;
       if (src.format() == JobConfig.Format.PARQUET) {
-        if (S3Location.isS3(source)) {
-          // Exact ranged GETs of the footer and the projected column chunks only.
-          S3InputFile in = new S3InputFile(s3(options), S3Location.parse(source), file.getMetadata().sizeBytes());
-          rows = ParquetSource.read(plan, src, checks, source, in, sink);
-          out.get(COUNTS).output(KV.of("input_bytes_fetched", in.bytesFetched()));
-        } else {
-          rows = ParquetSource.read(plan, src, checks, source, file::openSeekable, sink);
+        org.apache.parquet.io.InputFile in = parquetFile(file, source, s3, options);
+        rows = ParquetSource.read(plan, src, checks, source, in, part, sink);
+        if (in instanceof S3InputFile s3File) {
+          out.get(COUNTS).output(KV.of("input_bytes_fetched", s3File.bytesFetched()));
         }
       } else {
         try (BufferedReader reader = new BufferedReader(new java.io.InputStreamReader(csvBytes(file, source, options),
@@ -228,10 +282,12 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
       out.get(COUNTS).output(KV.of("source." + src.name() + ".rows_read", rows));
       checks.counts((k, v) -> out.get(COUNTS).output(KV.of(k, v)));
       out.get(PROFILES).output(checks.profile());
-      out.get(COUNTS).output(KV.of("files_read", 1L));
-      out.get(FILES).output(KV.of(source, file.getMetadata().sizeBytes()));
-      LOG.info("read {} rows ({} quarantined) from {} in {} ms", rows, router.quarantined(), source,
-          (System.nanoTime() - started) / 1_000_000);
+      if (part <= 0) {
+        out.get(COUNTS).output(KV.of("files_read", 1L));
+        out.get(FILES).output(KV.of(source, file.getMetadata().sizeBytes()));
+      }
+      LOG.info("read {} rows ({} quarantined) from {}{} in {} ms", rows, router.quarantined(), source,
+          part < 0 ? "" : " (part " + part + ")", (System.nanoTime() - started) / 1_000_000);
     }
   }
 

@@ -179,6 +179,8 @@ public final class WindowSeries
     private final org.apache.beam.sdk.metrics.Counter windowsMade = ProgressCounters.counter(ProgressCounters.WINDOWS);
 
     private transient DatasetProfile used;
+    /** used's value columns, in valueColumns order (looked up once, not per row). */
+    private transient dev.shardcast.transforms.quality.ColumnProfile[] usedColumns;
 
     @FinishBundle
     public void finishBundle(FinishBundleContext c) {
@@ -205,11 +207,15 @@ public final class WindowSeries
       ScaleCheck scale = scaleView == null ? null : c.sideInput(scaleView);
       if (used == null) {
         used = new DatasetProfile();
+        usedColumns = null;
       }
-      List<String> names = plan.valueColumns();
       ChunkWindower.Result r = ChunkWindower.process(plan, layout, series, chunk, extent, rows, scale, (rc, row) -> {
-            for (int j = 0; j < names.size(); j++) {
-              used.addNumber(names.get(j), rc.value(row, j));
+            if (usedColumns == null) { // on the first used row, as adding a value makes a column
+              usedColumns = plan.valueColumns().stream().map(used::numericColumn)
+                  .toArray(dev.shardcast.transforms.quality.ColumnProfile[]::new);
+            }
+            for (int j = 0; j < usedColumns.length; j++) {
+              usedColumns[j].addNumber(rc.value(row, j));
             }
           });
       for (int split = 0; split < r.windows.length; split++) {

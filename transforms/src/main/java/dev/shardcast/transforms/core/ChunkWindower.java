@@ -178,6 +178,7 @@ public final class ChunkWindower {
 
     // 4. Owned rows: windowed or unused; train rows feed the scaler sample.
     SampleBlock.Collector sample = new SampleBlock.Collector(width, plan.config().scaler().sampleSize());
+    SeededHash.Keyed sampleHash = new SeededHash.Keyed(plan.seed(), series);
     double[] rowValues = new double[width];
     int covered = 0;
     for (int p = 0; p < n; p++) {
@@ -205,7 +206,10 @@ public final class ChunkWindower {
         result.rowsUnused++;
       }
       if (times[p] < plan.trainEnd()) {
-        sample.offer(SeededHash.of(plan.seed(), series, step), grid.rowValues(p, rowValues), 0);
+        long hash = sampleHash.at(step);
+        if (sample.wants(hash)) {
+          sample.offer(hash, grid.rowValues(p, rowValues), 0);
+        }
       }
     }
     result.rowsOwned += result.rejected.size() + result.rowsMerged;

@@ -33,6 +33,26 @@ public final class SeededHash {
     return MurmurHash3.hash(bytes, seed)[0];
   }
 
+  /** {@link #of} for one key and many positions, the key encoded once (a chunk hashes every row). */
+  public static final class Keyed {
+    private final long seed;
+    private final ByteBuffer bytes;
+    private final int positionAt;
+
+    public Keyed(long seed, String key) {
+      byte[] text = key.getBytes(StandardCharsets.UTF_8);
+      this.seed = seed;
+      this.positionAt = text.length;
+      this.bytes = ByteBuffer.allocate(text.length + Long.BYTES).order(ByteOrder.LITTLE_ENDIAN).put(text);
+    }
+
+    /** The same value as {@code of(seed, key, position)}. */
+    public long at(long position) {
+      bytes.putLong(positionAt, position);
+      return MurmurHash3.hash(bytes.array(), seed)[0];
+    }
+  }
+
   /** Uniform double in [0, 1) from a hash. */
   public static double unit(long hash) {
     return (hash >>> 11) * 0x1.0p-53;

@@ -55,7 +55,7 @@ public final class ColumnProfile {
    * independent of merge order, unlike a sketch: the scale check's centre decides which rows are
    * quarantined, so it must not move between runs on the same data.
    */
-  private java.util.TreeMap<Integer, Long> logBins;
+  private LogBins logBins;
   // text only
   private int maxLength;
 
@@ -63,7 +63,7 @@ public final class ColumnProfile {
     this.text = text;
     if (!text) {
       values = KllDoublesSketch.newHeapInstance(KLL_K);
-      logBins = new java.util.TreeMap<>();
+      logBins = new LogBins();
     }
   }
 
@@ -99,7 +99,7 @@ public final class ColumnProfile {
     distinct.update(v);
     values.update(v);
     if (v != 0) {
-      logBins.merge((int) Math.round(Math.log10(Math.abs(v)) * LOG_BINS_PER_ORDER), 1L, Long::sum);
+      logBins.add((int) Math.round(Math.log10(Math.abs(v)) * LOG_BINS_PER_ORDER), 1L);
     }
   }
 
@@ -143,7 +143,7 @@ public final class ColumnProfile {
       min = other.min;
       max = other.max;
       values.merge(other.values);
-      other.logBins.forEach((bin, c) -> logBins.merge(bin, c, Long::sum));
+      logBins.addAll(other.logBins);
     } else if (!text && other.count > 0) {
       // Chan et al.'s parallel update: exact for the mean and the sum of squared deviations.
       long n = count + other.count;
@@ -153,7 +153,7 @@ public final class ColumnProfile {
       min = Math.min(min, other.min);
       max = Math.max(max, other.max);
       values.merge(other.values);
-      other.logBins.forEach((bin, c) -> logBins.merge(bin, c, Long::sum));
+      logBins.addAll(other.logBins);
     }
     count += other.count;
     return this;
@@ -215,16 +215,17 @@ public final class ColumnProfile {
     if (text || logBins.isEmpty()) {
       return Double.NaN;
     }
-    long total = logBins.values().stream().mapToLong(Long::longValue).sum();
+    LogBins.Sorted bins = logBins.sorted();
+    long total = java.util.Arrays.stream(bins.counts()).sum();
     long rank = Math.max(1, (long) Math.ceil(q * total));
     long seen = 0;
-    for (Map.Entry<Integer, Long> e : logBins.entrySet()) {
-      seen += e.getValue();
+    for (int i = 0; i < bins.keys().length; i++) {
+      seen += bins.counts()[i];
       if (seen >= rank) {
-        return e.getKey() / (double) LOG_BINS_PER_ORDER;
+        return bins.keys()[i] / (double) LOG_BINS_PER_ORDER;
       }
     }
-    return logBins.lastKey() / (double) LOG_BINS_PER_ORDER;
+    return bins.keys()[bins.keys().length - 1] / (double) LOG_BINS_PER_ORDER;
   }
 
   static final int LOG_BINS_PER_ORDER = 1000;
@@ -294,10 +295,11 @@ public final class ColumnProfile {
       out.writeDouble(mean);
       out.writeDouble(m2);
       writeBytes(out, values.toByteArray());
-      out.writeInt(logBins.size());
-      for (Map.Entry<Integer, Long> e : logBins.entrySet()) {
-        out.writeInt(e.getKey());
-        out.writeLong(e.getValue());
+      LogBins.Sorted bins = logBins.sorted();
+      out.writeInt(bins.keys().length);
+      for (int i = 0; i < bins.keys().length; i++) {
+        out.writeInt(bins.keys()[i]);
+        out.writeLong(bins.counts()[i]);
       }
     }
   }
@@ -317,7 +319,7 @@ public final class ColumnProfile {
       p.values = KllDoublesSketch.heapify(Memory.wrap(readBytes(in)));
       int bins = in.readInt();
       for (int i = 0; i < bins; i++) {
-        p.logBins.put(in.readInt(), in.readLong());
+        p.logBins.add(in.readInt(), in.readLong());
       }
     }
     return p;

@@ -41,6 +41,16 @@ public final class DatasetProfile implements Serializable {
     return this;
   }
 
+  /** The numeric column's profile, made empty when the column has none yet (to add values to it). */
+  public ColumnProfile numericColumn(String column) {
+    return columns.computeIfAbsent(column, c -> ColumnProfile.numeric());
+  }
+
+  /** The text column's profile, made empty when the column has none yet. */
+  public ColumnProfile textColumn(String column) {
+    return columns.computeIfAbsent(column, c -> ColumnProfile.text());
+  }
+
   /**
    * Merges {@code other} into this profile and returns this; {@code other} is left unchanged and
    * shares nothing with this afterwards (a column only it has is copied, not aliased), so it is safe

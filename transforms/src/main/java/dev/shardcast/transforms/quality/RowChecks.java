@@ -38,7 +38,19 @@ public final class RowChecks {
   private final long[] unitChecked;
   private final long[] unitFailed;
   private final DatasetProfile profile = new DatasetProfile();
-  private final Map<String, RowRule.Cell> cells = new HashMap<>(); // one row's cells, reused row after row
+  /** Per profiled column, its profile, looked up on its first value (not once per row). */
+  private ColumnProfile[] profiles;
+  /**
+   * One row's cells, built when a rule or the profile first asks and kept for the row: indexed by
+   * column (cellIndex), valid while cellRow[i] is the current row's number.
+   */
+  private final Map<String, Integer> cellIndex = new HashMap<>();
+  private RowRule.Cell[] cellCache;
+  private long[] cellRow;
+  private long rowNumber;
+  private TextRow rowText;
+  private double[] rowValues;
+  private final RowRule.Row row = this::cellOf;
   private final java.util.Set<String> textColumns;
   private final String timeColumn;
   private long time = Long.MIN_VALUE;
@@ -76,6 +88,28 @@ public final class RowChecks {
         columnTypes.put(col, ruleSet.columnType(col));
       }
     }
+    profiles = new ColumnProfile[profiled.size()];
+    for (RowRule rule : rules) {
+      cellIndex.putIfAbsent(rule.info().column(), cellIndex.size());
+    }
+    for (String col : profiled) {
+      cellIndex.putIfAbsent(col, cellIndex.size());
+    }
+    cellCache = new RowRule.Cell[cellIndex.size()];
+    cellRow = new long[cellIndex.size()];
+    java.util.Arrays.fill(cellRow, -1);
+  }
+
+  private RowRule.Cell cellOf(String col) {
+    Integer i = cellIndex.get(col);
+    if (i == null) {
+      return cell(col, rowText, rowValues); // a column only a cross-column rule reads: not kept
+    }
+    if (cellRow[i] != rowNumber) {
+      cellCache[i] = cell(col, rowText, rowValues);
+      cellRow[i] = rowNumber;
+    }
+    return cellCache[i];
   }
 
   /**
@@ -116,8 +150,9 @@ public final class RowChecks {
         }
       }
     }
-    cells.clear();
-    RowRule.Row row = col -> cells.computeIfAbsent(col, c -> cell(c, text, values));
+    rowNumber++;
+    rowText = text;
+    rowValues = values;
     for (int r = 0; r < rules.size(); r++) {
       RowRule rule = rules.get(r);
       RowRule.Cell cell = row.cell(rule.info().column());
@@ -137,15 +172,23 @@ public final class RowChecks {
       }
     }
     if (first == null) {
-      for (String col : profiled) {
-        RowRule.Cell c = row.cell(col);
-        if ("number".equals(columnTypes.get(col))) {
-          profile.addNumber(col, c.number());
+      for (int p = 0; p < profiled.size(); p++) {
+        String col = profiled.get(p);
+        boolean numeric = "number".equals(columnTypes.get(col));
+        if (profiles[p] == null) {
+          profiles[p] = numeric ? profile.numericColumn(col) : profile.textColumn(col);
+        }
+        if (p < values.length) {
+          profiles[p].addNumber(values[p]); // a value column: its cell's number, without building the cell
+        } else if (numeric) {
+          profiles[p].addNumber(row.cell(col).number());
         } else {
-          profile.addText(col, c.text());
+          profiles[p].addText(row.cell(col).text());
         }
       }
     }
+    rowText = null;
+    rowValues = null;
     return first;
   }
 

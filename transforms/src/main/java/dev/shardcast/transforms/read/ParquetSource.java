@@ -65,8 +65,59 @@ public final class ParquetSource {
    */
   public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, InputFile file,
       RowSink sink) throws IOException {
+    return read(plan, src, checks, source, file, -1, sink);
+  }
+
+  /**
+   * Rows a read part holds at least (whole row groups, consecutive). A file's parts are read by
+   * different workers: one large file no longer reads on one core while the others wait.
+   */
+  public static final long PART_ROWS = 100_000;
+
+  /** How many parts {@link #read} splits this file into (1 for a file of fewer than 2 x PART_ROWS rows). */
+  public static int partCount(InputFile file, String source) throws IOException {
+    try (ParquetFileReader reader = open(file, source)) {
+      return partStarts(reader.getRowGroups()).length - 1;
+    }
+  }
+
+  /** The first row group of each part, then the number of row groups: parts are [starts[i], starts[i+1]). */
+  static int[] partStarts(List<org.apache.parquet.hadoop.metadata.BlockMetaData> groups) {
+    List<Integer> starts = new ArrayList<>();
+    long rows = PART_ROWS;
+    for (int g = 0; g < groups.size(); g++) {
+      if (rows >= PART_ROWS) {
+        starts.add(g);
+        rows = 0;
+      }
+      rows += groups.get(g).getRowCount();
+    }
+    if (starts.size() > 1 && rows < PART_ROWS) {
+      starts.remove(starts.size() - 1); // a short tail joins the part before it
+    }
+    if (starts.isEmpty()) {
+      starts.add(0);
+    }
+    starts.add(groups.size());
+    return starts.stream().mapToInt(Integer::intValue).toArray();
+  }
+
+  /**
+   * As above, one part of the file ({@code part} -1: all of it). Row numbers ({@code line}) count
+   * from the start of the file whatever the part, so quarantine records and the order of events that
+   * share a timestamp do not depend on how the file was split.
+   */
+  public static long read(JobPlan plan, JobConfig.Source src, RowChecks checks, String source, InputFile file,
+      int part, RowSink sink) throws IOException {
     JobConfig.Input in = plan.config().input();
     try (ParquetFileReader reader = open(file, source)) {
+      List<org.apache.parquet.hadoop.metadata.BlockMetaData> groups = reader.getRowGroups();
+      int[] starts = partStarts(groups);
+      if (part >= starts.length - 1) {
+        throw new IllegalArgumentException(source + " has " + (starts.length - 1) + " read parts, not part " + part);
+      }
+      int firstGroup = part < 0 ? 0 : starts[part];
+      int endGroup = part < 0 ? groups.size() : starts[part + 1];
       MessageType fileSchema = reader.getFooter().getFileMetaData().getSchema();
       List<String> datasetNames = new ArrayList<>(in.seriesKey());
       datasetNames.add(in.timestamp().column());
@@ -105,8 +156,12 @@ public final class ParquetSource {
       int width = plan.valueColumns().size();
       double[] values = new double[width];
       long rowBase = 0;
-      PageReadStore group;
-      while ((group = reader.readNextRowGroup()) != null) {
+      for (int g = 0; g < firstGroup; g++) {
+        rowBase += groups.get(g).getRowCount();
+      }
+      long firstRow = rowBase;
+      for (int g = firstGroup; g < endGroup; g++) {
+        PageReadStore group = reader.readRowGroup(g);
         int n = Math.toIntExact(group.getRowCount());
         ColumnReadStoreImpl store =
             new ColumnReadStoreImpl(group, new GroupRecordConverter(projection).getRootConverter(), projection, createdBy);
@@ -136,8 +191,8 @@ public final class ParquetSource {
             sink.quarantine(bad(source, line, QuarantineRecord.MISSING_KEY, in.seriesKey().get(0), null,
                 "series key is empty", wanted, keyText, times, vals, notFinite, r));
           } else if (times.error[r] != null) {
-            String reason = times.text[r] == null ? QuarantineRecord.MISSING_TIMESTAMP : QuarantineRecord.BAD_TIMESTAMP;
-            sink.quarantine(bad(source, line, reason, tsCol.getPath()[0], times.text[r], times.error[r], wanted,
+            String reason = times.text(r) == null ? QuarantineRecord.MISSING_TIMESTAMP : QuarantineRecord.BAD_TIMESTAMP;
+            sink.quarantine(bad(source, line, reason, tsCol.getPath()[0], times.text(r), times.error[r], wanted,
                 keyText, times, vals, notFinite, r));
           } else if (badColumn >= 0) {
             // As CsvSource rejects "NaN" or "1e309": a stored NaN or infinity is a bad number, not a value.
@@ -146,7 +201,7 @@ public final class ParquetSource {
                 NumberText.finite(vals[badColumn][r]) ? NumberText.BEYOND_SHARDS : NumberText.NOT_FINITE, wanted, keyText,
                 times, vals, notFinite, r));
           } else if (plan.frequency().isRegular() && plan.frequency().step(times.millis[r]) == Long.MIN_VALUE) {
-            sink.quarantine(bad(source, line, QuarantineRecord.OFF_FREQUENCY, tsCol.getPath()[0], times.text[r],
+            sink.quarantine(bad(source, line, QuarantineRecord.OFF_FREQUENCY, tsCol.getPath()[0], times.text(r),
                 plan.frequency().describeOffGrid(times.millis[r]), wanted, keyText, times, vals, notFinite, r));
           } else {
             for (int c = 0; c < width; c++) {
@@ -159,7 +214,7 @@ public final class ParquetSource {
                 return t[row];
               }
               int at = datasetNames.indexOf(col);
-              return at < 0 ? null : at < keys ? keyText[at][row] : at == keys ? times.text[row]
+              return at < 0 ? null : at < keys ? keyText[at][row] : at == keys ? times.text(row)
                   : valueText(cols.get(at), vals[at - keys - 1][row]);
             }, times.millis[r], values);
             if (failure != null) {
@@ -176,7 +231,7 @@ public final class ParquetSource {
         }
         rowBase += n;
       }
-      return rowBase;
+      return rowBase - firstRow;
     }
   }
 
@@ -382,7 +437,7 @@ public final class ParquetSource {
     for (int k = 0; k < keys.length; k++) {
       row.put(names.get(k), keys[k][r]);
     }
-    row.put(names.get(keys.length), times.text[r]);
+    row.put(names.get(keys.length), times.text(r));
     for (int c = 0; c < vals.length; c++) {
       // NaN is a null cell unless the file stored a NaN
       boolean empty = Double.isNaN(vals[c][r]) && !notFinite[c].get(r);

@@ -16,13 +16,26 @@ import org.apache.parquet.schema.PrimitiveType;
  */
 final class TimeColumn {
   final long[] millis;
-  final String[] text; // the original value, for quarantine records
+  private final String[] text; // the original text; null where it is derived from millis or empty
   final String[] error; // null where the value is a good timestamp
+  /**
+   * A TIMESTAMP, DATE or epoch column: its text is written from millis when asked (a rule, a
+   * quarantine record), not for every row; building three million ISO strings was a fifth of a read.
+   */
+  private boolean derivedText;
 
   private TimeColumn(int n) {
     millis = new long[n];
     text = new String[n];
     error = new String[n];
+  }
+
+  /** Row r's timestamp as text: the original text, or ISO-8601 of a numeric one; null when empty. */
+  String text(int r) {
+    if (derivedText && error[r] == null) {
+      return Instant.ofEpochMilli(millis[r]).toString();
+    }
+    return text[r];
   }
 
   static TimeColumn read(ColumnReader cr, ColumnDescriptor d, int n, JobPlan plan) {
@@ -59,11 +72,11 @@ final class TimeColumn {
         switch (type.getPrimitiveTypeName()) {
           case INT64 -> {
             out.millis[r] = Math.floorDiv(cr.getLong(), divisor) * multiplier;
-            out.text[r] = Instant.ofEpochMilli(out.millis[r]).toString();
+            out.derivedText = true;
           }
           case INT32 -> {
             out.millis[r] = cr.getInteger() * multiplier;
-            out.text[r] = Instant.ofEpochMilli(out.millis[r]).toString();
+            out.derivedText = true;
           }
           case BINARY -> {
             out.text[r] = cr.getBinary().toStringUsingUTF8();

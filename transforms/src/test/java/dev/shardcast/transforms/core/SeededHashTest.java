@@ -19,6 +19,16 @@ class SeededHashTest {
       List.of("Ab/Aa", "BC/BB", "Ab/BB", "BC/Aa"));
 
   @Test
+  void keyedGivesTheSameHashAsOfForEveryPosition() {
+    for (String key : List.of("", "ABQ", "séries/ü", "a-much-longer-series-key-than-sixteen-bytes")) {
+      SeededHash.Keyed keyed = new SeededHash.Keyed(99, key);
+      for (long position : new long[] {0, 1, -1, 1L << 40, Long.MIN_VALUE, Long.MAX_VALUE, 12345}) {
+        assertEquals(SeededHash.of(99, key, position), keyed.at(position), key + " at " + position);
+      }
+    }
+  }
+
+  @Test
   void keysWithTheSameJavaHashCodeGetDifferentHashes() {
     for (List<String> twins : HASHCODE_TWINS) {
       for (String k : twins) {
