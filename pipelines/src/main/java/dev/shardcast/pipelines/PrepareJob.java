@@ -278,7 +278,14 @@ public final class PrepareJob {
     // s3:// through Beam's S3 file system, with the clients shardcast builds itself (S3Clients). A
     // multipart upload holds one part in memory per open file: 16 MiB, not Beam's 64 MiB, since
     // shards are written many at a time (at most 160 GB an object, far above any shard or report).
-    args.addAll(ShardcastS3Options.args(S3Clients.settings(config)));
+    JobConfig.S3 s3 = S3Clients.settings(config);
+    if (PrepareChecks.allLocal(config) && (s3.region() == null || s3.region().isBlank())) {
+      // No s3:// path in the job: Beam still builds an S3 client, which never calls S3. Naming a region
+      // spares the default region chain, whose EC2 metadata lookup waits out a timeout off EC2 (0.8 s,
+      // twice per run: here and in Beam's client).
+      s3 = new JobConfig.S3("us-east-1", s3.endpoint(), s3.pathStyle(), s3.retry());
+    }
+    args.addAll(ShardcastS3Options.args(s3));
     args.add("--s3UploadBufferSizeBytes=" + (16 << 20));
     args.addAll(passOn);
     return PipelineOptionsFactory.fromArgs(args.toArray(String[]::new)).withValidation().create();
