@@ -26,5 +26,13 @@ if [[ "$cmd" == train && "${AWS_BATCH_JOB_ATTEMPT:-1}" -gt 1 ]]; then
   args+=(--resume)
 fi
 
-exec java --add-opens=java.base/java.nio=ALL-UNNAMED -Dai.djl.offline=true -Xmx"${SHARDCAST_HEAP:-4g}" \
+# The same JVM defaults as the ./shardcast launcher (see the reasons there): ParallelGC for all; prepare
+# and infer-rules C1 only with a 2 GB heap. SHARDCAST_HEAP and SHARDCAST_JAVA_OPTS as there.
+case "$cmd" in
+  prepare|infer-rules) heap=2g; jit=(-XX:TieredStopAtLevel=1) ;;
+  *) heap=4g; jit=() ;;
+esac
+read -r -a extra_opts <<< "${SHARDCAST_JAVA_OPTS:-}"
+exec java --add-opens=java.base/java.nio=ALL-UNNAMED -Dai.djl.offline=true -Xmx"${SHARDCAST_HEAP:-$heap}" \
+  -XX:+UseParallelGC "${jit[@]}" "${extra_opts[@]}" \
   -cp "/opt/shardcast/lib/*" dev.shardcast.pipelines.ShardcastCli "$cmd" "${args[@]}"

@@ -142,6 +142,7 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
    * rows at least) that the reshuffle after it spreads over the workers; a CSV file is one part, -1.
    */
   static final class PlanPartsFn extends DoFn<FileIO.ReadableFile, KV<FileIO.ReadableFile, Integer>> {
+    private static final Logger LOG = LoggerFactory.getLogger(PlanPartsFn.class);
     private final JobPlan plan;
     private final int sourceIndex;
     private final LazyS3 s3 = new LazyS3();
@@ -160,6 +161,7 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
       }
       String source = file.getMetadata().resourceId().toString();
       int parts = ParquetSource.partCount(parquetFile(file, source, s3, options), source);
+      LOG.info("reading {} in {} part{}", source, parts, parts == 1 ? "" : "s");
       for (int p = 0; p < parts; p++) {
         out.output(KV.of(file, p));
       }
@@ -286,8 +288,14 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
         out.get(COUNTS).output(KV.of("files_read", 1L));
         out.get(FILES).output(KV.of(source, file.getMetadata().sizeBytes()));
       }
-      LOG.info("read {} rows ({} quarantined) from {}{} in {} ms", rows, router.quarantined(), source,
-          part < 0 ? "" : " (part " + part + ")", (System.nanoTime() - started) / 1_000_000);
+      // One line per file; a Parquet file read in parts (one per 100 k rows and more) logs its parts at DEBUG.
+      if (part < 0) {
+        LOG.info("read {} rows ({} quarantined) from {} in {} ms", rows, router.quarantined(), source,
+            (System.nanoTime() - started) / 1_000_000);
+      } else {
+        LOG.debug("read {} rows ({} quarantined) from {} (part {}) in {} ms", rows, router.quarantined(), source, part,
+            (System.nanoTime() - started) / 1_000_000);
+      }
     }
   }
 

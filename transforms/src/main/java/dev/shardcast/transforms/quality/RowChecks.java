@@ -40,6 +40,8 @@ public final class RowChecks {
   private final DatasetProfile profile = new DatasetProfile();
   /** Per profiled column, its profile, looked up on its first value (not once per row). */
   private ColumnProfile[] profiles;
+  /** Per profiled column, whether its type is number: read per row, so not a map lookup each time. */
+  private final boolean[] profiledNumeric;
   /**
    * One row's cells, built when a rule or the profile first asks and kept for the row: indexed by
    * column (cellIndex), valid while cellRow[i] is the current row's number.
@@ -89,6 +91,10 @@ public final class RowChecks {
       }
     }
     profiles = new ColumnProfile[profiled.size()];
+    profiledNumeric = new boolean[profiled.size()];
+    for (int p = 0; p < profiled.size(); p++) {
+      profiledNumeric[p] = "number".equals(columnTypes.get(profiled.get(p)));
+    }
     for (RowRule rule : rules) {
       cellIndex.putIfAbsent(rule.info().column(), cellIndex.size());
     }
@@ -174,7 +180,7 @@ public final class RowChecks {
     if (first == null) {
       for (int p = 0; p < profiled.size(); p++) {
         String col = profiled.get(p);
-        boolean numeric = "number".equals(columnTypes.get(col));
+        boolean numeric = profiledNumeric[p];
         if (profiles[p] == null) {
           profiles[p] = numeric ? profile.numericColumn(col) : profile.textColumn(col);
         }

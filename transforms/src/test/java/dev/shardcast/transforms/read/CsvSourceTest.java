@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.shardcast.transforms.config.ConfigException;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.testing.RecordingSink;
 import dev.shardcast.transforms.testing.TestJobs;
 import java.io.IOException;
 import java.io.StringReader;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,31 +22,8 @@ import org.junit.jupiter.api.Test;
 class CsvSourceTest {
   private static final double NA = Double.NaN;
 
-  /** A good row as the sink got it. */
-  private record Good(String series, long time, long line, double[] values) {}
-
-  private static final class Sink implements RowSink {
-    final List<Good> rows = new ArrayList<>();
-    final List<QuarantineRecord> bad = new ArrayList<>();
-
-    @Override
-    public void row(String series, long epochMillis, long line, double[] values) {
-      rows.add(new Good(series, epochMillis, line, values.clone()));
-    }
-
-    @Override
-    public void quarantine(QuarantineRecord record) {
-      bad.add(record);
-    }
-
-    QuarantineRecord at(long line) {
-      return bad.stream().filter(q -> q.line() == line).findFirst().orElseThrow(() -> new AssertionError(
-          "no quarantine record at line " + line + ": " + bad));
-    }
-  }
-
-  private static Sink read(JobPlan plan, String csv) throws IOException {
-    Sink sink = new Sink();
+  private static RecordingSink read(JobPlan plan, String csv) throws IOException {
+    RecordingSink sink = new RecordingSink();
     long n = CsvSource.read(plan, "in/data.csv", new StringReader(csv), sink);
     assertEquals(n, sink.rows.size() + sink.bad.size(), "rows read = good + quarantined");
     return sink;
@@ -61,10 +38,10 @@ class CsvSourceTest {
         "\"9\",\"q, \"\"r\"\"\",2020-01-03,\"7\",\"b, inc\",8", // 4: quoted fields, comma and quotes in them
         " 1e2 ,junk, 2020-01-04 , -0.5 , c ,NA", // 5: values are trimmed; NA is empty
         "");
-    Sink s = read(TestJobs.plan(), csv);
+    RecordingSink s = read(TestJobs.plan(), csv);
     assertTrue(s.bad.isEmpty(), s.bad.toString());
     assertEquals(4, s.rows.size());
-    Good r2 = s.rows.get(0);
+    RecordingSink.Row r2 = s.rows.get(0);
     assertEquals("a", r2.series());
     assertEquals(millis("2020-01-01"), r2.time());
     assertEquals(2, r2.line());
@@ -72,7 +49,7 @@ class CsvSourceTest {
     assertArrayEquals(new double[] {NA, 5.5, 6}, s.rows.get(1).values());
     assertEquals("b, inc", s.rows.get(2).series());
     assertArrayEquals(new double[] {7, 8, 9}, s.rows.get(2).values());
-    Good r5 = s.rows.get(3);
+    RecordingSink.Row r5 = s.rows.get(3);
     assertEquals("c", r5.series());
     assertEquals(millis("2020-01-04"), r5.time());
     assertArrayEquals(new double[] {-0.5, NA, 100}, r5.values());
@@ -93,8 +70,8 @@ class CsvSourceTest {
         "a,2020-01-07,NaN,2,3", // 10 NaN text is not a value
         "a,2020-01-08,1,Infinity,3", // 11
         "a,2020-01-09,1,2,3"); // 12 good, no newline at the end
-    Sink s = read(TestJobs.plan(), csv);
-    assertEquals(List.of(2L, 12L), s.rows.stream().map(Good::line).toList());
+    RecordingSink s = read(TestJobs.plan(), csv);
+    assertEquals(List.of(2L, 12L), s.rows.stream().map(RecordingSink.Row::line).toList());
     assertEquals(9, s.bad.size()); // lines 3..11
 
     QuarantineRecord x = s.at(3);
@@ -134,7 +111,7 @@ class CsvSourceTest {
     // Double.parseDouble reads these as 5.0, 2.5 and 8.0; in a CSV file they are bad values.
     String csv = String.join("\n", "id,ts,x,y,z", "a,2020-01-01,5d,1,1", "a,2020-01-02,1,2.5f,1",
         "a,2020-01-03,1,1,0x1p3", "a,2020-01-04,1.,.5,-1E+2", "");
-    Sink s = read(TestJobs.plan(), csv);
+    RecordingSink s = read(TestJobs.plan(), csv);
     assertEquals(QuarantineRecord.BAD_NUMBER, s.at(2).reason());
     assertEquals("5d", s.at(2).value());
     assertEquals("y", s.at(3).column());
@@ -150,8 +127,8 @@ class CsvSourceTest {
         + "a,2020-01-02,\"4\",5,6\r\n" // 4
         + "\"b\n\nc\",2020-01-03,bad,5,6\r\n" // 5-7
         + "a,2020-01-04,1,2,3\r\n"; // 8
-    Sink s = read(TestJobs.plan(), csv);
-    assertEquals(List.of(2L, 4L, 8L), s.rows.stream().map(Good::line).toList());
+    RecordingSink s = read(TestJobs.plan(), csv);
+    assertEquals(List.of(2L, 4L, 8L), s.rows.stream().map(RecordingSink.Row::line).toList());
     assertEquals("multi\r\nline", s.rows.get(0).series());
     assertEquals(5, s.bad.get(0).line());
     assertEquals("b\n\nc", s.bad.get(0).row().get("id"));
@@ -162,7 +139,7 @@ class CsvSourceTest {
     JobPlan plan = TestJobs.plan("input.series_key=[state, city]");
     String csv = String.join("\n", "state,city,ts,x,y,z", "TX,Austin,2020-01-01,1,2,3", "TX,,2020-01-01,1,2,3",
         ",Dallas,2020-01-01,1,2,3", "");
-    Sink s = read(plan, csv);
+    RecordingSink s = read(plan, csv);
     assertEquals(1, s.rows.size());
     assertEquals("TX/Austin", s.rows.get(0).series());
     assertEquals(QuarantineRecord.MISSING_KEY, s.at(3).reason());
@@ -172,11 +149,11 @@ class CsvSourceTest {
 
   @Test
   void timestampFormatsFromTheConfig() throws IOException {
-    Sink s = read(TestJobs.plan("input.timestamp.format=dd/MM/yyyy"),
+    RecordingSink s = read(TestJobs.plan("input.timestamp.format=dd/MM/yyyy"),
         "id,ts,x,y,z\na,31/01/2020,1,2,3\na,2020-01-31,1,2,3\n");
     assertEquals(millis("2020-01-31"), s.rows.get(0).time());
     assertEquals(QuarantineRecord.BAD_TIMESTAMP, s.at(3).reason());
-    Sink e = read(TestJobs.plan("input.timestamp.format=epoch_seconds"), "id,ts,x,y,z\na,86400,1,2,3\na,1.5,1,2,3\n");
+    RecordingSink e = read(TestJobs.plan("input.timestamp.format=epoch_seconds"), "id,ts,x,y,z\na,86400,1,2,3\na,1.5,1,2,3\n");
     assertEquals(86_400_000L, e.rows.get(0).time());
     assertEquals(QuarantineRecord.BAD_TIMESTAMP, e.at(3).reason());
   }
@@ -197,12 +174,12 @@ class CsvSourceTest {
 
   @Test
   void byteOrderMarkIsNotPartOfTheFirstColumnName() throws IOException {
-    Sink s = read(TestJobs.plan(), "\uFEFFid,ts,x,y,z\na,2020-01-01,1,2,3\n");
+    RecordingSink s = read(TestJobs.plan(), "\uFEFFid,ts,x,y,z\na,2020-01-01,1,2,3\n");
     assertEquals(1, s.rows.size());
     assertEquals("a", s.rows.get(0).series());
     assertEquals(2, s.rows.get(0).line());
     // Through a reader without mark support too.
-    Sink p = new Sink();
+    RecordingSink p = new RecordingSink();
     CsvSource.read(TestJobs.plan(), "f", new java.io.FilterReader(new StringReader("\uFEFFid,ts,x,y,z\nb,2020-01-01,1,2,3\n")) {
       @Override
       public boolean markSupported() {
@@ -214,9 +191,9 @@ class CsvSourceTest {
 
   @Test
   void headerOnlyAndQuarantineJson() throws IOException {
-    Sink empty = read(TestJobs.plan(), "id,ts,x,y,z\n");
+    RecordingSink empty = read(TestJobs.plan(), "id,ts,x,y,z\n");
     assertTrue(empty.rows.isEmpty() && empty.bad.isEmpty());
-    Sink s = read(TestJobs.plan(), "id,ts,x,y,z\na,2020-01-01,oops,2,3\n");
+    RecordingSink s = read(TestJobs.plan(), "id,ts,x,y,z\na,2020-01-01,oops,2,3\n");
     QuarantineRecord q = s.at(2);
     QuarantineRecord back = QuarantineRecord.fromJson(q.toJson());
     assertEquals(q, back);

@@ -8,6 +8,7 @@ import dev.shardcast.transforms.config.ConfigLoader;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.NumberText;
 import dev.shardcast.transforms.core.QuarantineRecord;
+import dev.shardcast.transforms.testing.RecordingSink;
 import dev.shardcast.transforms.testing.TestJobs;
 import java.io.IOException;
 import java.io.StringReader;
@@ -96,7 +97,7 @@ class NumbersAcrossFormatsTest {
       }
       csv.append('\n');
     }
-    Sink sink = new Sink();
+    RecordingSink sink = new RecordingSink();
     long read = CsvSource.read(PLAN, "in.csv", new StringReader(csv.toString()), sink);
     Map<Long, QuarantineRecord> bad = check(cases, sink, read, 2); // line 1 is the header
     assertEquals(NumberText.BEYOND_SHARDS, bad.get(2L + 2).message(), "1e308 is no float");
@@ -131,7 +132,7 @@ class NumbersAcrossFormatsTest {
         w.write(g);
       }
     }
-    Sink sink = new Sink();
+    RecordingSink sink = new RecordingSink();
     long read = ParquetSource.read(PLAN, file.toString(), () -> Files.newByteChannel(file), sink);
     Map<Long, QuarantineRecord> bad = check(BOTH, sink, read, 1); // rows count from 1
     QuarantineRecord inf = bad.get(1L + 3);
@@ -144,7 +145,7 @@ class NumbersAcrossFormatsTest {
   }
 
   /** The same verdict per case, whatever the format; rows in = rows used + rows quarantined. */
-  private static Map<Long, QuarantineRecord> check(List<Case> cases, Sink sink, long read, long firstLine) {
+  private static Map<Long, QuarantineRecord> check(List<Case> cases, RecordingSink sink, long read, long firstLine) {
     assertEquals(cases.size(), read);
     assertEquals(read, sink.rows.size() + sink.bad.size(), "rows in = used + quarantined");
     Map<Long, QuarantineRecord> bad = new HashMap<>();
@@ -175,22 +176,5 @@ class NumbersAcrossFormatsTest {
 
   private static String date(int i) {
     return java.time.LocalDate.of(2020, 1, 1).plusDays(i).toString();
-  }
-
-  private static final class Sink implements RowSink {
-    record Row(long line, double[] values) {}
-
-    final List<Row> rows = new ArrayList<>();
-    final List<QuarantineRecord> bad = new ArrayList<>();
-
-    @Override
-    public void row(String series, long epochMillis, long line, double[] values) {
-      rows.add(new Row(line, values.clone()));
-    }
-
-    @Override
-    public void quarantine(QuarantineRecord record) {
-      bad.add(record);
-    }
   }
 }

@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.shardcast.transforms.config.JobPlan;
-import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.quality.RowChecks;
 import dev.shardcast.transforms.quality.RuleSet;
+import dev.shardcast.transforms.testing.RecordingSink;
 import dev.shardcast.transforms.testing.TestJobs;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,24 +56,6 @@ class ParquetPartsTest {
     assertArrayEquals(new int[] {0, 3}, ParquetSource.partStarts(groups(p / 2, p / 4, p / 4)));
   }
 
-  /** Each row: series, time, line and values, as the sink got it. */
-  private record Row(String series, long time, long line, double[] values) {}
-
-  private static final class Sink implements RowSink {
-    final List<Row> rows = new ArrayList<>();
-    final List<Long> bad = new ArrayList<>();
-
-    @Override
-    public void row(String series, long epochMillis, long line, double[] values) {
-      rows.add(new Row(series, epochMillis, line, values.clone()));
-    }
-
-    @Override
-    public void quarantine(QuarantineRecord record) {
-      bad.add(record.line());
-    }
-  }
-
   @Test
   void readingEveryPartGivesTheWholeFileWithFileRowNumbers() throws IOException {
     MessageType schema = Types.buildMessage()
@@ -99,10 +81,10 @@ class ParquetPartsTest {
     int parts = ParquetSource.partCount(in, file.toString());
     assertTrue(parts >= 2, "the fixture must split: " + parts + " parts");
 
-    Sink whole = new Sink();
+    RecordingSink whole = new RecordingSink();
     long read = ParquetSource.read(PLAN, PLAN.sources().get(0), checks(), file.toString(), in, -1, whole);
     assertEquals(n, read);
-    Sink byParts = new Sink();
+    RecordingSink byParts = new RecordingSink();
     long sum = 0;
     for (int p = 0; p < parts; p++) {
       sum += ParquetSource.read(PLAN, PLAN.sources().get(0), checks(), file.toString(), in, p, byParts);
@@ -112,14 +94,14 @@ class ParquetPartsTest {
     assertEquals(n / 1000, whole.bad.size());
     assertEquals(whole.rows.size(), byParts.rows.size());
     for (int r = 0; r < whole.rows.size(); r++) {
-      Row a = whole.rows.get(r);
-      Row b = byParts.rows.get(r);
+      RecordingSink.Row a = whole.rows.get(r);
+      RecordingSink.Row b = byParts.rows.get(r);
       assertEquals(a.series() + a.time() + "@" + a.line(), b.series() + b.time() + "@" + b.line());
       assertArrayEquals(a.values(), b.values());
     }
     assertEquals(n, whole.rows.get(whole.rows.size() - 1).line(), "lines count from 1 to the file's rows");
     assertThrows(IllegalArgumentException.class,
-        () -> ParquetSource.read(PLAN, PLAN.sources().get(0), checks(), file.toString(), in, parts, new Sink()));
+        () -> ParquetSource.read(PLAN, PLAN.sources().get(0), checks(), file.toString(), in, parts, new RecordingSink()));
   }
 
   private static RowChecks checks() {
