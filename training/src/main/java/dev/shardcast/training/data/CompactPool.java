@@ -15,7 +15,9 @@ import java.util.SplittableRandom;
  * by (seed, epoch, group), and cut into batches of {@code batch_size}. Every file but a split's last
  * holds exactly {@code batch_size} windows, so a group of {@code g} files gives {@code g} batches
  * and batch positions are the file positions of the window layout: resuming at a position means
- * re-pooling its group and skipping the batches before it, with the same result.
+ * re-pooling its group and skipping the batches before it, with the same result. The windows are
+ * gathered on the reader's device ({@link #tensors}, {@link #batch}): the host sends a group's
+ * points once and each batch's window starts, not every window's points.
  */
 final class CompactPool {
   private final ShardManifest.Schema schema;
@@ -32,8 +34,12 @@ final class CompactPool {
     this.calendar = CalendarFeatures.of(schema);
   }
 
-  /** The group's windows, as (segment, window) pairs in the permuted order. */
-  record Pooled(WindowSegment[] segment, int[] window) {
+  /**
+   * The group's windows in the permuted order: each as (segment, window) and as {@code start}, the
+   * position of its first point in the group's points (the segments laid end to end, in
+   * {@code segments} order, {@code points} in all).
+   */
+  record Pooled(WindowSegment[] segment, int[] window, long[] start, WindowSegment[] segments, int points) {
     int size() {
       return window.length;
     }
@@ -44,20 +50,35 @@ final class CompactPool {
    */
   Pooled pool(List<List<WindowSegment>> files, long seed, int epoch, int group) {
     int n = 0;
+    int segments = 0;
+    long points = 0;
     for (List<WindowSegment> f : files) {
       for (WindowSegment s : f) {
         n += s.windows();
+        points += s.points();
+        segments++;
       }
+    }
+    if (points > Integer.MAX_VALUE) {
+      throw new IllegalStateException("a group of " + files.size() + " shards holds " + points
+          + " points, more than one tensor takes: lower shards.shuffle_buffer");
     }
     WindowSegment[] seg = new WindowSegment[n];
     int[] win = new int[n];
+    long[] start = new long[n];
+    WindowSegment[] inOrder = new WindowSegment[segments];
     int at = 0;
+    int base = 0;
+    int k0 = 0;
     for (List<WindowSegment> f : files) {
       for (WindowSegment s : f) {
+        inOrder[k0++] = s;
         for (int k = 0; k < s.windows(); k++) {
           seg[at] = s;
+          start[at] = base + s.offsets[k];
           win[at++] = k;
         }
+        base += s.points();
       }
     }
     SplittableRandom random = new SplittableRandom(SeededHash.of(seed, "compact-pool/" + epoch, group));
@@ -69,20 +90,84 @@ final class CompactPool {
       int tw = win[i];
       win[i] = win[j];
       win[j] = tw;
+      long tl = start[i];
+      start[i] = start[j];
+      start[j] = tl;
     }
-    return new Pooled(seg, win);
+    return new Pooled(seg, win, start, inOrder, (int) points);
   }
 
-  /** Windows {@code [from, to)} of the pool as one batch on {@code manager}. */
-  Batch batch(Pooled pool, int from, int to, int position, String path, NDManager manager) {
+  /**
+   * A group's points as one tensor on the reader's device, from which its batches' windows are
+   * gathered there: the host copies each point to the device once, not once per window that uses it
+   * ({@code past + future} times). Close it once the group's batches are built.
+   *
+   * @param points float32: each segment column's points (column c from {@code c * n}, n the group's
+   *     points), then each target's observed flags (1 where the point was observed, 0 where filled)
+   * @param offsets int64 [1, k]: a window's k gathered values (inputs x past, targets x future, targets
+   *     x future observed flags) as positions relative to the window's first point
+   */
+  record GroupTensors(NDManager manager, NDArray points, NDArray offsets) implements AutoCloseable {
+    @Override
+    public void close() {
+      manager.close();
+    }
+  }
+
+  GroupTensors tensors(Pooled pool, NDManager parent) {
+    int n = pool.points();
+    int columns = pool.segments().length == 0 ? 0 : pool.segments()[0].values.length;
+    float[] points = new float[(columns + targetCols.length) * n];
+    int base = 0;
+    for (WindowSegment s : pool.segments()) {
+      int len = s.points();
+      for (int c = 0; c < columns; c++) {
+        System.arraycopy(s.values[c], 0, points, c * n + base, len);
+      }
+      for (int c = 0; c < targetCols.length; c++) {
+        byte[] filled = s.filled[targetCols[c]];
+        int o = (columns + c) * n + base;
+        for (int t = 0; t < len; t++) {
+          points[o + t] = filled[t] != 0 ? 0f : 1f;
+        }
+      }
+      base += len;
+    }
+    int past = schema.past();
+    int future = schema.future();
+    long[] offsets = new long[inputCols.length * past + 2 * targetCols.length * future];
+    int k = 0;
+    for (int col : inputCols) {
+      for (int t = 0; t < past; t++) {
+        offsets[k++] = (long) col * n + t;
+      }
+    }
+    for (int col : targetCols) {
+      for (int t = 0; t < future; t++) {
+        offsets[k++] = (long) col * n + futureOffset + t;
+      }
+    }
+    for (int c = 0; c < targetCols.length; c++) {
+      for (int t = 0; t < future; t++) {
+        offsets[k++] = (long) (columns + c) * n + futureOffset + t;
+      }
+    }
+    NDManager g = parent.newSubManager();
+    try {
+      return new GroupTensors(g, g.create(points, new Shape(points.length)), g.create(offsets, new Shape(1, k)));
+    } catch (RuntimeException e) {
+      g.close();
+      throw e;
+    }
+  }
+
+  /** Windows {@code [from, to)} of the pool as one batch on {@code manager}, gathered from the group's tensor. */
+  Batch batch(Pooled pool, GroupTensors group, int from, int to, int position, String path, NDManager manager) {
     int n = to - from;
     int inputs = inputCols.length;
     int targets = targetCols.length;
     int past = schema.past();
     int future = schema.future();
-    float[] pastValues = new float[n * inputs * past];
-    float[] futureValues = new float[n * targets * future];
-    float[] observed = new float[n * targets * future];
     String[] series = new String[n];
     long[] windowStart = new long[n];
     long[] forecastStart = new long[n];
@@ -92,23 +177,17 @@ final class CompactPool {
       series[i] = s.series;
       windowStart[i] = s.times[o];
       forecastStart[i] = s.times[o + futureOffset];
-      for (int c = 0; c < inputs; c++) {
-        System.arraycopy(s.values[inputCols[c]], o, pastValues, (i * inputs + c) * past, past);
-      }
-      for (int c = 0; c < targets; c++) {
-        int base = (i * targets + c) * future;
-        System.arraycopy(s.values[targetCols[c]], o + futureOffset, futureValues, base, future);
-        byte[] filled = s.filled[targetCols[c]];
-        for (int t = 0; t < future; t++) {
-          observed[base + t] = filled[o + futureOffset + t] != 0 ? 0f : 1f;
-        }
-      }
     }
     NDManager m = manager.newSubManager();
-    try {
-      NDArray p = m.create(pastValues, new Shape(n, inputs, past));
-      NDArray f = m.create(futureValues, new Shape(n, targets, future));
-      NDArray obs = m.create(observed, new Shape(n, targets, future));
+    try (NDManager tmp = group.manager().newSubManager()) {
+      // One gather for the whole batch: index [n, k] = each window's first point + the group's offsets.
+      NDArray starts = tmp.create(java.util.Arrays.copyOfRange(pool.start(), from, to), new Shape(n, 1));
+      NDArray all = group.points().take(m, starts.add(group.offsets()));
+      int a = inputs * past;
+      int b = a + targets * future;
+      NDArray p = all.get(":, 0:" + a).reshape(n, inputs, past);
+      NDArray f = all.get(":, " + a + ":" + b).reshape(n, targets, future);
+      NDArray obs = all.get(":, " + b + ":").reshape(n, targets, future);
       return new Batch(position, path, m, p, f, obs, series, windowStart, forecastStart,
           calendar == null ? null : calendar.tensor(m, windowStart, forecastStart));
     } catch (RuntimeException e) {

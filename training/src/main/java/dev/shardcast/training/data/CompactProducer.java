@@ -81,12 +81,14 @@ final class CompactProducer implements EpochProducer {
         for (int b = 0; b < Math.max(lo, from) - lo; b++) {
           start += (int) -sizes[b];
         }
-        for (int pos = Math.max(lo, from); pos < hi && !closed.getAsBoolean(); pos++) {
-          int end = start + (int) -sizes[pos - lo];
-          Batch batch = pool.batch(pooled, start, end, pos, shards.get(order[pos]).path(), parent);
-          start = end;
-          if (!hand.test(batch)) {
-            return;
+        try (CompactPool.GroupTensors tensors = pool.tensors(pooled, parent)) {
+          for (int pos = Math.max(lo, from); pos < hi && !closed.getAsBoolean(); pos++) {
+            int end = start + (int) -sizes[pos - lo];
+            Batch batch = pool.batch(pooled, tensors, start, end, pos, shards.get(order[pos]).path(), parent);
+            start = end;
+            if (!hand.test(batch)) {
+              return;
+            }
           }
         }
       }
