@@ -7,12 +7,9 @@ import dev.shardcast.transforms.core.ConflictResolver;
 import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.core.RowChunk;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.IntStream;
 import org.apache.beam.sdk.coders.KvCoder;
 import org.apache.beam.sdk.coders.StringUtf8Coder;
 import org.apache.beam.sdk.coders.VarLongCoder;
@@ -154,15 +151,16 @@ public final class RankEvents
         return; // every event of the bucket was a duplicate
       }
       long first = c.element().getValue().getOnly(FIRST_RANK);
-      Map<Long, RowChunk.Builder> chunks = new HashMap<>();
-      double[] values = new double[rc.width];
-      IntStream.range(0, rc.size).forEach(r -> {
-        long step = first + r;
-        System.arraycopy(rc.values, r * rc.width, values, 0, rc.width);
-        layout.chunksOf(step, chunk -> chunks.computeIfAbsent(chunk, k -> new RowChunk.Builder(series, rc.source, rc.origin, rc.width))
-            .add(step, rc.times[r], rc.lines[r], values, rc.sourceOf(r), rc.originOf(r)));
-      });
-      new TreeMap<>(chunks).forEach((chunk, b) -> c.output(KV.of(KV.of(series, chunk), b.build())));
+      // The bucket's events have consecutive ranks: each chunk that receives some of them receives one
+      // run of rows, in rank order, and the chunks go out in ascending order.
+      long last = first + rc.size - 1;
+      for (long chunk = layout.owner(first) - 1; chunk <= layout.owner(last) + 1; chunk++) {
+        int lo = (int) Math.max(0, layout.from(chunk) - first);
+        int hi = (int) Math.min(rc.size, layout.until(chunk) - first);
+        if (lo < hi) {
+          c.output(KV.of(KV.of(series, chunk), rc.slice(lo, hi, first + lo)));
+        }
+      }
     }
   }
 }

@@ -63,6 +63,31 @@ public final class RowChunk implements java.io.Serializable {
     return values[row * width + column];
   }
 
+  /**
+   * Rows {@code [from, to)} as a chunk of their own, at grid steps {@code firstStep, firstStep + 1, ...}:
+   * the same chunk a {@link Builder} of this chunk's series, source and origin makes from those rows.
+   */
+  public RowChunk slice(int from, int to, long firstStep) {
+    int n = to - from;
+    long[] newSteps = new long[n];
+    for (int i = 0; i < n; i++) {
+      newSteps[i] = firstStep + i;
+    }
+    String[] sources = null;
+    String[] origins = null;
+    if (rowSources != null) {
+      for (int r = from; r < to; r++) {
+        if (!rowSources[r].equals(source) || !rowOrigins[r].equals(origin)) {
+          sources = Arrays.copyOfRange(rowSources, from, to);
+          origins = Arrays.copyOfRange(rowOrigins, from, to);
+          break;
+        }
+      }
+    }
+    return new RowChunk(series, source, origin, width, n, newSteps, Arrays.copyOfRange(times, from, to),
+        Arrays.copyOfRange(lines, from, to), Arrays.copyOfRange(values, from * width, to * width), sources, origins);
+  }
+
   /** Accumulates rows for one series; {@link #build()} trims the arrays. */
   public static final class Builder {
     private final String series;
