@@ -19,10 +19,10 @@ import java.util.Random;
 /**
  * P2: how fast windows get from the shards of one prepare output into tensors, on the train split.
  * <ul>
- *   <li>the shard reader (whole files, SHA-256 check, Arrow decode, prefetch 4), second epoch;
+ *   <li>the shard reader (whole files, SHA-256 check, Arrow decode, prefetch 4), best of epochs 1-3;
  *   <li>a row-at-a-time random-access reader, the way a map-style dataset over Parquet rows reads:
  *       one query per window for its row, in a random order (DuckDB, one connection, warm cache);
- *   <li>the raw sequential read of the same files' bytes (warm cache): the ceiling.
+ *   <li>the raw sequential read of the same files' bytes (warm cache, best of 5): the ceiling.
  * </ul>
  * Also the cost of the decoder's temporary-file copy of each verified shard.
  */
@@ -31,19 +31,23 @@ final class LoaderBench {
 
   private LoaderBench() {}
 
-  /** Windows/s of the shard reader over the train split (second epoch: warm cache), any layout. */
+  /** Windows/s of the shard reader over the train split (best of epochs 1-3: warm cache), any layout. */
   static double loaderRate(Path shards) throws Exception {
     System.setProperty("ai.djl.offline", "true");
     try (NDManager manager = NDManager.newBaseManager();
         ShardReader reader = new ShardReader(new LocalShardStore(shards), 4, manager)) {
       epoch(reader, 0);
-      long t0 = System.nanoTime();
-      long windows = epoch(reader, 1);
-      return windows / ((System.nanoTime() - t0) / 1e9);
+      double best = 0; // best of the next 3 epochs (warm), as the raw read's best of 5
+      for (int e = 1; e <= 3; e++) {
+        long t0 = System.nanoTime();
+        long windows = epoch(reader, e);
+        best = Math.max(best, windows / ((System.nanoTime() - t0) / 1e9));
+      }
+      return best;
     }
   }
 
-  /** Windows/s of reading the train split's files' bytes whole, in order (warm cache): the ceiling. */
+  /** Windows/s of reading the train split's files' bytes whole, in order (warm cache, best of 5): the ceiling. */
   static double rawRate(Path shards) throws Exception {
     List<ShardManifest.ShardFile> files =
         ShardManifest.fromJson(Files.readAllBytes(shards.resolve(ShardManifest.FILE_NAME))).splits().get("train").shards();
@@ -51,11 +55,15 @@ final class LoaderBench {
     for (ShardManifest.ShardFile f : files) { // warm the page cache, as the loader's first epoch did
       Files.readAllBytes(shards.resolve(f.path()));
     }
-    long t0 = System.nanoTime();
-    for (ShardManifest.ShardFile f : files) {
-      Files.readAllBytes(shards.resolve(f.path()));
+    long best = Long.MAX_VALUE; // best of 5, as the loader's rate: one pass of a few tens of MB is mostly noise
+    for (int pass = 0; pass < 5; pass++) {
+      long t0 = System.nanoTime();
+      for (ShardManifest.ShardFile f : files) {
+        Files.readAllBytes(shards.resolve(f.path()));
+      }
+      best = Math.min(best, System.nanoTime() - t0);
     }
-    return total / ((System.nanoTime() - t0) / 1e9);
+    return total / (best / 1e9);
   }
 
   static Result run(Path shards, int randomWindows) throws Exception {

@@ -9,14 +9,13 @@ import java.util.Map;
 import org.apache.datasketches.hll.HllSketch;
 import org.apache.datasketches.hll.TgtHllType;
 import org.apache.datasketches.hll.Union;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.memory.Memory;
 
 /**
  * Mergeable profile of one column, either numeric or text. Exact moments (count, min, max, mean,
  * variance) plus sketches for what cannot be merged exactly in bounded memory: an HLL sketch for the
- * distinct count, a KLL sketch of the values for quantiles and histograms, and a KLL sketch of
- * log10|x| for a robust magnitude (median |x|) that a unit change (m → km) moves by a clean factor.
+ * distinct count, a {@link ValueSketch} of the values for quantiles and histograms (exact up to 16 k
+ * values, then log-magnitude bins: the same result whatever the merge order), and bins of log10|x|
+ * for a robust magnitude (median |x|) that a unit change (m → km) moves by a clean factor.
  *
  * <p>Not thread-safe; a profile is built by one worker and then merged.
  */
@@ -25,16 +24,6 @@ public final class ColumnProfile {
   public static final String TEXT = "text";
   /** HLL lgK 12: about 1.6% relative standard error, a few KiB per column. */
   static final int HLL_LG_K = 12;
-  /**
-   * KLL k 16384 (the library default is 200). A KLL sketch keeps every value until its first
-   * compaction, at about k values, so up to ~16,000 values per column (per file before merging)
-   * quantiles, histograms and PSI are exact and reports are reproducible; beyond that the rank error
-   * is about 0.02% instead of 1.65%. KLL compacts at random (an unseeded generator inside the
-   * library), which at k 200 made the PSI of the same data profiled twice read up to 0.09, too close
-   * to drift limits. Memory grows with the values kept, up to ~400 KB per sketch.
-   */
-  static final int KLL_K = 16384;
-
   private static final String[] QUANTILE_KEYS = {"p01", "p05", "p25", "p50", "p75", "p95", "p99"};
   private static final double[] QUANTILE_RANKS = {0.01, 0.05, 0.25, 0.50, 0.75, 0.95, 0.99};
 
@@ -49,7 +38,7 @@ public final class ColumnProfile {
   private double max = Double.NEGATIVE_INFINITY;
   private double mean;
   private double m2; // sum of squared deviations from the mean (Welford)
-  private KllDoublesSketch values;
+  private ValueSketch values;
   /**
    * log10|x| in bins of 1/1000 of an order (key = round(log10|x| * 1000)) -> count. Exact and
    * independent of merge order, unlike a sketch: the scale check's centre decides which rows are
@@ -62,7 +51,7 @@ public final class ColumnProfile {
   private ColumnProfile(boolean text) {
     this.text = text;
     if (!text) {
-      values = KllDoublesSketch.newHeapInstance(KLL_K);
+      values = new ValueSketch();
       logBins = new LogBins();
     }
   }
@@ -97,9 +86,11 @@ public final class ColumnProfile {
     min = Math.min(min, v);
     max = Math.max(max, v);
     distinct.update(v);
-    values.update(v);
+    // One log10 for both: the magnitude bins and the value sketch's bins are the same bins.
+    int key = v == 0 ? 0 : ValueSketch.key(Math.abs(v));
+    values.update(v, key);
     if (v != 0) {
-      logBins.add((int) Math.round(Math.log10(Math.abs(v)) * LOG_BINS_PER_ORDER), 1L);
+      logBins.add(key, 1L);
     }
   }
 
@@ -205,9 +196,9 @@ public final class ColumnProfile {
     return maxLength;
   }
 
-  /** Approximate quantile of the values at normalized rank q; NaN when there are none. */
+  /** Quantile of the values at normalized rank q (exact up to 16 k values, else within 0.12 %); NaN when there are none. */
   public double quantile(double q) {
-    return text || values.isEmpty() ? Double.NaN : values.getQuantile(q);
+    return text || values.isEmpty() ? Double.NaN : values.quantile(q, min, max);
   }
 
   /** Quantile q of log10|x| over the non-zero values, to 1/1000 of an order; NaN when there are none. */
@@ -228,7 +219,7 @@ public final class ColumnProfile {
     return bins.keys()[bins.keys().length - 1] / (double) LOG_BINS_PER_ORDER;
   }
 
-  static final int LOG_BINS_PER_ORDER = 1000;
+  static final int LOG_BINS_PER_ORDER = ValueSketch.BINS_PER_ORDER;
 
   /**
    * Robust magnitude: 10^median(log10|x|) over the non-zero values (zeros carry no scale); NaN when
@@ -242,7 +233,7 @@ public final class ColumnProfile {
 
   /**
    * Fraction of this column's values in each bin of {@code edges} (bin i is [edges[i], edges[i+1])),
-   * from the KLL sketch. Values below the first edge count in the first bin and values above the last
+   * from the value sketch. Values below the first edge count in the first bin and values above the last
    * edge in the last: PSI needs all of the current mass spread over the baseline's bins, and the
    * outer bins are where out-of-range values belong. All zeros when the column has no values.
    */
@@ -252,7 +243,7 @@ public final class ColumnProfile {
     if (count == 0) {
       return new double[e.length - 1];
     }
-    return Histograms.fractions(values, e);
+    return values.fractions(e);
   }
 
   /** Report statistics; {@code bins} equal-width histogram bins between min and max. */
@@ -265,9 +256,8 @@ public final class ColumnProfile {
           null, null);
     }
     Map<String, Double> quantiles = new LinkedHashMap<>();
-    double[] q = values.getQuantiles(QUANTILE_RANKS);
     for (int i = 0; i < QUANTILE_KEYS.length; i++) {
-      quantiles.put(QUANTILE_KEYS[i], q[i]);
+      quantiles.put(QUANTILE_KEYS[i], values.quantile(QUANTILE_RANKS[i], min, max));
     }
     double medianAbs = medianAbs();
     return new QualityReport.ColumnStats(type(), count, nulls, min, max, mean, std(), approxDistinct(), quantiles,
@@ -294,13 +284,8 @@ public final class ColumnProfile {
       out.writeDouble(max);
       out.writeDouble(mean);
       out.writeDouble(m2);
-      writeBytes(out, values.toByteArray());
-      LogBins.Sorted bins = logBins.sorted();
-      out.writeInt(bins.keys().length);
-      for (int i = 0; i < bins.keys().length; i++) {
-        out.writeInt(bins.keys()[i]);
-        out.writeLong(bins.counts()[i]);
-      }
+      values.writeTo(out);
+      logBins.writeTo(out);
     }
   }
 
@@ -316,11 +301,8 @@ public final class ColumnProfile {
       p.max = in.readDouble();
       p.mean = in.readDouble();
       p.m2 = in.readDouble();
-      p.values = KllDoublesSketch.heapify(Memory.wrap(readBytes(in)));
-      int bins = in.readInt();
-      for (int i = 0; i < bins; i++) {
-        p.logBins.add(in.readInt(), in.readLong());
-      }
+      p.values = ValueSketch.readFrom(in);
+      p.logBins = LogBins.readFrom(in, false);
     }
     return p;
   }

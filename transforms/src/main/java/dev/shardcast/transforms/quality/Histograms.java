@@ -4,19 +4,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import org.apache.datasketches.kll.KllDoublesSketch;
-import org.apache.datasketches.quantilescommon.QuantileSearchCriteria;
 
-/** Histogram bins read off a KLL sketch's PMF. */
+/** Histogram bins read off a {@link ValueSketch}. */
 final class Histograms {
   private Histograms() {}
 
   /**
-   * {@code bins} equal-width bins between min and max, counts from the sketch's PMF times count,
+   * {@code bins} equal-width bins between min and max, counts from the sketch's fractions times count,
    * rounded so they sum to count. min == max (or edges that floating point cannot tell apart) gives
    * one bin.
    */
-  static QualityReport.Histogram equalWidth(KllDoublesSketch sketch, double min, double max, long count,
+  static QualityReport.Histogram equalWidth(ValueSketch sketch, double min, double max, long count,
       int bins) {
     double[] edges = new double[bins + 1];
     // max/bins - min/bins rather than (max - min)/bins: the difference of two huge values can overflow.
@@ -29,7 +27,7 @@ final class Histograms {
       edges = new double[] {min, max};
     }
     List<Long> counts = new ArrayList<>();
-    for (long c : roundToTotal(fractions(sketch, edges), count)) {
+    for (long c : roundToTotal(sketch.fractions(edges), count)) {
       counts.add(c);
     }
     List<Double> edgeList = new ArrayList<>();
@@ -37,21 +35,6 @@ final class Histograms {
       edgeList.add(e);
     }
     return new QualityReport.Histogram(edgeList, counts);
-  }
-
-  /**
-   * Fraction of the sketch's values per bin [edges[i], edges[i+1]); the outer bins take everything
-   * below the first and above the last edge (only the interior edges are split points).
-   * EXCLUSIVE search criteria put a value equal to an edge into the bin it starts, as the report's
-   * histogram definition says.
-   */
-  static double[] fractions(KllDoublesSketch sketch, double[] edges) {
-    int bins = edges.length - 1;
-    if (bins == 1) {
-      return new double[] {1.0};
-    }
-    double[] splits = Arrays.copyOfRange(edges, 1, bins);
-    return sketch.getPMF(splits, QuantileSearchCriteria.EXCLUSIVE);
   }
 
   /** Validates report edges: at least two, finite, strictly increasing. */

@@ -65,8 +65,9 @@ public record QualityReport(
 
   /**
    * Statistics of one column over the rows the run used. Numbers are null for a text column.
-   * Quantiles (keys p01, p05, p25, p50, p75, p95, p99) come from a KLL sketch, the distinct count
-   * from an HLL sketch (both Apache DataSketches), so both are approximate with known error bounds.
+   * Quantiles (keys p01, p05, p25, p50, p75, p95, p99) and the histogram come from a {@link ValueSketch}
+   * (exact up to 16,384 values, then within one log bin), the distinct count from an HLL sketch (Apache
+   * DataSketches): approximate with known error bounds, and the same on every run of the same data.
    */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record ColumnStats(String type, long count, long nulls, Double min, Double max, Double mean, Double std,

@@ -30,12 +30,21 @@ class DatasetProfileTest {
     assertEquals(List.of("city", "load", "temp"), List.copyOf(back.columns().keySet()));
     assertEquals(100, back.column("load").nulls());
     assertEquals(p.column("city").maxLength(), back.column("city").maxLength());
-    // The decoded sketches keep working. (Not compared field by field: KLL merges compact randomly.)
+    // The decoded sketches keep working, and merge as the originals do.
     back.merge(sample(2, 100));
     assertEquals(5100 - 102, back.column("load").count());
     assertEquals(5100, back.column("temp").count());
     assertEquals(Math.max(expected.get("temp").max(), sample(2, 100).column("temp").max()),
         back.column("temp").max());
+    assertEquals(sample(1, 5000).merge(sample(2, 100)).summary(12), back.summary(12));
+  }
+
+  @Test
+  void roundTripPastTheExactLimitMergesAsTheOriginal() {
+    // 20,000 values a column: the value sketches are binned, not exact.
+    DatasetProfile back = DatasetProfile.fromBytes(sample(4, 20_000).toBytes());
+    assertEquals(sample(4, 20_000).summary(12), back.summary(12));
+    assertEquals(sample(4, 20_000).merge(sample(5, 3000)).summary(12), back.merge(sample(5, 3000)).summary(12));
   }
 
   @Test
