@@ -47,14 +47,7 @@ final class ValueSketch {
       }
       toBins();
     }
-    binned++;
-    if (v == 0) {
-      zeros++;
-    } else if (v > 0) {
-      positive.add(key, 1, v);
-    } else {
-      negative.add(key, 1, -v);
-    }
+    bin(v, key);
   }
 
   /** Merges {@code other} into this sketch (other does not change). */
@@ -69,7 +62,7 @@ final class ValueSketch {
     if (other.exact != null) {
       if (!other.exact.isEmpty()) {
         for (double v : other.exact.getSortedView().getQuantiles()) {
-          bin(v, 1);
+          update(v);
         }
       }
     } else {
@@ -162,19 +155,19 @@ final class ValueSketch {
     negative = LogBins.withLows();
     if (!values.isEmpty()) {
       for (double v : values.getSortedView().getQuantiles()) {
-        bin(v, 1);
+        update(v);
       }
     }
   }
 
-  private void bin(double v, long count) {
-    binned += count;
+  private void bin(double v, int key) {
+    binned++;
     if (v == 0) {
-      zeros += count;
+      zeros++;
     } else if (v > 0) {
-      positive.add(key(v), count, v);
+      positive.add(key, 1, v);
     } else {
-      negative.add(key(-v), count, -v);
+      negative.add(key, 1, -v);
     }
   }
 
