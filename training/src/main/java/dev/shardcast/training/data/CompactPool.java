@@ -117,7 +117,12 @@ final class CompactPool {
   GroupTensors tensors(Pooled pool, NDManager parent) {
     int n = pool.points();
     int columns = pool.segments().length == 0 ? 0 : pool.segments()[0].values.length;
-    float[] points = new float[(columns + targetCols.length) * n];
+    long size = (long) (columns + targetCols.length) * n;
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException("a group of " + pool.segments().length + " segments holds " + size
+          + " values, more than one tensor takes: lower shards.shuffle_buffer");
+    }
+    float[] points = new float[(int) size];
     int base = 0;
     for (WindowSegment s : pool.segments()) {
       int len = s.points();
