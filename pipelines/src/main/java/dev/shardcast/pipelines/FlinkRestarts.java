@@ -95,7 +95,7 @@ final class FlinkRestarts {
   }
 
   /** Access to ExecutionEnvironment's protected context hook; never instantiated. */
-  private abstract static class Context extends ExecutionEnvironment {
+  abstract static class Context extends ExecutionEnvironment {
     static void set(ExecutionEnvironment env) {
       // One job per install: the runner's getExecutionEnvironment() gets this instance, configured.
       initializeContextEnvironment(() -> env);

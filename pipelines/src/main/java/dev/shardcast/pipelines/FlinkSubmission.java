@@ -44,6 +44,9 @@ final class FlinkSubmission {
   /** How often the embedded cluster's TaskManager reports to its JobManager, counters included (Flink: 10 s). */
   static final long LOCAL_HEARTBEAT_MS = 2_000;
 
+  /** The config folders {@link #localConfDir} wrote. */
+  private static final java.util.Set<Path> WRITTEN = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   private FlinkSubmission() {}
 
   static List<String> args(JobConfig.Runner r, FlinkMaster master, List<String> extraBeamArgs) {
@@ -87,6 +90,9 @@ final class FlinkSubmission {
    * between two progress lines), unless that config sets them, and no restart. Deleted when the JVM exits.
    */
   static Path localConfDir(String base) {
+    if (base != null && WRITTEN.contains(Path.of(base))) {
+      return Path.of(base); // written by this JVM for this run (EmbeddedFlinkCluster): complete already
+    }
     Configuration conf = base != null ? GlobalConfiguration.loadConfiguration(base)
         : System.getenv("FLINK_CONF_DIR") != null ? GlobalConfiguration.loadConfiguration(System.getenv("FLINK_CONF_DIR"))
         : new Configuration();
@@ -110,6 +116,7 @@ final class FlinkSubmission {
       File file = dir.resolve(GlobalConfiguration.getFlinkConfFilename()).toFile();
       BootstrapTools.writeConfiguration(conf, file);
       file.deleteOnExit();
+      WRITTEN.add(dir);
       return dir;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -128,7 +135,7 @@ final class FlinkSubmission {
     return value(args, option) != null || args.contains("--" + option);
   }
 
-  private static String value(List<String> args, String option) {
+  static String value(List<String> args, String option) {
     String prefix = "--" + option + "=";
     String v = null;
     for (String a : args) {

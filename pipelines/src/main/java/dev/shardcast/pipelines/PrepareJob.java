@@ -81,7 +81,6 @@ public final class PrepareJob {
       // A cluster's TaskManagers resolve paths in their own working directory: give them this one's.
       config = AbsolutePaths.resolve(config, Path.of("").toAbsolutePath());
     }
-    String out = config.shards().output();
     String started = Instant.now().toString();
     // Every path the job reads is checked before anything is printed, deleted or built (exit 2 on a wrong
     // one). Local paths need nothing from Beam, so a typo costs no Beam start-up (seconds on a cold JVM);
@@ -92,10 +91,35 @@ public final class PrepareJob {
       FileSystems.setDefaultPipelineOptions(options);
     }
     config = RunnerChoice.resolve(config, PrepareChecks.check(config));
-    if (master == null && config.runner().name() == JobConfig.RunnerName.FLINK) {
-      master = FlinkMaster.parse(config.runner().flinkMaster()); // auto chose the embedded Flink
-      options = options == null ? null : options(config, extraBeamArgs);
+    boolean autoChoseFlink = master == null && config.runner().name() == JobConfig.RunnerName.FLINK;
+    if (autoChoseFlink) {
+      master = FlinkMaster.parse(config.runner().flinkMaster());
     }
+    // The embedded cluster starts now, on another thread, while this one builds options and pipeline.
+    try (EmbeddedFlinkCluster embedded = master != null && FlinkMaster.LOCAL.equals(master.text())
+        ? EmbeddedFlinkCluster.start(config.runner().parallelism(), extraBeamArgs) : null) {
+      if (embedded != null) {
+        extraBeamArgs = embedded.beamArgs(extraBeamArgs);
+      }
+      if (options != null && (autoChoseFlink || embedded != null)) {
+        options = options(config, extraBeamArgs); // the runner's options, not those that listed the inputs
+      }
+      return run(config, extraBeamArgs, progressEvery, progressListener, span, baselineOverride,
+          new Submission(master, options, embedded, started));
+    }
+  }
+
+  /** Where the job goes: the Flink master (null: Direct), options if made already, the embedded cluster if any. */
+  private record Submission(FlinkMaster master, PipelineOptions options, EmbeddedFlinkCluster embedded, String started) {}
+
+  private static ShardManifest run(JobConfig config, List<String> extraBeamArgs, Duration progressEvery,
+      Consumer<JobProgress.Report> progressListener, PreparePipeline.Span span, PreparePipeline.Baseline baselineOverride,
+      Submission submission) throws IOException {
+    FlinkMaster master = submission.master();
+    PipelineOptions options = submission.options();
+    EmbeddedFlinkCluster embedded = submission.embedded();
+    String started = submission.started();
+    String out = config.shards().output();
     if (config.split().rolling()) {
       if (options == null) {
         FileSystems.setDefaultPipelineOptions(options(config, extraBeamArgs)); // DataEnd reads through Beam's file systems
@@ -135,6 +159,8 @@ public final class PrepareJob {
       }
       if (standingCluster) {
         FlinkRestarts.install(options, config.runner(), master);
+      } else if (embedded != null) {
+        embedded.install(options);
       }
       PipelineResult result = p.run();
       if (!result.getState().isTerminal()) {

@@ -35,6 +35,7 @@ public final class ShardcastCli implements Runnable {
     System.setProperty("org.slf4j.simpleLogger.defaultLogLevel",
         System.getProperty("org.slf4j.simpleLogger.defaultLogLevel", "info"));
     RedactingStream.installOnStandardStreams(); // before the first log line: SLF4J's simple logger writes to System.err
+    BeamWarmUp.startFor(args);
     System.exit(commandLine().execute(args));
   }
 
