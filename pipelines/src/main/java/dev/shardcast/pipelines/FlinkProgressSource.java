@@ -61,13 +61,16 @@ final class FlinkProgressSource implements JobProgress.Source {
     c.set(RestOptions.CONNECTION_TIMEOUT, TIMEOUT_MS);
     c.set(RestOptions.AWAIT_LEADER_TIMEOUT, TIMEOUT_MS);
     this.client = new RestClusterClient<>(c, StandaloneClusterId.getInstance());
+    if (embedded) {
+      return; // this run's own cluster: every job it will have is ours
+    }
     try {
       // Jobs of the same name already on a standing cluster (earlier runs) are not this one.
       for (JobStatusMessage j : client.listJobs().get(TIMEOUT_MS, TimeUnit.MILLISECONDS)) {
         before.add(j.getJobId());
       }
     } catch (Exception e) {
-      // The embedded cluster is not up yet: every job it will have is ours.
+      // The cluster does not answer yet: the first poll will say so.
     }
   }
 

@@ -122,7 +122,10 @@ public final class ReadSeries extends PTransform<PBegin, PCollectionTuple> {
     }
     return begin
         .apply("ListInputs" + name, org.apache.beam.sdk.transforms.Create.of(files).withCoder(StringUtf8Coder.of()))
-        .apply("MatchInputs" + name, FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW));
+        // No reshuffle of the listed files (a stage of its own): the read parts are spread after planning,
+        // and planning a local file is one footer read from disk.
+        .apply("MatchInputs" + name, FileIO.matchAll().withEmptyMatchTreatment(EmptyMatchTreatment.DISALLOW)
+            .withOutputParallelization(false));
   }
 
   private static <T> PCollection<T> flatten(List<PCollectionTuple> parts, TupleTag<T> tag, String name,
