@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.beam.runners.flink.FlinkPipelineOptions;
 import org.apache.beam.sdk.options.PipelineOptions;
@@ -154,20 +153,15 @@ final class EmbeddedFlinkCluster implements AutoCloseable {
     return cluster.isRunning();
   }
 
-  /** Stops the cluster (a finished job's executor has already), waiting for it; forgets the context environment. */
+  /**
+   * Stops the cluster once its start has finished (a finished job's executor has stopped it already),
+   * without waiting for the shutdown, as Flink's own local executor does not; forgets the context
+   * environment.
+   */
   @Override
   public void close() {
     FlinkRestarts.Context.reset();
-    try {
-      cluster.awaitStart();
-    } catch (Exception e) {
-      LOG.debug("the embedded Flink cluster did not start", e);
-    }
-    try {
-      cluster.closeAsync().get(30, TimeUnit.SECONDS);
-    } catch (Exception e) {
-      LOG.warn("the embedded Flink cluster did not shut down cleanly: {}", e.toString());
-    }
+    cluster.started.whenComplete((ok, failed) -> cluster.closeAsync());
   }
 
   /** A MiniCluster started by {@link #startEarly} on another thread; {@link #start} waits for that start. */
@@ -197,7 +191,7 @@ final class EmbeddedFlinkCluster implements AutoCloseable {
       awaitStart();
     }
 
-    void awaitStart() throws Exception {
+    private void awaitStart() throws Exception {
       try {
         started.get();
       } catch (ExecutionException e) {
