@@ -2,6 +2,7 @@ package dev.shardcast.training.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.shardcast.transforms.core.SeededHash;
 import dev.shardcast.transforms.core.WindowSegment;
@@ -166,13 +167,53 @@ final class CompactPool {
     }
   }
 
-  /** Windows {@code [from, to)} of the pool as one batch on {@code manager}, gathered from the group's tensor. */
-  Batch batch(Pooled pool, GroupTensors group, int from, int to, int position, String path, NDManager manager) {
+  /**
+   * Values one chunk's gather may hold (its index int64, its result float32). A group's batches are
+   * gathered a chunk of whole batches at a time, each batch then a view of its chunk's rows: on a CPU
+   * the per-batch index add and gather were most of the loader's time (each a PyTorch op with its own
+   * thread hand-off for some 40 k values); per chunk they run once over up to this many values.
+   */
+  static final long CHUNK_VALUES = 1L << 18;
+
+  /** Values gathered per window: inputs x past, then targets x future twice (values, observed flags). */
+  int valuesPerWindow() {
+    return inputCols.length * schema.past() + 2 * targetCols.length * schema.future();
+  }
+
+  /**
+   * Windows {@code [from, to)} of the pool gathered from the group's tensor: {@code past} [n, inputs,
+   * past], {@code future} and {@code observed} [n, targets, future], row i the pool's window from + i.
+   * Batches are row ranges of it ({@link #batch}); close it once they are built (they keep their rows).
+   */
+  record Chunk(NDManager manager, int from, NDArray past, NDArray future, NDArray observed) implements AutoCloseable {
+    @Override
+    public void close() {
+      manager.close();
+    }
+  }
+
+  Chunk gather(Pooled pool, GroupTensors group, int from, int to) {
     int n = to - from;
-    int inputs = inputCols.length;
-    int targets = targetCols.length;
-    int past = schema.past();
-    int future = schema.future();
+    int a = inputCols.length * schema.past();
+    int b = a + targetCols.length * schema.future();
+    NDManager m = group.manager().newSubManager();
+    try {
+      // One gather for the chunk: index [n, k] = each window's first point + the group's offsets.
+      NDArray starts = m.create(java.util.Arrays.copyOfRange(pool.start(), from, to), new Shape(n, 1));
+      NDArray all = group.points().take(m, starts.add(group.offsets()));
+      return new Chunk(m, from,
+          all.get(":, 0:" + a).reshape(n, inputCols.length, schema.past()),
+          all.get(":, " + a + ":" + b).reshape(n, targetCols.length, schema.future()),
+          all.get(":, " + b + ":").reshape(n, targetCols.length, schema.future()));
+    } catch (RuntimeException e) {
+      m.close();
+      throw e;
+    }
+  }
+
+  /** Windows {@code [from, to)} of the pool as one batch on {@code manager}: rows of {@code chunk}, which holds them. */
+  Batch batch(Pooled pool, Chunk chunk, int from, int to, int position, String path, NDManager manager) {
+    int n = to - from;
     String[] series = new String[n];
     long[] windowStart = new long[n];
     long[] forecastStart = new long[n];
@@ -184,15 +225,15 @@ final class CompactPool {
       forecastStart[i] = s.times[o + futureOffset];
     }
     NDManager m = manager.newSubManager();
-    try (NDManager tmp = group.manager().newSubManager()) {
-      // One gather for the whole batch: index [n, k] = each window's first point + the group's offsets.
-      NDArray starts = tmp.create(java.util.Arrays.copyOfRange(pool.start(), from, to), new Shape(n, 1));
-      NDArray all = group.points().take(m, starts.add(group.offsets()));
-      int a = inputs * past;
-      int b = a + targets * future;
-      NDArray p = all.get(":, 0:" + a).reshape(n, inputs, past);
-      NDArray f = all.get(":, " + a + ":" + b).reshape(n, targets, future);
-      NDArray obs = all.get(":, " + b + ":").reshape(n, targets, future);
+    try {
+      // Views of the chunk's rows, moved to the batch's manager: they keep their memory when the chunk closes.
+      NDIndex rows = new NDIndex().addSliceDim(from - chunk.from(), to - chunk.from());
+      NDArray p = chunk.past().get(rows);
+      NDArray f = chunk.future().get(rows);
+      NDArray obs = chunk.observed().get(rows);
+      p.attach(m);
+      f.attach(m);
+      obs.attach(m);
       return new Batch(position, path, m, p, f, obs, series, windowStart, forecastStart,
           calendar == null ? null : calendar.tensor(m, windowStart, forecastStart));
     } catch (RuntimeException e) {

@@ -82,12 +82,23 @@ final class CompactProducer implements EpochProducer {
           start += (int) -sizes[b];
         }
         try (CompactPool.GroupTensors tensors = pool.tensors(pooled, parent)) {
-          for (int pos = Math.max(lo, from); pos < hi && !closed.getAsBoolean(); pos++) {
-            int end = start + (int) -sizes[pos - lo];
-            Batch batch = pool.batch(pooled, tensors, start, end, pos, shards.get(order[pos]).path(), parent);
-            start = end;
-            if (!hand.test(batch)) {
-              return;
+          int pos = Math.max(lo, from);
+          while (pos < hi && !closed.getAsBoolean()) {
+            // A chunk: the next whole batches whose windows' values fit CompactPool.CHUNK_VALUES (one at least).
+            int chunkEnd = pos + 1;
+            long windows = -sizes[pos - lo];
+            while (chunkEnd < hi && (windows - sizes[chunkEnd - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
+              windows -= sizes[chunkEnd++ - lo];
+            }
+            try (CompactPool.Chunk chunk = pool.gather(pooled, tensors, start, start + (int) windows)) {
+              for (; pos < chunkEnd && !closed.getAsBoolean(); pos++) {
+                int end = start + (int) -sizes[pos - lo];
+                Batch batch = pool.batch(pooled, chunk, start, end, pos, shards.get(order[pos]).path(), parent);
+                start = end;
+                if (!hand.test(batch)) {
+                  return;
+                }
+              }
             }
           }
         }
