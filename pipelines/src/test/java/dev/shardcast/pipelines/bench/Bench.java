@@ -171,10 +171,16 @@ public final class Bench {
     return new Prepared(in, out, m, run.seconds, run.rssMb, layout);
   }
 
-  /** Time per row from 100 k to 10 M rows (seeded synthetic events, the flights job). */
+  /**
+   * Time per row from 100 k to 10 M rows (seeded synthetic events, the flights job). All in, a small
+   * run is mostly start-up (JVM, Beam, the cluster: seconds whatever the rows), so linear cost is
+   * read from the marginal time per row between sizes: each step's against the first step's.
+   */
   private void scaling() throws Exception {
     long[] sizes = quick ? new long[] {20_000, 50_000} : new long[] {100_000, 1_000_000, 10_000_000};
-    double first = 0;
+    double firstMarginal = 0;
+    long previousRows = 0;
+    double previousSeconds = 0;
     for (long n : sizes) {
       Input in = synthetic(n, 200);
       Path out = work.resolve("shards-synthetic-" + n);
@@ -182,9 +188,18 @@ public final class Bench {
       args.addAll(in.args());
       Run run = shardcast("prepare", args);
       double perRow = run.seconds / n * 1e6;
-      first = first == 0 ? perRow : first;
-      row(String.format(Locale.ROOT, "scaling: %,d synthetic rows", n), String.format(Locale.ROOT, "%.1f us/row (%s)", perRow,
-          secs(run.seconds)), "", String.format(Locale.ROOT, "%.2f of the first", perRow / first), "within +-30 %");
+      String marginal = "";
+      String ratio = "";
+      if (previousRows > 0) {
+        double m = (run.seconds - previousSeconds) / (n - previousRows) * 1e6;
+        firstMarginal = firstMarginal == 0 ? m : firstMarginal;
+        marginal = String.format(Locale.ROOT, "%.1f us/row from %,d rows", m, previousRows);
+        ratio = String.format(Locale.ROOT, "marginal %.2f of the first step's", m / firstMarginal);
+      }
+      row(String.format(Locale.ROOT, "scaling: %,d synthetic rows", n), String.format(Locale.ROOT, "%.1f us/row all in (%s)",
+          perRow, secs(run.seconds)), marginal, ratio, "within +-30 %");
+      previousRows = n;
+      previousSeconds = run.seconds;
       deleteTree(out);
     }
   }
