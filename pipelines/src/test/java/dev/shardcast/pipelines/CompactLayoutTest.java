@@ -139,6 +139,26 @@ class CompactLayoutTest {
   }
 
   @Test
+  void theHostFillAndTheDeviceGatherGiveTheSameBatches() throws Exception {
+    // Batches on a CPU are filled on the host (CompactPool.hostBatches); on a GPU they are gathered on
+    // the device (CompactPool.gather). The device path runs here on the CPU when forced.
+    List<List<String>> host;
+    List<List<String>> device;
+    try (ShardReader r = new ShardReader(new LocalShardStore(compact), 2, manager)) {
+      host = batches(r, "train", 3, 0);
+    }
+    String property = "shardcast.compactGather";
+    System.setProperty(property, "device");
+    try (ShardReader r = new ShardReader(new LocalShardStore(compact), 2, manager)) {
+      device = batches(r, "train", 3, 0);
+    } finally {
+      System.clearProperty(property);
+    }
+    assertEquals(compactManifest.splits().get("train").shards().size(), host.size());
+    assertEquals(host, device, "the same windows, values and order either way");
+  }
+
+  @Test
   void aModifiedShardIsRefusedByName() throws Exception {
     Path copy = tmp.resolve("tampered");
     ItSupport.copyTree(compact, copy);

@@ -3,6 +3,7 @@ package dev.shardcast.training.data;
 import ai.djl.ndarray.NDManager;
 import dev.shardcast.transforms.core.WindowSegment;
 import dev.shardcast.transforms.shard.ShardManifest;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -49,39 +50,38 @@ final class CompactProducer implements EpochProducer {
     ExecutorService executor = EpochProducer.daemonPool(workers, threadName);
     try {
       List<Future<List<WindowSegment>>> next = submit(executor, from / groupSize, groupSize, fetch);
+      Group ahead = null;
       for (int group = from / groupSize; group * groupSize < order.length && !closed.getAsBoolean(); group++) {
         List<Future<List<WindowSegment>>> current = next;
         next = submit(executor, group + 1, groupSize, fetch);
-        List<List<WindowSegment>> files = new ArrayList<>();
-        for (Future<List<WindowSegment>> f : current) {
-          try {
-            files.add(f.get());
-          } catch (ExecutionException e) {
-            throw e.getCause();
-          }
-        }
-        CompactPool.Pooled pooled = pool.pool(files, seed, epoch, group);
-        int lo = group * groupSize;
-        int hi = Math.min(order.length, lo + groupSize);
-        // One batch per file, as many windows as a file holds: batch_size, except a split's last file
-        // (and, in an incremental output, each span's last); the partial ones go last in the group.
-        long[] sizes = new long[hi - lo];
-        long total = 0;
-        for (int pos = lo; pos < hi; pos++) {
-          sizes[pos - lo] = -shards.get(order[pos]).rows();
-          total += shards.get(order[pos]).rows();
-        }
-        java.util.Arrays.sort(sizes);
-        if (pooled.size() != total) {
-          throw new ShardReadException(shards.get(order[lo]).path(), "the " + (hi - lo) + " shards from "
-              + shards.get(order[lo]).path() + " hold " + pooled.size() + " windows, not the " + total
-              + " their manifest entries say");
-        }
+        Group g = ahead != null ? ahead : prepare(group, current);
+        ahead = null;
+        int lo = g.lo();
+        int hi = g.hi();
+        long[] sizes = g.sizes();
+        CompactPool.Pooled pooled = g.pooled();
         int start = 0;
         for (int b = 0; b < Math.max(lo, from) - lo; b++) {
           start += (int) -sizes[b];
         }
-        try (CompactPool.GroupTensors tensors = pool.tensors(pooled, parent)) {
+        try (CompactPool.GroupTensors tensors = g.tensors()) {
+          if (pool.host()) {
+            // The next group is pooled on this thread while the workers fill this group's batches.
+            int following = group + 1;
+            List<Future<List<WindowSegment>>> followingFiles = next;
+            Group[] prepared = new Group[1];
+            WhileFilling prepareNext = () -> {
+              if (following * groupSize < order.length) {
+                prepared[0] = prepare(following, followingFiles);
+              }
+            };
+            if (!fillOnHost(executor, workers, pooled, tensors, lo, hi, sizes, Math.max(lo, from), start, hand, closed,
+                prepareNext)) {
+              return; // a group pooled ahead on the host holds no native memory
+            }
+            ahead = prepared[0];
+            continue;
+          }
           int pos = Math.max(lo, from);
           while (pos < hi && !closed.getAsBoolean()) {
             // A chunk: the next whole batches whose windows' values fit CompactPool.CHUNK_VALUES (one at least).
@@ -118,6 +118,116 @@ final class CompactProducer implements EpochProducer {
         Thread.currentThread().interrupt();
       }
     }
+  }
+
+  /** A group ready to be cut into batches: its positions {@code [lo, hi)}, pooled windows, batch sizes (negated, sorted) and points. */
+  private record Group(int lo, int hi, CompactPool.Pooled pooled, long[] sizes, CompactPool.GroupTensors tensors) {}
+
+  private Group prepare(int group, List<Future<List<WindowSegment>>> decoded) throws Throwable {
+    List<List<WindowSegment>> files = new ArrayList<>();
+    for (Future<List<WindowSegment>> f : decoded) {
+      try {
+        files.add(f.get());
+      } catch (ExecutionException e) {
+        throw e.getCause();
+      }
+    }
+    CompactPool.Pooled pooled = pool.pool(files, seed, epoch, group);
+    int lo = group * schema.shuffleBuffer();
+    int hi = Math.min(order.length, lo + schema.shuffleBuffer());
+    // One batch per file, as many windows as a file holds: batch_size, except a split's last file
+    // (and, in an incremental output, each span's last); the partial ones go last in the group.
+    long[] sizes = new long[hi - lo];
+    long total = 0;
+    for (int pos = lo; pos < hi; pos++) {
+      sizes[pos - lo] = -shards.get(order[pos]).rows();
+      total += shards.get(order[pos]).rows();
+    }
+    java.util.Arrays.sort(sizes);
+    if (pooled.size() != total) {
+      throw new ShardReadException(shards.get(order[lo]).path(), "the " + (hi - lo) + " shards from "
+          + shards.get(order[lo]).path() + " hold " + pooled.size() + " windows, not the " + total
+          + " their manifest entries say");
+    }
+    return new Group(lo, hi, pooled, sizes, pool.tensors(pooled, parent));
+  }
+
+  /** Work for the calling thread while the workers fill (may throw what a decode threw). */
+  private interface WhileFilling {
+    void run() throws Throwable;
+  }
+
+  /**
+   * Hands over the group's batches from position {@code pos} (its windows from {@code start}), filled
+   * on the host by the worker threads a chunk of whole batches per task (as many as fit
+   * {@link CompactPool#CHUNK_VALUES}: fewer thread hand-offs than a task per batch), a few chunks
+   * ahead of the one handed over, in position order.
+   *
+   * @return false when the consumer stopped taking batches
+   */
+  private boolean fillOnHost(ExecutorService executor, int workers, CompactPool.Pooled pooled,
+      CompactPool.GroupTensors tensors, int lo, int hi, long[] sizes, int pos, int start, Predicate<Batch> hand,
+      BooleanSupplier closed, WhileFilling meanwhile) throws Throwable {
+    ArrayDeque<Future<List<Batch>>> inFlight = new ArrayDeque<>();
+    boolean done = false;
+    ArrayDeque<Batch> ready = new ArrayDeque<>();
+    try {
+      int next = pos;
+      int nextStart = start;
+      while ((next < hi || !inFlight.isEmpty()) && !closed.getAsBoolean()) {
+        while (next < hi && inFlight.size() < 2 * workers) {
+          int first = next;
+          long windows = -sizes[next++ - lo];
+          while (next < hi && (windows - sizes[next - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
+            windows -= sizes[next++ - lo];
+          }
+          int last = next;
+          int from = nextStart;
+          inFlight.add(executor.submit(() -> fill(pooled, tensors, lo, sizes, first, last, from)));
+          nextStart = from + (int) windows;
+        }
+        if (!done) {
+          done = true;
+          meanwhile.run();
+        }
+        try {
+          ready.addAll(inFlight.poll().get());
+        } catch (ExecutionException e) {
+          throw e.getCause();
+        }
+        while (!ready.isEmpty()) {
+          if (!hand.test(ready.poll())) {
+            return false;
+          }
+        }
+      }
+      return true;
+    } finally {
+      // Batches filled but not handed over: wait for them (a chunk takes about a millisecond) and free them.
+      ready.forEach(Batch::close);
+      for (Future<List<Batch>> f : inFlight) {
+        try {
+          f.get().forEach(Batch::close);
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+          // the failure that matters was thrown above, or the consumer is gone
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
+    }
+  }
+
+  /** Batches {@code [first, last)} of a group, filled on the host (their windows from {@code start}). */
+  private List<Batch> fill(CompactPool.Pooled pooled, CompactPool.GroupTensors tensors, int lo, long[] sizes,
+      int first, int last, int start) {
+    int[] bounds = new int[last - first + 1];
+    String[] paths = new String[last - first];
+    bounds[0] = start;
+    for (int pos = first; pos < last; pos++) {
+      bounds[pos - first + 1] = bounds[pos - first] + (int) -sizes[pos - lo];
+      paths[pos - first] = shards.get(order[pos]).path();
+    }
+    return pool.hostBatches(pooled, tensors, bounds, first, paths, parent);
   }
 
   private List<Future<List<WindowSegment>>> submit(ExecutorService executor, int group, int groupSize,

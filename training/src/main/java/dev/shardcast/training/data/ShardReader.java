@@ -60,6 +60,8 @@ public final class ShardReader implements BatchSource {
   /** The compact layout's decoder and shuffle buffer; null for the window layout. */
   private final CompactDecoder compactDecoder;
   private final CompactPool compactPool;
+  /** Overrides where compact windows are gathered: {@code host}, {@code device} or {@code auto} (the default). */
+  static final String GATHER_PROPERTY = "shardcast.compactGather";
   /** Decoded compact shards kept across epochs (see {@link SegmentCache}). */
   private final SegmentCache segmentCache;
   private final Set<EpochIterator> open = ConcurrentHashMap.newKeySet();
@@ -100,11 +102,25 @@ public final class ShardReader implements BatchSource {
     this.decoder = new ShardDecoder(manifest.schema(), allocator, tempDir);
     if (manifest.schema().compact()) {
       this.compactDecoder = new CompactDecoder(manifest.schema(), allocator, tempDir);
-      this.compactPool = new CompactPool(manifest.schema(), compactDecoder.columns());
+      this.compactPool = new CompactPool(manifest.schema(), compactDecoder.columns(), hostGather(parent));
     } else {
       this.compactDecoder = null;
       this.compactPool = null;
     }
+  }
+
+  /**
+   * Where the compact layout's windows are gathered: on the host when the batches live on a CPU whose
+   * tensors can be filled in place, on the device otherwise. {@value #GATHER_PROPERTY} = {@code host}
+   * or {@code device} overrides it (tests compare both; {@code host} still needs a CPU).
+   */
+  private static boolean hostGather(NDManager parent) {
+    String forced = System.getProperty(GATHER_PROPERTY, "auto");
+    boolean can = CompactPool.canFillInPlace(parent);
+    if (forced.equals("host") && !can) {
+      throw new IllegalArgumentException(GATHER_PROPERTY + "=host needs batches on a CPU, not " + parent.getDevice());
+    }
+    return forced.equals("device") ? false : can;
   }
 
   /**
