@@ -178,7 +178,8 @@ final class CompactProducer implements EpochProducer {
         while (next < hi && inFlight.size() < 2 * workers) {
           int first = next;
           long windows = -sizes[next++ - lo];
-          while (next < hi && (windows - sizes[next - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
+          // The group's first chunk is one batch: the consumer gets it after one batch's fill, not a chunk's.
+          while (first != pos && next < hi && (windows - sizes[next - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
             windows -= sizes[next++ - lo];
           }
           int last = next;
