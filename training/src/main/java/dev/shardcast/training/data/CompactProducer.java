@@ -23,6 +23,7 @@ final class CompactProducer implements EpochProducer {
   private final ShardManifest.Schema schema;
   private final CompactDecoder decoder;
   private final CompactPool pool;
+  private final DeviceGather device;
   private final SegmentCache cache;
   private final List<ShardManifest.ShardFile> shards;
   private final int[] order;
@@ -35,6 +36,7 @@ final class CompactProducer implements EpochProducer {
     this.schema = schema;
     this.decoder = decoder;
     this.pool = pool;
+    this.device = new DeviceGather(pool);
     this.cache = cache;
     this.shards = shards;
     this.order = order;
@@ -64,24 +66,24 @@ final class CompactProducer implements EpochProducer {
         for (int b = 0; b < Math.max(lo, from) - lo; b++) {
           start += (int) -sizes[b];
         }
-        try (CompactPool.GroupTensors tensors = g.tensors()) {
-          if (pool.host()) {
-            // The next group is pooled on this thread while the workers fill this group's batches.
-            int following = group + 1;
-            List<Future<List<WindowSegment>>> followingFiles = next;
-            Group[] prepared = new Group[1];
-            WhileFilling prepareNext = () -> {
-              if (following * groupSize < order.length) {
-                prepared[0] = prepare(following, followingFiles);
-              }
-            };
-            if (!fillOnHost(executor, workers, pooled, tensors, lo, hi, sizes, Math.max(lo, from), start, hand, closed,
-                prepareNext)) {
-              return; // a group pooled ahead on the host holds no native memory
+        if (pool.host()) {
+          // The next group is pooled on this thread while the workers fill this group's batches.
+          int following = group + 1;
+          List<Future<List<WindowSegment>>> followingFiles = next;
+          Group[] prepared = new Group[1];
+          WhileFilling prepareNext = () -> {
+            if (following * groupSize < order.length) {
+              prepared[0] = prepare(following, followingFiles);
             }
-            ahead = prepared[0];
-            continue;
+          };
+          if (!fillOnHost(executor, workers, pooled, lo, hi, sizes, Math.max(lo, from), start, hand, closed,
+              prepareNext)) {
+            return;
           }
+          ahead = prepared[0];
+          continue;
+        }
+        try (DeviceGather.GroupTensors tensors = device.tensors(pooled, parent)) {
           int pos = Math.max(lo, from);
           while (pos < hi && !closed.getAsBoolean()) {
             // A chunk: the next whole batches whose windows' values fit CompactPool.CHUNK_VALUES (one at least).
@@ -90,10 +92,10 @@ final class CompactProducer implements EpochProducer {
             while (chunkEnd < hi && (windows - sizes[chunkEnd - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
               windows -= sizes[chunkEnd++ - lo];
             }
-            try (CompactPool.Chunk chunk = pool.gather(pooled, tensors, start, start + (int) windows)) {
+            try (DeviceGather.Chunk chunk = device.gather(pooled, tensors, start, start + (int) windows)) {
               for (; pos < chunkEnd && !closed.getAsBoolean(); pos++) {
                 int end = start + (int) -sizes[pos - lo];
-                Batch batch = pool.batch(pooled, chunk, start, end, pos, shards.get(order[pos]).path(), parent);
+                Batch batch = device.batch(pooled, chunk, start, end, pos, shards.get(order[pos]).path(), parent);
                 start = end;
                 if (!hand.test(batch)) {
                   return;
@@ -121,7 +123,7 @@ final class CompactProducer implements EpochProducer {
   }
 
   /** A group ready to be cut into batches: its positions {@code [lo, hi)}, pooled windows, batch sizes (negated, sorted) and points. */
-  private record Group(int lo, int hi, CompactPool.Pooled pooled, long[] sizes, CompactPool.GroupTensors tensors) {}
+  private record Group(int lo, int hi, CompactPool.Pooled pooled, long[] sizes) {}
 
   private Group prepare(int group, List<Future<List<WindowSegment>>> decoded) throws Throwable {
     List<List<WindowSegment>> files = new ArrayList<>();
@@ -149,7 +151,7 @@ final class CompactProducer implements EpochProducer {
           + shards.get(order[lo]).path() + " hold " + pooled.size() + " windows, not the " + total
           + " their manifest entries say");
     }
-    return new Group(lo, hi, pooled, sizes, pool.tensors(pooled, parent));
+    return new Group(lo, hi, pooled, sizes);
   }
 
   /** Work for the calling thread while the workers fill (may throw what a decode threw). */
@@ -166,7 +168,7 @@ final class CompactProducer implements EpochProducer {
    * @return false when the consumer stopped taking batches
    */
   private boolean fillOnHost(ExecutorService executor, int workers, CompactPool.Pooled pooled,
-      CompactPool.GroupTensors tensors, int lo, int hi, long[] sizes, int pos, int start, Predicate<Batch> hand,
+      int lo, int hi, long[] sizes, int pos, int start, Predicate<Batch> hand,
       BooleanSupplier closed, WhileFilling meanwhile) throws Throwable {
     ArrayDeque<Future<List<Batch>>> inFlight = new ArrayDeque<>();
     boolean done = false;
@@ -184,7 +186,7 @@ final class CompactProducer implements EpochProducer {
           }
           int last = next;
           int from = nextStart;
-          inFlight.add(executor.submit(() -> fill(pooled, tensors, lo, sizes, first, last, from)));
+          inFlight.add(executor.submit(() -> fill(pooled, lo, sizes, first, last, from)));
           nextStart = from + (int) windows;
         }
         if (!done) {
@@ -219,7 +221,7 @@ final class CompactProducer implements EpochProducer {
   }
 
   /** Batches {@code [first, last)} of a group, filled on the host (their windows from {@code start}). */
-  private List<Batch> fill(CompactPool.Pooled pooled, CompactPool.GroupTensors tensors, int lo, long[] sizes,
+  private List<Batch> fill(CompactPool.Pooled pooled, int lo, long[] sizes,
       int first, int last, int start) {
     int[] bounds = new int[last - first + 1];
     String[] paths = new String[last - first];
@@ -228,7 +230,7 @@ final class CompactProducer implements EpochProducer {
       bounds[pos - first + 1] = bounds[pos - first] + (int) -sizes[pos - lo];
       paths[pos - first] = shards.get(order[pos]).path();
     }
-    return pool.hostBatches(pooled, tensors, bounds, first, paths, parent);
+    return pool.hostBatches(pooled, bounds, first, paths, parent);
   }
 
   private List<Future<List<WindowSegment>>> submit(ExecutorService executor, int group, int groupSize,
