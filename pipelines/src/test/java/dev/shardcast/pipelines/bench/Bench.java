@@ -249,19 +249,44 @@ public final class Bench {
         args.addAll(List.of("--set", "shards.layout=" + (shards == compact.out() ? "compact" : "windows")));
       }
       shardcast("train", args);
+      row("P3 data wait " + (isDemo ? "(demo)" : "(" + p.input().getFileName() + ", "
+          + (shards == compact.out() ? "compact" : "windows") + " layout)"), dataWait(shards.resolve("model")), "", "",
+          "<= 5 %");
+    }
+  }
+
+  /**
+   * The mean data-wait fraction of a training run's epochs, per run log: the model's own, or with
+   * {@code train.model.type: auto} each candidate's (their epochs are in candidates/TYPE/run.jsonl).
+   */
+  private static String dataWait(Path model) throws IOException {
+    List<Path> logs = new ArrayList<>(List.of(model.resolve("run.jsonl")));
+    Path candidates = model.resolve("candidates");
+    if (Files.isDirectory(candidates)) {
+      try (Stream<Path> dirs = Files.list(candidates)) {
+        dirs.sorted().map(d -> d.resolve("run.jsonl")).filter(Files::exists).forEach(logs::add);
+      }
+    }
+    List<String> parts = new ArrayList<>();
+    for (Path log : logs) {
       double waitSum = 0;
       int epochs = 0;
-      for (String line : Files.readAllLines(shards.resolve("model/run.jsonl"))) {
+      for (String line : Files.readAllLines(log)) {
         JsonNode e = JSON.readTree(line);
         if ("epoch".equals(e.path("event").asText())) {
           waitSum += e.path("data_wait_fraction").asDouble();
           epochs++;
         }
       }
-      row("P3 data wait " + (isDemo ? "(demo)" : "(" + p.input().getFileName() + ", "
-          + (shards == compact.out() ? "compact" : "windows") + " layout)"),
-          String.format(Locale.ROOT, "%.1f %% of step time", 100 * waitSum / Math.max(1, epochs)), "", "", "<= 5 %");
+      if (epochs > 0) {
+        String name = log.getParent().equals(model) ? "" : log.getParent().getFileName() + " ";
+        parts.add(String.format(Locale.ROOT, "%s%.1f %%", name, 100 * waitSum / epochs));
+      }
     }
+    if (parts.isEmpty()) { // no epoch logged: no number to print (an empty mean is not 0 %)
+      throw new IllegalStateException("no epoch in the run logs of " + model);
+    }
+    return String.join(", ", parts) + " of step time";
   }
 
   /** Shard bytes against the input values they are made of (rows used x value columns x 4 bytes). */
