@@ -32,7 +32,8 @@ fi
 case "$cmd" in
   prepare|infer-rules) heap=2g; jit=(-XX:TieredStopAtLevel=1)
     export GLIBC_TUNABLES="glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}" ;;
-  *) heap=4g; jit=() ;;
+  *) heap=4g; jit=()
+    export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-10000}" ;; # as in ./shardcast: OpenMP spinning starves the shard reader
 esac
 pages=()
 grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled && pages=(-XX:+UseTransparentHugePages)

@@ -50,6 +50,9 @@ final class CompactProducer implements EpochProducer {
       Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
     int groupSize = schema.shuffleBuffer();
     ExecutorService executor = EpochProducer.daemonPool(workers, threadName);
+    // Fills get their own threads: behind the next group's decodes in one queue, every group's first
+    // batches waited for those decodes (epoch 0 on flights-3m: the linear model's data wait 2.5 -> 7.9 %).
+    ExecutorService fillers = pool.host() ? EpochProducer.daemonPool(workers, threadName.replace("-decode", "-fill")) : null;
     try {
       List<Future<List<WindowSegment>>> next = submit(executor, from / groupSize, groupSize, fetch);
       Group ahead = null;
@@ -72,11 +75,17 @@ final class CompactProducer implements EpochProducer {
           List<Future<List<WindowSegment>>> followingFiles = next;
           Group[] prepared = new Group[1];
           WhileFilling prepareNext = () -> {
-            if (following * groupSize < order.length) {
-              prepared[0] = prepare(following, followingFiles);
+            if (following * groupSize >= order.length) {
+              return true;
             }
+            // Only once its files are decoded: waiting here for decodes would hold back this group's batches.
+            if (followingFiles.stream().allMatch(Future::isDone)) {
+              prepared[0] = prepare(following, followingFiles);
+              return true;
+            }
+            return false;
           };
-          if (!fillOnHost(executor, workers, pooled, lo, hi, sizes, Math.max(lo, from), start, hand, closed,
+          if (!fillOnHost(fillers, workers, pooled, lo, hi, sizes, Math.max(lo, from), start, hand, closed,
               prepareNext)) {
             return;
           }
@@ -110,9 +119,15 @@ final class CompactProducer implements EpochProducer {
       // reader's allocator: wait for the workers (interrupt flag cleared) so that a reader closed
       // right after a failure finds every Arrow buffer released.
       executor.shutdownNow();
+      if (fillers != null) {
+        fillers.shutdownNow();
+      }
       boolean interrupted = Thread.interrupted();
       try {
         executor.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        if (fillers != null) {
+          fillers.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        }
       } catch (InterruptedException e) {
         interrupted = true;
       }
@@ -154,9 +169,9 @@ final class CompactProducer implements EpochProducer {
     return new Group(lo, hi, pooled, sizes);
   }
 
-  /** Work for the calling thread while the workers fill (may throw what a decode threw). */
+  /** Work for the calling thread while the workers fill, tried between batches until it says done (it may throw what a decode threw). */
   private interface WhileFilling {
-    void run() throws Throwable;
+    boolean run() throws Throwable;
   }
 
   /**
@@ -190,8 +205,7 @@ final class CompactProducer implements EpochProducer {
           nextStart = from + (int) windows;
         }
         if (!done) {
-          done = true;
-          meanwhile.run();
+          done = meanwhile.run();
         }
         try {
           ready.addAll(inFlight.poll().get());
