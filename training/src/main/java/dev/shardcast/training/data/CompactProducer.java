@@ -65,10 +65,7 @@ final class CompactProducer implements EpochProducer {
         int hi = g.hi();
         long[] sizes = g.sizes();
         CompactPool.Pooled pooled = g.pooled();
-        int start = 0;
-        for (int b = 0; b < Math.max(lo, from) - lo; b++) {
-          start += (int) -sizes[b];
-        }
+        int start = windows(lo, Math.max(lo, from), lo, sizes); // the windows of the batches skipped on resume
         if (pool.host()) {
           // The next group is pooled on this thread while the workers fill this group's batches.
           int following = group + 1;
@@ -95,13 +92,8 @@ final class CompactProducer implements EpochProducer {
         try (DeviceGather.GroupTensors tensors = device.tensors(pooled, parent)) {
           int pos = Math.max(lo, from);
           while (pos < hi && !closed.getAsBoolean()) {
-            // A chunk: the next whole batches whose windows' values fit CompactPool.CHUNK_VALUES (one at least).
-            int chunkEnd = pos + 1;
-            long windows = -sizes[pos - lo];
-            while (chunkEnd < hi && (windows - sizes[chunkEnd - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
-              windows -= sizes[chunkEnd++ - lo];
-            }
-            try (DeviceGather.Chunk chunk = device.gather(pooled, tensors, start, start + (int) windows)) {
+            int chunkEnd = chunkEnd(pos, lo, hi, sizes);
+            try (DeviceGather.Chunk chunk = device.gather(pooled, tensors, start, start + windows(pos, chunkEnd, lo, sizes))) {
               for (; pos < chunkEnd && !closed.getAsBoolean(); pos++) {
                 int end = start + (int) -sizes[pos - lo];
                 Batch batch = device.batch(pooled, chunk, start, end, pos, shards.get(order[pos]).path(), parent);
@@ -118,15 +110,12 @@ final class CompactProducer implements EpochProducer {
       // Decoded segments are plain Java arrays, but a worker still decoding holds Arrow memory of the
       // reader's allocator: wait for the workers (interrupt flag cleared) so that a reader closed
       // right after a failure finds every Arrow buffer released.
-      executor.shutdownNow();
-      if (fillers != null) {
-        fillers.shutdownNow();
-      }
+      List<ExecutorService> pools = fillers == null ? List.of(executor) : List.of(executor, fillers);
+      pools.forEach(ExecutorService::shutdownNow);
       boolean interrupted = Thread.interrupted();
       try {
-        executor.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
-        if (fillers != null) {
-          fillers.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
+        for (ExecutorService p : pools) {
+          p.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS);
         }
       } catch (InterruptedException e) {
         interrupted = true;
@@ -137,7 +126,7 @@ final class CompactProducer implements EpochProducer {
     }
   }
 
-  /** A group ready to be cut into batches: its positions {@code [lo, hi)}, pooled windows, batch sizes (negated, sorted) and points. */
+  /** A group ready to be cut into batches: its positions {@code [lo, hi)}, pooled windows and batch sizes (negated, sorted). */
   private record Group(int lo, int hi, CompactPool.Pooled pooled, long[] sizes) {}
 
   private Group prepare(int group, List<Future<List<WindowSegment>>> decoded) throws Throwable {
@@ -169,6 +158,25 @@ final class CompactProducer implements EpochProducer {
     return new Group(lo, hi, pooled, sizes);
   }
 
+  /** A chunk from batch {@code pos}: the next whole batches whose values fit CompactPool.CHUNK_VALUES (one at least); its end. */
+  private int chunkEnd(int pos, int lo, int hi, long[] sizes) {
+    int end = pos + 1;
+    long windows = -sizes[pos - lo];
+    while (end < hi && (windows - sizes[end - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
+      windows -= sizes[end++ - lo];
+    }
+    return end;
+  }
+
+  /** Windows in batches {@code [first, last)} of a group. */
+  private static int windows(int first, int last, int lo, long[] sizes) {
+    long n = 0;
+    for (int b = first; b < last; b++) {
+      n -= sizes[b - lo];
+    }
+    return (int) n;
+  }
+
   /** Work for the calling thread while the workers fill, tried between batches until it says done (it may throw what a decode threw). */
   private interface WhileFilling {
     boolean run() throws Throwable;
@@ -194,15 +202,12 @@ final class CompactProducer implements EpochProducer {
       while ((next < hi || !inFlight.isEmpty()) && !closed.getAsBoolean()) {
         while (next < hi && inFlight.size() < 2 * workers) {
           int first = next;
-          long windows = -sizes[next++ - lo];
           // The group's first chunk is one batch: the consumer gets it after one batch's fill, not a chunk's.
-          while (first != pos && next < hi && (windows - sizes[next - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
-            windows -= sizes[next++ - lo];
-          }
-          int last = next;
+          int last = first == pos ? first + 1 : chunkEnd(first, lo, hi, sizes);
           int from = nextStart;
           inFlight.add(executor.submit(() -> fill(pooled, lo, sizes, first, last, from)));
-          nextStart = from + (int) windows;
+          next = last;
+          nextStart = from + windows(first, last, lo, sizes);
         }
         if (!done) {
           done = meanwhile.run();
