@@ -30,7 +30,7 @@ final class CompactPool {
   private final int futureOffset;
   private final CalendarFeatures calendar; // null: no time_features
   private final boolean host;
-  private final float[] ones; // a target's observed flags where nothing was filled
+  private final float[] ones; // observed flags where nothing was filled, written a run at a time
 
   /**
    * @param host fill batches on the host, straight into the engine's tensors ({@link #hostBatches}),
@@ -43,17 +43,26 @@ final class CompactPool {
     this.targetCols = schema.targets().stream().mapToInt(segmentColumns::indexOf).toArray();
     this.futureOffset = schema.past() + schema.lead();
     this.calendar = CalendarFeatures.of(schema);
-    this.ones = new float[schema.future()];
+    this.ones = new float[4096];
     java.util.Arrays.fill(ones, 1f);
   }
 
   /**
-   * The group's windows in the permuted order: window i is at {@code offset[i]} in segment
-   * {@code segments[segment[i]]}; the segments are the group's, in file order ({@code points} in all).
+   * A group's windows in the permuted order, and the group's points laid end to end, segment after
+   * segment in file order: window i starts at point {@code start[i]} of segment {@code segment[i]}
+   * (whose series is {@code series[segment[i]]}); {@code values[c]} holds segment column c's points,
+   * {@code times} their times, {@code filled[t]} target t's gap-filled flags (null when the job
+   * fills no gaps). Laid end to end, a window's values are one array load away from its start, not
+   * behind a chain of segment, column and array loads, each a likely cache miss in a random order.
    */
-  record Pooled(int[] segment, int[] offset, WindowSegment[] segments, int points) {
+  record Pooled(int[] segment, int[] start, String[] series, long[] times, float[][] values, byte[][] filled) {
     int size() {
       return segment.length;
+    }
+
+    /** Points of the group. */
+    int points() {
+      return times.length;
     }
   }
 
@@ -64,29 +73,44 @@ final class CompactPool {
     int n = 0;
     int segments = 0;
     long points = 0;
+    int columns = 0;
     for (List<WindowSegment> f : files) {
       for (WindowSegment s : f) {
         n += s.windows();
         points += s.points();
         segments++;
+        columns = s.values.length;
       }
     }
-    if (points > Integer.MAX_VALUE) {
+    if (points * Math.max(1, columns + targetCols.length) > Integer.MAX_VALUE - 8) {
       throw new IllegalStateException("a group of " + files.size() + " shards holds " + points
           + " points, more than one tensor takes: lower shards.shuffle_buffer");
     }
     int[] segment = new int[n];
-    int[] offset = new int[n];
-    WindowSegment[] inOrder = new WindowSegment[segments];
+    int[] start = new int[n];
+    String[] series = new String[segments];
+    long[] times = new long[(int) points];
+    float[][] values = new float[columns][(int) points];
+    byte[][] filled = schema.fillMasks() ? new byte[targetCols.length][(int) points] : null;
     int at = 0;
     int k0 = 0;
+    int first = 0; // the segment's first point
     for (List<WindowSegment> f : files) {
       for (WindowSegment s : f) {
+        int len = s.points();
+        System.arraycopy(s.times, 0, times, first, len);
+        for (int c = 0; c < columns; c++) {
+          System.arraycopy(s.values[c], 0, values[c], first, len);
+        }
+        for (int t = 0; filled != null && t < targetCols.length; t++) {
+          System.arraycopy(s.filled[targetCols[t]], 0, filled[t], first, len);
+        }
         for (int k = 0; k < s.windows(); k++) {
           segment[at] = k0;
-          offset[at++] = s.offsets[k];
+          start[at++] = first + s.offsets[k];
         }
-        inOrder[k0++] = s;
+        series[k0++] = s.series;
+        first += len;
       }
     }
     SplittableRandom random = new SplittableRandom(SeededHash.of(seed, "compact-pool/" + epoch, group));
@@ -95,11 +119,11 @@ final class CompactPool {
       int t = segment[i];
       segment[i] = segment[j];
       segment[j] = t;
-      t = offset[i];
-      offset[i] = offset[j];
-      offset[j] = t;
+      t = start[i];
+      start[i] = start[j];
+      start[j] = t;
     }
-    return new Pooled(segment, offset, inOrder, (int) points);
+    return new Pooled(segment, start, series, times, values, filled);
   }
 
   /** Whether batches are filled on the host ({@link #hostBatches}) rather than gathered on the device. */
@@ -190,32 +214,32 @@ final class CompactPool {
       long[] windowStart, long[] forecastStart) {
     int past = schema.past();
     int future = schema.future();
-    boolean masked = schema.fillMasks();
     int[] segment = pool.segment();
-    int[] offset = pool.offset();
-    WindowSegment[] segments = pool.segments();
+    int[] start = pool.start();
+    String[] names = pool.series();
+    long[] times = pool.times();
+    float[][] values = pool.values();
+    byte[][] filled = pool.filled();
     for (int i = from; i < from + n; i++) {
-      WindowSegment s = segments[segment[i]];
-      int o = offset[i];
-      series[i - from] = s.series;
-      windowStart[i - from] = s.times[o];
-      forecastStart[i - from] = s.times[o + futureOffset];
+      int p0 = start[i];
+      series[i - from] = names[segment[i]];
+      windowStart[i - from] = times[p0];
+      forecastStart[i - from] = times[p0 + futureOffset];
       for (int c : inputCols) {
-        pb.put(s.values[c], o, past);
+        pb.put(values[c], p0, past);
       }
       for (int c : targetCols) {
-        fb.put(s.values[c], o + futureOffset, future);
+        fb.put(values[c], p0 + futureOffset, future);
       }
-      for (int c : targetCols) {
-        if (!masked) { // nothing was filled: every target point observed
-          ob.put(ones, 0, future);
-          continue;
-        }
-        byte[] filled = s.filled[c];
-        for (int t = o + futureOffset; t < o + futureOffset + future; t++) {
-          ob.put(filled[t] != 0 ? 0f : 1f);
+      for (int t = 0; filled != null && t < targetCols.length; t++) {
+        byte[] f = filled[t];
+        for (int k = p0 + futureOffset; k < p0 + futureOffset + future; k++) {
+          ob.put(f[k] != 0 ? 0f : 1f);
         }
       }
+    }
+    while (filled == null && ob.hasRemaining()) { // nothing was filled: every target point observed
+      ob.put(ones, 0, Math.min(ones.length, ob.remaining()));
     }
     if (pb.hasRemaining() || fb.hasRemaining() || ob.hasRemaining()) {
       throw new IllegalStateException("a chunk's tensors were not filled whole");
@@ -262,11 +286,10 @@ final class CompactPool {
     long[] windowStart = new long[n];
     long[] forecastStart = new long[n];
     for (int i = 0; i < n; i++) {
-      WindowSegment s = pool.segments()[pool.segment()[from + i]];
-      int o = pool.offset()[from + i];
-      series[i] = s.series;
-      windowStart[i] = s.times[o];
-      forecastStart[i] = s.times[o + futureOffset];
+      int p0 = pool.start()[from + i];
+      series[i] = pool.series()[pool.segment()[from + i]];
+      windowStart[i] = pool.times()[p0];
+      forecastStart[i] = pool.times()[p0 + futureOffset];
     }
     return batch(position, path, m, p, f, obs, series, windowStart, forecastStart);
   }

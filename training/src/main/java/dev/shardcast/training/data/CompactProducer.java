@@ -48,63 +48,18 @@ final class CompactProducer implements EpochProducer {
   @Override
   public void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
       Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
-    int groupSize = schema.shuffleBuffer();
+    if (from >= order.length) {
+      return;
+    }
     ExecutorService executor = EpochProducer.daemonPool(workers, threadName);
     // Fills get their own threads, so that they never queue behind the next group's decodes (in epoch 0
     // a file's fetch, checksum and decode take milliseconds; a chunk's fill well under one).
     ExecutorService fillers = pool.host() ? EpochProducer.daemonPool(workers, threadName.replace("-decode", "-fill")) : null;
     try {
-      List<Future<List<WindowSegment>>> next = submit(executor, from / groupSize, groupSize, fetch);
-      Group ahead = null;
-      for (int group = from / groupSize; group * groupSize < order.length && !closed.getAsBoolean(); group++) {
-        List<Future<List<WindowSegment>>> current = next;
-        next = submit(executor, group + 1, groupSize, fetch);
-        Group g = ahead != null ? ahead : prepare(group, current);
-        ahead = null;
-        int lo = g.lo();
-        int hi = g.hi();
-        long[] sizes = g.sizes();
-        CompactPool.Pooled pooled = g.pooled();
-        int start = windows(lo, Math.max(lo, from), lo, sizes); // the windows of the batches skipped on resume
-        if (pool.host()) {
-          // The next group is pooled on this thread while the workers fill this group's batches.
-          int following = group + 1;
-          List<Future<List<WindowSegment>>> followingFiles = next;
-          Group[] prepared = new Group[1];
-          WhileFilling prepareNext = () -> {
-            if (following * groupSize >= order.length) {
-              return true;
-            }
-            // Only once its files are decoded: waiting here for decodes would hold back this group's batches.
-            if (followingFiles.stream().allMatch(Future::isDone)) {
-              prepared[0] = prepare(following, followingFiles);
-              return true;
-            }
-            return false;
-          };
-          if (!fillOnHost(fillers, workers, pooled, lo, hi, sizes, Math.max(lo, from), start, hand, closed,
-              prepareNext)) {
-            return;
-          }
-          ahead = prepared[0];
-          continue;
-        }
-        try (DeviceGather.GroupTensors tensors = device.tensors(pooled, parent)) {
-          int pos = Math.max(lo, from);
-          while (pos < hi && !closed.getAsBoolean()) {
-            int chunkEnd = chunkEnd(pos, lo, hi, sizes);
-            try (DeviceGather.Chunk chunk = device.gather(pooled, tensors, start, start + windows(pos, chunkEnd, lo, sizes))) {
-              for (; pos < chunkEnd && !closed.getAsBoolean(); pos++) {
-                int end = start + (int) -sizes[pos - lo];
-                Batch batch = device.batch(pooled, chunk, start, end, pos, shards.get(order[pos]).path(), parent);
-                start = end;
-                if (!hand.test(batch)) {
-                  return;
-                }
-              }
-            }
-          }
-        }
+      if (pool.host()) {
+        onHost(executor, fillers, workers, from, fetch, hand, closed);
+      } else {
+        onDevice(executor, from, fetch, hand, closed);
       }
     } finally {
       // Decoded segments are plain Java arrays, but a worker still decoding holds Arrow memory of the
@@ -122,6 +77,113 @@ final class CompactProducer implements EpochProducer {
       }
       if (interrupted) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  /** The device path: a group's windows moved to the device once, each chunk of batches gathered there. */
+  private void onDevice(ExecutorService executor, int from, Function<ShardManifest.ShardFile, byte[]> fetch,
+      Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
+    int groupSize = schema.shuffleBuffer();
+    List<Future<List<WindowSegment>>> next = submit(executor, from / groupSize, groupSize, fetch);
+    for (int group = from / groupSize; group * groupSize < order.length && !closed.getAsBoolean(); group++) {
+      List<Future<List<WindowSegment>>> current = next;
+      next = submit(executor, group + 1, groupSize, fetch);
+      Group g = prepare(group, current);
+      int lo = g.lo();
+      int pos = Math.max(lo, from);
+      int start = windows(lo, pos, lo, g.sizes()); // the windows of the batches skipped on resume
+      try (DeviceGather.GroupTensors tensors = device.tensors(g.pooled(), parent)) {
+        while (pos < g.hi() && !closed.getAsBoolean()) {
+          int chunkEnd = chunkEnd(pos, lo, g.hi(), g.sizes());
+          try (DeviceGather.Chunk chunk = device.gather(g.pooled(), tensors, start,
+              start + windows(pos, chunkEnd, lo, g.sizes()))) {
+            for (; pos < chunkEnd && !closed.getAsBoolean(); pos++) {
+              int end = start + (int) -g.sizes()[pos - lo];
+              Batch batch = device.batch(g.pooled(), chunk, start, end, pos, shards.get(order[pos]).path(), parent);
+              start = end;
+              if (!hand.test(batch)) {
+                return;
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The host path: batches filled by the fill threads a chunk of whole batches per task (as many as
+   * fit {@link CompactPool#CHUNK_VALUES}: fewer thread hand-offs than a task per batch), up to two
+   * chunks a thread ahead of the one handed over, in position order. The chunks run on across group
+   * boundaries: the next group is pooled on this thread while the current one's chunks are filled
+   * (once its files are decoded), so that the fill threads never wait for a group to drain.
+   */
+  private void onHost(ExecutorService executor, ExecutorService fillers, int workers, int from,
+      Function<ShardManifest.ShardFile, byte[]> fetch, Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
+    int groupSize = schema.shuffleBuffer();
+    int group = from / groupSize;
+    Group current = prepare(group, submit(executor, group, groupSize, fetch));
+    List<Future<List<WindowSegment>>> decoding = submit(executor, group + 1, groupSize, fetch);
+    Group ahead = null;
+    int next = Math.max(current.lo(), from);
+    int nextStart = windows(current.lo(), next, current.lo(), current.sizes()); // the windows skipped on resume
+    ArrayDeque<Future<List<Batch>>> inFlight = new ArrayDeque<>();
+    ArrayDeque<Batch> ready = new ArrayDeque<>();
+    try {
+      while (!closed.getAsBoolean()) {
+        while (inFlight.size() < 2 * workers) {
+          if (next >= current.hi()) {
+            if (ahead == null) {
+              break;
+            }
+            current = ahead;
+            ahead = null;
+            group++;
+            next = current.lo();
+            nextStart = 0;
+            decoding = submit(executor, group + 1, groupSize, fetch);
+          }
+          // With nothing in flight the consumer waits: it gets one batch's fill first, not a chunk's.
+          int first = next;
+          int last = inFlight.isEmpty() ? first + 1 : chunkEnd(first, current.lo(), current.hi(), current.sizes());
+          int start = nextStart;
+          Group g = current;
+          inFlight.add(fillers.submit(() -> fill(g.pooled(), g.lo(), g.sizes(), first, last, start)));
+          next = last;
+          nextStart = start + windows(first, last, g.lo(), g.sizes());
+        }
+        // Pool the next group ahead, but wait for its decodes only when nothing else is left to hand over.
+        if (ahead == null && (group + 1) * groupSize < order.length
+            && (inFlight.isEmpty() || decoding.stream().allMatch(Future::isDone))) {
+          ahead = prepare(group + 1, decoding);
+          continue;
+        }
+        if (inFlight.isEmpty()) {
+          return;
+        }
+        try {
+          ready.addAll(inFlight.poll().get());
+        } catch (ExecutionException e) {
+          throw e.getCause();
+        }
+        while (!ready.isEmpty()) {
+          if (!hand.test(ready.poll())) {
+            return;
+          }
+        }
+      }
+    } finally {
+      // Batches filled but not handed over: wait for them (a chunk takes about a millisecond) and free them.
+      ready.forEach(Batch::close);
+      for (Future<List<Batch>> f : inFlight) {
+        try {
+          f.get().forEach(Batch::close);
+        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
+          // the failure that matters was thrown above, or the consumer is gone
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
       }
     }
   }
@@ -175,68 +237,6 @@ final class CompactProducer implements EpochProducer {
       n -= sizes[b - lo];
     }
     return (int) n;
-  }
-
-  /** Work for the calling thread while the workers fill, tried between batches until it says done (it may throw what a decode threw). */
-  private interface WhileFilling {
-    boolean run() throws Throwable;
-  }
-
-  /**
-   * Hands over the group's batches from position {@code pos} (its windows from {@code start}), filled
-   * on the host by the worker threads a chunk of whole batches per task (as many as fit
-   * {@link CompactPool#CHUNK_VALUES}: fewer thread hand-offs than a task per batch), a few chunks
-   * ahead of the one handed over, in position order.
-   *
-   * @return false when the consumer stopped taking batches
-   */
-  private boolean fillOnHost(ExecutorService executor, int workers, CompactPool.Pooled pooled,
-      int lo, int hi, long[] sizes, int pos, int start, Predicate<Batch> hand,
-      BooleanSupplier closed, WhileFilling meanwhile) throws Throwable {
-    ArrayDeque<Future<List<Batch>>> inFlight = new ArrayDeque<>();
-    boolean done = false;
-    ArrayDeque<Batch> ready = new ArrayDeque<>();
-    try {
-      int next = pos;
-      int nextStart = start;
-      while ((next < hi || !inFlight.isEmpty()) && !closed.getAsBoolean()) {
-        while (next < hi && inFlight.size() < 2 * workers) {
-          int first = next;
-          // The group's first chunk is one batch: the consumer gets it after one batch's fill, not a chunk's.
-          int last = first == pos ? first + 1 : chunkEnd(first, lo, hi, sizes);
-          int from = nextStart;
-          inFlight.add(executor.submit(() -> fill(pooled, lo, sizes, first, last, from)));
-          next = last;
-          nextStart = from + windows(first, last, lo, sizes);
-        }
-        if (!done) {
-          done = meanwhile.run();
-        }
-        try {
-          ready.addAll(inFlight.poll().get());
-        } catch (ExecutionException e) {
-          throw e.getCause();
-        }
-        while (!ready.isEmpty()) {
-          if (!hand.test(ready.poll())) {
-            return false;
-          }
-        }
-      }
-      return true;
-    } finally {
-      // Batches filled but not handed over: wait for them (a chunk takes about a millisecond) and free them.
-      ready.forEach(Batch::close);
-      for (Future<List<Batch>> f : inFlight) {
-        try {
-          f.get().forEach(Batch::close);
-        } catch (ExecutionException | java.util.concurrent.CancellationException e) {
-          // the failure that matters was thrown above, or the consumer is gone
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    }
   }
 
   /** Batches {@code [first, last)} of a group, filled on the host (their windows from {@code start}). */

@@ -4,7 +4,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
-import dev.shardcast.transforms.core.WindowSegment;
 
 /**
  * The compact layout's windows gathered on the reader's device, for a GPU: the host sends a group's
@@ -27,9 +26,8 @@ final class DeviceGather {
    *     points), then each target's observed flags (1 where the point was observed, 0 where filled)
    * @param offsets int64 [1, k]: a window's k gathered values (inputs x past, targets x future, targets
    *     x future observed flags) as positions relative to the window's first point
-   * @param base each segment's first point in {@code points}
    */
-  record GroupTensors(NDManager manager, NDArray points, NDArray offsets, int[] base) implements AutoCloseable {
+  record GroupTensors(NDManager manager, NDArray points, NDArray offsets) implements AutoCloseable {
     @Override
     public void close() {
       manager.close();
@@ -38,32 +36,19 @@ final class DeviceGather {
 
   GroupTensors tensors(CompactPool.Pooled pooled, NDManager parent) {
     int n = pooled.points();
-    WindowSegment[] segments = pooled.segments();
-    int columns = segments.length == 0 ? 0 : segments[0].values.length;
-    int[] targetCols = pool.targetColumns();
-    long size = (long) (columns + targetCols.length) * n;
-    if (size > Integer.MAX_VALUE - 8) {
-      throw new IllegalStateException("a group of " + segments.length + " segments holds " + size
-          + " values, more than one tensor takes: lower shards.shuffle_buffer");
+    float[][] values = pooled.values();
+    int columns = values.length;
+    int targets = pool.targetColumns().length;
+    float[] points = new float[(columns + targets) * n]; // CompactPool.pool checked that it fits
+    for (int c = 0; c < columns; c++) {
+      System.arraycopy(values[c], 0, points, c * n, n);
     }
-    float[] points = new float[(int) size];
-    int[] base = new int[segments.length];
-    int at = 0;
-    for (int k = 0; k < segments.length; k++) {
-      WindowSegment s = segments[k];
-      int len = s.points();
-      base[k] = at;
-      for (int c = 0; c < columns; c++) {
-        System.arraycopy(s.values[c], 0, points, c * n + at, len);
+    for (int t = 0; t < targets; t++) {
+      int o = (columns + t) * n;
+      byte[] filled = pooled.filled() == null ? null : pooled.filled()[t];
+      for (int k = 0; k < n; k++) {
+        points[o + k] = filled != null && filled[k] != 0 ? 0f : 1f;
       }
-      for (int c = 0; c < targetCols.length; c++) {
-        byte[] filled = s.filled[targetCols[c]];
-        int o = (columns + c) * n + at;
-        for (int t = 0; t < len; t++) {
-          points[o + t] = filled[t] != 0 ? 0f : 1f;
-        }
-      }
-      at += len;
     }
     int past = pool.schema().past();
     int future = pool.schema().future();
@@ -75,19 +60,19 @@ final class DeviceGather {
         offsets[k++] = (long) col * n + t;
       }
     }
-    for (int col : targetCols) {
+    for (int col : pool.targetColumns()) {
       for (int t = 0; t < future; t++) {
         offsets[k++] = (long) col * n + futureOffset + t;
       }
     }
-    for (int c = 0; c < targetCols.length; c++) {
+    for (int c = 0; c < targets; c++) {
       for (int t = 0; t < future; t++) {
         offsets[k++] = (long) (columns + c) * n + futureOffset + t;
       }
     }
     NDManager g = parent.newSubManager();
     try {
-      return new GroupTensors(g, g.create(points, new Shape(points.length)), g.create(offsets, new Shape(1, k)), base);
+      return new GroupTensors(g, g.create(points, new Shape(points.length)), g.create(offsets, new Shape(1, k)));
     } catch (RuntimeException e) {
       g.close();
       throw e;
@@ -116,7 +101,7 @@ final class DeviceGather {
     int b = a + targets * future;
     long[] starts = new long[n];
     for (int i = 0; i < n; i++) {
-      starts[i] = group.base()[pooled.segment()[from + i]] + pooled.offset()[from + i];
+      starts[i] = pooled.start()[from + i];
     }
     NDManager m = group.manager().newSubManager();
     try {
