@@ -33,7 +33,9 @@ case "$cmd" in
   prepare|infer-rules) heap=2g; jit=(-XX:TieredStopAtLevel=1)
     export GLIBC_TUNABLES="glibc.malloc.hugetlb=1:glibc.malloc.arena_max=1${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}" ;;
   *) heap=4g; jit=()
-    export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-10000}" ;; # as in ./shardcast: OpenMP spinning starves the shard reader
+    export GOMP_SPINCOUNT="${GOMP_SPINCOUNT:-10000}" # as in ./shardcast: OpenMP spinning starves the shard reader
+    # as in ./shardcast: malloc keeps the reader's freed batch memory instead of page-faulting it back in
+    export GLIBC_TUNABLES="glibc.malloc.mmap_threshold=33554432:glibc.malloc.trim_threshold=268435456${GLIBC_TUNABLES:+:$GLIBC_TUNABLES}" ;;
 esac
 pages=()
 grep -qs '\[madvise\]' /sys/kernel/mm/transparent_hugepage/enabled && pages=(-XX:+UseTransparentHugePages)

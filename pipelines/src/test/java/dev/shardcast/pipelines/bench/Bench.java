@@ -352,8 +352,13 @@ public final class Bench {
     List<String> cmd = new ArrayList<>(List.of("/usr/bin/time", "-f", "%M %U %S", "-o", rss.toString(), "./shardcast", command));
     cmd.addAll(args);
     long t0 = System.nanoTime();
-    Process proc = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
-        .start();
+    ProcessBuilder builder = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    // bench/run gives this JVM (the loader's, P2) the launcher's training environment; each command
+    // gets its own from the launcher, as from a user's shell.
+    builder.environment().remove("GLIBC_TUNABLES");
+    builder.environment().remove("GOMP_SPINCOUNT");
+    Process proc = builder.start();
     int code = proc.waitFor();
     double seconds = (System.nanoTime() - t0) / 1e9;
     String output = Files.readString(log);

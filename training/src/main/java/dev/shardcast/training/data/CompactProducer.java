@@ -47,7 +47,7 @@ final class CompactProducer implements EpochProducer {
 
   @Override
   public void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
-      Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
+      Predicate<List<Batch>> hand, BooleanSupplier closed) throws Throwable {
     if (from >= order.length) {
       return;
     }
@@ -83,7 +83,7 @@ final class CompactProducer implements EpochProducer {
 
   /** The device path: a group's windows moved to the device once, each chunk of batches gathered there. */
   private void onDevice(ExecutorService executor, int from, Function<ShardManifest.ShardFile, byte[]> fetch,
-      Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
+      Predicate<List<Batch>> hand, BooleanSupplier closed) throws Throwable {
     int groupSize = schema.shuffleBuffer();
     List<Future<List<WindowSegment>>> next = submit(executor, from / groupSize, groupSize, fetch);
     for (int group = from / groupSize; group * groupSize < order.length && !closed.getAsBoolean(); group++) {
@@ -102,7 +102,7 @@ final class CompactProducer implements EpochProducer {
               int end = start + (int) -g.sizes()[pos - lo];
               Batch batch = device.batch(g.pooled(), chunk, start, end, pos, shards.get(order[pos]).path(), parent);
               start = end;
-              if (!hand.test(batch)) {
+              if (!hand.test(List.of(batch))) {
                 return;
               }
             }
@@ -120,7 +120,7 @@ final class CompactProducer implements EpochProducer {
    * (once its files are decoded), so that the fill threads never wait for a group to drain.
    */
   private void onHost(ExecutorService executor, ExecutorService fillers, int workers, int from,
-      Function<ShardManifest.ShardFile, byte[]> fetch, Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
+      Function<ShardManifest.ShardFile, byte[]> fetch, Predicate<List<Batch>> hand, BooleanSupplier closed) throws Throwable {
     int groupSize = schema.shuffleBuffer();
     int group = from / groupSize;
     Group current = prepare(group, submit(executor, group, groupSize, fetch));
@@ -129,7 +129,6 @@ final class CompactProducer implements EpochProducer {
     int next = Math.max(current.lo(), from);
     int nextStart = windows(current.lo(), next, current.lo(), current.sizes()); // the windows skipped on resume
     ArrayDeque<Future<List<Batch>>> inFlight = new ArrayDeque<>();
-    ArrayDeque<Batch> ready = new ArrayDeque<>();
     try {
       while (!closed.getAsBoolean()) {
         while (inFlight.size() < 2 * workers) {
@@ -162,20 +161,18 @@ final class CompactProducer implements EpochProducer {
         if (inFlight.isEmpty()) {
           return;
         }
+        List<Batch> chunk;
         try {
-          ready.addAll(inFlight.poll().get());
+          chunk = inFlight.poll().get();
         } catch (ExecutionException e) {
           throw e.getCause();
         }
-        while (!ready.isEmpty()) {
-          if (!hand.test(ready.poll())) {
-            return;
-          }
+        if (!hand.test(chunk)) { // a chunk at a time: the consumer is woken once for its batches
+          return;
         }
       }
     } finally {
       // Batches filled but not handed over: wait for them (a chunk takes about a millisecond) and free them.
-      ready.forEach(Batch::close);
       for (Future<List<Batch>> f : inFlight) {
         try {
           f.get().forEach(Batch::close);

@@ -1,6 +1,7 @@
 package dev.shardcast.training.data;
 
 import dev.shardcast.transforms.shard.ShardManifest;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
@@ -19,11 +20,11 @@ interface EpochProducer {
    *
    * @param workers threads that fetch and decode shards ahead
    * @param fetch a shard's bytes from the store
-   * @param hand queues a batch; false when the iterator was closed (the batch is closed then)
+   * @param hand queues batches, in order; false when the iterator was closed (the batches are closed then)
    * @param closed whether the iterator was closed
    */
   void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
-      Predicate<Batch> hand, BooleanSupplier closed) throws Throwable;
+      Predicate<List<Batch>> hand, BooleanSupplier closed) throws Throwable;
 
   /** Worker threads named {@code threadName}, daemons (they never keep the JVM alive on their own). */
   static ExecutorService daemonPool(int workers, String threadName) {

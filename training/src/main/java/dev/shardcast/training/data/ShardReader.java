@@ -12,8 +12,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +37,9 @@ import org.slf4j.LoggerFactory;
  * thrown by the {@code next()} that would have returned the failed shard. Each batch has its own
  * child manager of {@code parent}; the consumer closes it. Closing an iterator (or the reader) stops
  * its thread and closes the batches still queued. Memory in flight per open iterator: at most
- * max({@code prefetch} batches, 64 MiB) queued, one batch being decoded, and the one the consumer holds.
+ * max({@code prefetch} batches, 64 MiB) queued (a compact layout's chunk of batches, about 1 MB, goes in
+ * whole, so an empty queue may take one more than that), one batch being decoded, and the one the
+ * consumer holds.
  *
  * <p>One thread consumes an iterator; several iterators (say train and val) may be open at once.
  */
@@ -247,7 +247,7 @@ public final class ShardReader implements BatchSource {
     private final int epoch;
     private final List<ShardManifest.ShardFile> shards;
     private final int[] order;
-    private final BlockingQueue<Item> queue;
+    private final HandOffQueue<Item> queue;
     private final Thread producer;
     private int position; // next position in the order to hand out (consumer thread only)
     private volatile boolean done;
@@ -260,7 +260,7 @@ public final class ShardReader implements BatchSource {
       this.shards = shards;
       this.order = order;
       this.position = from;
-      this.queue = new ArrayBlockingQueue<>(queueCapacity(order.length - from));
+      this.queue = new HandOffQueue<>(queueCapacity(order.length - from));
       this.producer = new Thread(() -> produce(from), "shardcast-prefetch-" + split + "-e" + epoch);
       this.producer.setDaemon(true); // never keeps the JVM alive on its own
     }
@@ -295,24 +295,24 @@ public final class ShardReader implements BatchSource {
     private void report(Throwable t) {
       if (!done) {
         try {
-          queue.put(new Item(null, t));
+          queue.putAll(List.of(new Item(null, t)));
         } catch (InterruptedException ignored) {
           // closed meanwhile
         }
       }
     }
 
-    /** Queues a batch for the consumer; false (the batch closed) when the iterator was closed. */
-    private boolean hand(Batch batch) {
+    /** Queues batches for the consumer, in order; false (the batches closed) when the iterator was closed. */
+    private boolean hand(List<Batch> batches) {
       if (done) {
-        batch.close();
+        batches.forEach(Batch::close);
         return false;
       }
       try {
-        queue.put(new Item(batch, null));
+        queue.putAll(batches.stream().map(b -> new Item(b, null)).toList());
         return true;
       } catch (InterruptedException e) { // close() interrupts a full queue's put
-        batch.close();
+        batches.forEach(Batch::close);
         return false;
       }
     }

@@ -40,7 +40,7 @@ final class WindowProducer implements EpochProducer {
 
   @Override
   public void run(int from, int workers, String threadName, Function<ShardManifest.ShardFile, byte[]> fetch,
-      Predicate<Batch> hand, BooleanSupplier closed) throws Throwable {
+      Predicate<List<Batch>> hand, BooleanSupplier closed) throws Throwable {
     ExecutorService pool = workers == 1 ? null : EpochProducer.daemonPool(workers, threadName);
     Map<Integer, Future<Batch>> inFlight = new HashMap<>();
     try {
@@ -64,7 +64,7 @@ final class WindowProducer implements EpochProducer {
           }
           inFlight.remove(pos);
         }
-        if (!hand.test(batch)) {
+        if (!hand.test(List.of(batch))) {
           return;
         }
       }
