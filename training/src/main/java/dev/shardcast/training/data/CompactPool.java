@@ -168,12 +168,29 @@ final class CompactPool {
       NDArray p = chunk.create(new Shape(n, inputCols.length, past), DataType.FLOAT32);
       NDArray f = chunk.create(new Shape(n, targetCols.length, future), DataType.FLOAT32);
       NDArray obs = chunk.create(new Shape(n, targetCols.length, future), DataType.FLOAT32);
-      String[] series = new String[n];
-      long[] windowStart = new long[n];
-      long[] forecastStart = new long[n];
+      int batches = bounds.length - 1;
+      String[][] series = new String[batches][];
+      long[][] windowStart = new long[batches][];
+      long[][] forecastStart = new long[batches][];
+      for (int b = 0; b < batches; b++) { // each batch's series and times written where the batch keeps them
+        int size = bounds[b + 1] - bounds[b];
+        series[b] = new String[size];
+        windowStart[b] = new long[size];
+        forecastStart[b] = new long[size];
+      }
       if (n > 0) {
-        fill(pool, from, n, p.toByteBuffer(true).asFloatBuffer(), f.toByteBuffer(true).asFloatBuffer(),
-            obs.toByteBuffer(true).asFloatBuffer(), series, windowStart, forecastStart);
+        FloatBuffer pb = p.toByteBuffer(true).asFloatBuffer();
+        FloatBuffer fb = f.toByteBuffer(true).asFloatBuffer();
+        FloatBuffer ob = obs.toByteBuffer(true).asFloatBuffer();
+        for (int b = 0; b < batches; b++) {
+          fill(pool, bounds[b], series[b].length, pb, fb, ob, series[b], windowStart[b], forecastStart[b]);
+        }
+        while (pool.filled() == null && ob.hasRemaining()) { // nothing was filled: every target point observed
+          ob.put(ones, 0, Math.min(ones.length, ob.remaining()));
+        }
+        if (pb.hasRemaining() || fb.hasRemaining() || ob.hasRemaining()) {
+          throw new IllegalStateException("a chunk's tensors were not filled whole");
+        }
       }
       long[] cuts = new long[bounds.length - 2];
       for (int b = 1; b < bounds.length - 1; b++) {
@@ -189,11 +206,8 @@ final class CompactPool {
           ps.get(b).attach(m);
           fs.get(b).attach(m);
           os.get(b).attach(m);
-          int lo = bounds[b] - from;
-          int hi = bounds[b + 1] - from;
-          out.add(batch(firstPosition + b, paths[b], m, ps.get(b), fs.get(b), os.get(b),
-              java.util.Arrays.copyOfRange(series, lo, hi), java.util.Arrays.copyOfRange(windowStart, lo, hi),
-              java.util.Arrays.copyOfRange(forecastStart, lo, hi)));
+          out.add(batch(firstPosition + b, paths[b], m, ps.get(b), fs.get(b), os.get(b), series[b], windowStart[b],
+              forecastStart[b]));
         } catch (RuntimeException e) {
           m.close();
           throw e;
@@ -208,7 +222,7 @@ final class CompactPool {
 
   /**
    * Writes windows {@code [from, from + n)} of the pool: inputs x past, targets x future, targets'
-   * observed flags, and each window's series and times (in the same pass: each segment is read once).
+   * observed flags where the job fills gaps, and each window's series and times (in the same pass).
    */
   private void fill(Pooled pool, int from, int n, FloatBuffer pb, FloatBuffer fb, FloatBuffer ob, String[] series,
       long[] windowStart, long[] forecastStart) {
@@ -237,12 +251,6 @@ final class CompactPool {
           ob.put(f[k] != 0 ? 0f : 1f);
         }
       }
-    }
-    while (filled == null && ob.hasRemaining()) { // nothing was filled: every target point observed
-      ob.put(ones, 0, Math.min(ones.length, ob.remaining()));
-    }
-    if (pb.hasRemaining() || fb.hasRemaining() || ob.hasRemaining()) {
-      throw new IllegalStateException("a chunk's tensors were not filled whole");
     }
   }
 
