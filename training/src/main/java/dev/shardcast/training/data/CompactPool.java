@@ -1,7 +1,6 @@
 package dev.shardcast.training.data;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -152,62 +151,38 @@ final class CompactPool {
   /**
    * Consecutive batches of the pool, filled on the host: batch b holds windows {@code [bounds[b],
    * bounds[b + 1])}, has position {@code firstPosition + b} and file {@code paths[b]}, and its own
-   * manager under {@code manager}. The chunk's three tensors are allocated by the engine and their
-   * memory written in place, a bulk copy per run of a window's points, straight from the decoded
-   * segments; each batch's tensors are views of them (one split per tensor). On a CPU this is
-   * several times faster than the engine's index add and take: one copy of contiguous runs instead
-   * of one indexed load per value, and three allocations per chunk instead of per batch.
+   * manager under {@code manager}. Each batch's tensors are allocated by the engine and their memory
+   * written in place, a bulk copy per run of a window's points, straight from the pooled points. On a
+   * CPU this is several times faster than the engine's index add and take: one copy of contiguous
+   * runs instead of one indexed load per value. (Three tensors a chunk, split into views per batch,
+   * cost more than three tensors a batch: the split's views had to move to each batch's manager.)
    */
   List<Batch> hostBatches(Pooled pool, int[] bounds, int firstPosition, String[] paths, NDManager manager) {
-    int from = bounds[0];
-    int n = bounds[bounds.length - 1] - from;
-    int past = schema.past();
-    int future = schema.future();
     List<Batch> out = new ArrayList<>(bounds.length - 1);
-    try (NDManager chunk = manager.newSubManager()) {
-      NDArray p = chunk.create(new Shape(n, inputCols.length, past), DataType.FLOAT32);
-      NDArray f = chunk.create(new Shape(n, targetCols.length, future), DataType.FLOAT32);
-      NDArray obs = chunk.create(new Shape(n, targetCols.length, future), DataType.FLOAT32);
-      int batches = bounds.length - 1;
-      String[][] series = new String[batches][];
-      long[][] windowStart = new long[batches][];
-      long[][] forecastStart = new long[batches][];
-      for (int b = 0; b < batches; b++) { // each batch's series and times written where the batch keeps them
-        int size = bounds[b + 1] - bounds[b];
-        series[b] = new String[size];
-        windowStart[b] = new long[size];
-        forecastStart[b] = new long[size];
-      }
-      if (n > 0) {
-        FloatBuffer pb = p.toByteBuffer(true).asFloatBuffer();
-        FloatBuffer fb = f.toByteBuffer(true).asFloatBuffer();
-        FloatBuffer ob = obs.toByteBuffer(true).asFloatBuffer();
-        for (int b = 0; b < batches; b++) {
-          fill(pool, bounds[b], series[b].length, pb, fb, ob, series[b], windowStart[b], forecastStart[b]);
-        }
-        while (pool.filled() == null && ob.hasRemaining()) { // nothing was filled: every target point observed
-          ob.put(ones, 0, Math.min(ones.length, ob.remaining()));
-        }
-        if (pb.hasRemaining() || fb.hasRemaining() || ob.hasRemaining()) {
-          throw new IllegalStateException("a chunk's tensors were not filled whole");
-        }
-      }
-      long[] cuts = new long[bounds.length - 2];
-      for (int b = 1; b < bounds.length - 1; b++) {
-        cuts[b - 1] = bounds[b] - from;
-      }
-      NDList ps = p.split(cuts, 0);
-      NDList fs = f.split(cuts, 0);
-      NDList os = obs.split(cuts, 0);
+    try {
       for (int b = 0; b + 1 < bounds.length; b++) {
+        int size = bounds[b + 1] - bounds[b];
         NDManager m = manager.newSubManager();
         try {
-          // Views of the chunk's tensors, moved to the batch's manager: they keep their memory when the chunk closes.
-          ps.get(b).attach(m);
-          fs.get(b).attach(m);
-          os.get(b).attach(m);
-          out.add(batch(firstPosition + b, paths[b], m, ps.get(b), fs.get(b), os.get(b), series[b], windowStart[b],
-              forecastStart[b]));
+          NDArray p = m.create(new Shape(size, inputCols.length, schema.past()), DataType.FLOAT32);
+          NDArray f = m.create(new Shape(size, targetCols.length, schema.future()), DataType.FLOAT32);
+          NDArray obs = m.create(new Shape(size, targetCols.length, schema.future()), DataType.FLOAT32);
+          String[] series = new String[size];
+          long[] ws = new long[size];
+          long[] fs = new long[size];
+          if (size > 0) {
+            FloatBuffer pb = p.toByteBuffer(true).asFloatBuffer();
+            FloatBuffer fb = f.toByteBuffer(true).asFloatBuffer();
+            FloatBuffer ob = obs.toByteBuffer(true).asFloatBuffer();
+            fill(pool, bounds[b], size, pb, fb, ob, series, ws, fs);
+            while (pool.filled() == null && ob.hasRemaining()) { // nothing was filled: every target point observed
+              ob.put(ones, 0, Math.min(ones.length, ob.remaining()));
+            }
+            if (pb.hasRemaining() || fb.hasRemaining() || ob.hasRemaining()) {
+              throw new IllegalStateException("a batch's tensors were not filled whole");
+            }
+          }
+          out.add(batch(firstPosition + b, paths[b], m, p, f, obs, series, ws, fs));
         } catch (RuntimeException e) {
           m.close();
           throw e;
@@ -276,8 +251,9 @@ final class CompactPool {
 
   /**
    * Values one chunk may hold: a group's batches are built a chunk of whole batches at a time (on the
-   * host, a worker's task; on the device, one gather), so that per-chunk costs (a task hand-off, an
-   * allocation, an engine op) are paid once for up to this many values, and the chunk stays in cache.
+   * host, a worker's task, handed to the consumer at once; on the device, one gather), so that
+   * per-chunk costs (thread hand-offs and wake-ups; on the device an allocation and an engine op) are
+   * paid once for up to this many values.
    */
   static final long CHUNK_VALUES = 1L << 18;
 
