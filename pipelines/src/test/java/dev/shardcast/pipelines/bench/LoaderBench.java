@@ -33,37 +33,55 @@ final class LoaderBench {
 
   /** Windows/s of the shard reader over the train split (best of epochs 1-3: warm cache), any layout. */
   static double loaderRate(Path shards) throws Exception {
+    // best of the 3 warm epochs, as the raw read's best of 5
+    return loaderRates(shards).stream().mapToDouble(Double::doubleValue).max().orElse(0);
+  }
+
+  /** Windows/s of each of epochs 1-3 of one shard reader (epoch 0, which decodes, untimed). */
+  static List<Double> loaderRates(Path shards) throws Exception {
     System.setProperty("ai.djl.offline", "true");
     try (NDManager manager = NDManager.newBaseManager();
         ShardReader reader = new ShardReader(new LocalShardStore(shards), 4, manager)) {
       epoch(reader, 0);
-      double best = 0; // best of the next 3 epochs (warm), as the raw read's best of 5
+      List<Double> rates = new java.util.ArrayList<>();
       for (int e = 1; e <= 3; e++) {
         long t0 = System.nanoTime();
         long windows = epoch(reader, e);
-        best = Math.max(best, windows / ((System.nanoTime() - t0) / 1e9));
+        rates.add(windows / ((System.nanoTime() - t0) / 1e9));
       }
-      return best;
+      return rates;
     }
   }
 
   /** Windows/s of reading the train split's files' bytes whole, in order (warm cache, best of 5): the ceiling. */
   static double rawRate(Path shards) throws Exception {
+    return rawRates(shards).stream().mapToDouble(Double::doubleValue).max().orElse(0);
+  }
+
+  /** Windows/s of each of 5 passes over the train split's files' bytes, after one that warms the page cache. */
+  static List<Double> rawRates(Path shards) throws Exception {
     List<ShardManifest.ShardFile> files =
         ShardManifest.fromJson(Files.readAllBytes(shards.resolve(ShardManifest.FILE_NAME))).splits().get("train").shards();
     long total = files.stream().mapToLong(ShardManifest.ShardFile::rows).sum();
     for (ShardManifest.ShardFile f : files) { // warm the page cache, as the loader's first epoch did
       Files.readAllBytes(shards.resolve(f.path()));
     }
-    long best = Long.MAX_VALUE; // best of 5, as the loader's rate: one pass of a few tens of MB is mostly noise
+    List<Double> rates = new java.util.ArrayList<>(); // 5 passes: one pass of a few tens of MB is mostly noise
     for (int pass = 0; pass < 5; pass++) {
       long t0 = System.nanoTime();
       for (ShardManifest.ShardFile f : files) {
         Files.readAllBytes(shards.resolve(f.path()));
       }
-      best = Math.min(best, System.nanoTime() - t0);
+      rates.add(total / ((System.nanoTime() - t0) / 1e9));
     }
-    return total / (best / 1e9);
+    return rates;
+  }
+
+  /** The median of some rates. */
+  static double median(List<Double> rates) {
+    double[] sorted = rates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    int n = sorted.length;
+    return n == 0 ? 0 : n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
   }
 
   static Result run(Path shards, int randomWindows) throws Exception {
