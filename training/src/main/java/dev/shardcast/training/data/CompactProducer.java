@@ -123,8 +123,10 @@ final class CompactProducer implements EpochProducer {
       Function<ShardManifest.ShardFile, byte[]> fetch, Predicate<List<Batch>> hand, BooleanSupplier closed) throws Throwable {
     int groupSize = schema.shuffleBuffer();
     int group = from / groupSize;
-    Group current = prepare(group, submit(executor, group, groupSize, fetch));
+    List<Future<List<WindowSegment>>> files = submit(executor, group, groupSize, fetch);
+    // The next group's decodes are queued behind this one's before waiting for it, as on the device path.
     List<Future<List<WindowSegment>>> decoding = submit(executor, group + 1, groupSize, fetch);
+    Group current = prepare(group, files);
     Group ahead = null;
     int next = Math.max(current.lo(), from);
     int nextStart = windows(current.lo(), next, current.lo(), current.sizes()); // the windows skipped on resume
