@@ -141,8 +141,9 @@ class CompactLayoutTest {
   @Test
   void theHostFillAndTheDeviceGatherGiveTheSameBatches() throws Exception {
     // Batches on a CPU are filled on the host (CompactPool.hostBatches); on a GPU they are gathered on
-    // the device (DeviceGather). The device path runs here on the CPU when forced. Both with the
-    // demo's filled-gap masks and without masks (nothing filled: every target point observed).
+    // the device (DeviceGather). The device path runs here on the CPU when forced. The host path
+    // writes into the tensors of batches already closed (RecycledTensors). Both with the demo's
+    // filled-gap masks and without masks (nothing filled: every target point observed).
     List<String> o = new ArrayList<>(List.of(COMPACT));
     o.add("gaps.policy=none");
     Path noGaps = tmp.resolve("compact-no-gaps");
@@ -153,6 +154,7 @@ class CompactLayoutTest {
       List<List<String>> host;
       List<List<String>> device;
       try (ShardReader r = new ShardReader(new LocalShardStore(dir), 2, manager)) {
+        batches(r, "train", 2, 0); // so that epoch 3 is written into tensors epoch 2's batches gave back
         host = batches(r, "train", 3, 0);
       }
       String property = "shardcast.compactGather";

@@ -13,6 +13,9 @@ import java.util.function.UnaryOperator;
  * point is an input convenience, never a target to train on or score. {@code shardIndex} is the
  * file's position in this epoch's shard order. {@code calendar}: float32 [B, 2 * features, past +
  * future], the windowing.time_features channels ({@link CalendarFeatures}); null without them.
+ * {@code recycle}: run on close before the manager closes, it hands the batch's tensors back to the
+ * reader to be written again for a later batch ({@link RecycledTensors}); null when they are freed.
+ * So a batch's tensors must not be used after it is closed (as everywhere in DJL).
  */
 public record Batch(
     int shardIndex,
@@ -24,8 +27,15 @@ public record Batch(
     String[] series,
     long[] windowStart,
     long[] forecastStart,
-    NDArray calendar)
+    NDArray calendar,
+    Runnable recycle)
     implements AutoCloseable {
+
+  /** A batch whose tensors are freed when it is closed. */
+  public Batch(int shardIndex, String path, NDManager manager, NDArray past, NDArray future, NDArray futureObserved,
+      String[] series, long[] windowStart, long[] forecastStart, NDArray calendar) {
+    this(shardIndex, path, manager, past, future, futureObserved, series, windowStart, forecastStart, calendar, null);
+  }
 
   /** A batch without calendar features. */
   public Batch(int shardIndex, String path, NDManager manager, NDArray past, NDArray future, NDArray futureObserved,
@@ -47,6 +57,12 @@ public record Batch(
 
   @Override
   public void close() {
-    manager.close();
+    try {
+      if (recycle != null) {
+        recycle.run();
+      }
+    } finally {
+      manager.close();
+    }
   }
 }

@@ -60,6 +60,8 @@ public final class ShardReader implements BatchSource {
   /** The compact layout's decoder and shuffle buffer; null for the window layout. */
   private final CompactDecoder compactDecoder;
   private final CompactPool compactPool;
+  /** The host path's batch tensors, used again across batches and epochs; null unless compact on the host. */
+  private final RecycledTensors recycled;
   /** Overrides where compact windows are gathered: {@code host}, {@code device} or {@code auto} (the default). */
   static final String GATHER_PROPERTY = "shardcast.compactGather";
   /** Decoded compact shards kept across epochs (see {@link SegmentCache}). */
@@ -102,10 +104,14 @@ public final class ShardReader implements BatchSource {
     this.decoder = new ShardDecoder(manifest.schema(), allocator, tempDir);
     if (manifest.schema().compact()) {
       this.compactDecoder = new CompactDecoder(manifest.schema(), allocator, tempDir);
-      this.compactPool = new CompactPool(manifest.schema(), compactDecoder.columns(), hostGather(parent));
+      ShardManifest.Schema s = manifest.schema();
+      this.recycled = hostGather(parent) ? new RecycledTensors(parent, s.batchSize(),
+          new int[] {s.inputs().size(), s.past(), s.targets().size(), s.future()}, outstandingBatches()) : null;
+      this.compactPool = new CompactPool(s, compactDecoder.columns(), recycled);
     } else {
       this.compactDecoder = null;
       this.compactPool = null;
+      this.recycled = null;
     }
   }
 
@@ -137,6 +143,17 @@ public final class ShardReader implements BatchSource {
     long floats = (long) s.inputs().size() * s.past() + 2L * s.targets().size() * s.future() + calendar;
     long perBatch = Math.max(1, (long) Math.max(1, s.batchSize()) * (floats * Float.BYTES + 2 * Long.BYTES));
     return (int) Math.max(prefetch, Math.min(Math.max(1, batches), queueBytes / perBatch));
+  }
+
+  /**
+   * How many of an epoch's batches can be out at once on the host path: a full queue, the chunks in
+   * flight (two per fill thread) and a few the consumer holds. The recycled tensors keep no more.
+   */
+  private int outstandingBatches() {
+    ShardManifest.Schema s = manifest.schema();
+    long perWindow = (long) s.inputs().size() * s.past() + 2L * s.targets().size() * s.future();
+    long perChunk = Math.max(1, CompactPool.CHUNK_VALUES / Math.max(1, perWindow * Math.max(1, s.batchSize())));
+    return (int) Math.min(1 << 16, queueCapacity(Integer.MAX_VALUE) + 2L * decodeThreads * perChunk + 4);
   }
 
   private static ShardManifest readManifest(ShardStore store) throws IOException {
@@ -228,6 +245,9 @@ public final class ShardReader implements BatchSource {
       }
     } catch (IOException e) {
       LOG.warn("could not delete the reader's temp folder {}: {}", tempDir, e.toString());
+    }
+    if (recycled != null) {
+      recycled.close();
     }
     allocator.close(); // last: it throws if any Arrow buffer leaked, and that should be loud
   }

@@ -49,7 +49,7 @@ final class RescaledSource implements BatchSource {
         NDArray past = rescale(b, b.past(), inputs);
         NDArray future = rescale(b, b.future(), targets);
         return new Batch(b.shardIndex(), b.path(), b.manager(), past, future, b.futureObserved(), b.series(),
-            b.windowStart(), b.forecastStart(), b.calendar());
+            b.windowStart(), b.forecastStart(), b.calendar(), b.recycle());
       }
     };
   }
