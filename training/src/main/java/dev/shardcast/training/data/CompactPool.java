@@ -274,9 +274,11 @@ final class CompactPool {
    * Values one chunk may hold: a group's batches are built a chunk of whole batches at a time (on the
    * host, a worker's task, handed to the consumer at once; on the device, one gather), so that
    * per-chunk costs (thread hand-offs and wake-ups; on the device an allocation and an engine op) are
-   * paid once for up to this many values.
+   * paid once for up to this many values. Each hand-off wakes a parked thread, which on this
+   * development VM costs tens of microseconds: 4 MB chunks (2^20 values) rather than 1 MB ones made
+   * the flights loader's median epoch 7-38 % faster in interleaved runs.
    */
-  static final long CHUNK_VALUES = 1L << 18;
+  static final long CHUNK_VALUES = 1L << 20;
 
   /** Values gathered per window: inputs x past, then targets x future twice (values, observed flags). */
   int valuesPerWindow() {

@@ -174,7 +174,7 @@ final class CompactProducer implements EpochProducer {
         }
       }
     } finally {
-      // Batches filled but not handed over: wait for them (a chunk takes about a millisecond) and free them.
+      // Batches filled but not handed over: wait for them (a chunk takes a few milliseconds) and free them.
       for (Future<List<Batch>> f : inFlight) {
         try {
           f.get().forEach(Batch::close);

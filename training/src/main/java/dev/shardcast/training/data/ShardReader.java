@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * thrown by the {@code next()} that would have returned the failed shard. Each batch has its own
  * child manager of {@code parent}; the consumer closes it. Closing an iterator (or the reader) stops
  * its thread and closes the batches still queued. Memory in flight per open iterator: at most
- * max({@code prefetch} batches, 64 MiB) queued (a compact layout's chunk of batches, about 1 MB, goes in
+ * max({@code prefetch} batches, 64 MiB) queued (a compact layout's chunk of batches, up to 4 MB, goes in
  * whole, so an empty queue may take one more than that), one batch being decoded, and the one the
  * consumer holds.
  *
