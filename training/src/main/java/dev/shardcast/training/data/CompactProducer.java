@@ -95,7 +95,7 @@ final class CompactProducer implements EpochProducer {
       int start = windows(lo, pos, lo, g.sizes()); // the windows of the batches skipped on resume
       try (DeviceGather.GroupTensors tensors = device.tensors(g.pooled(), parent)) {
         while (pos < g.hi() && !closed.getAsBoolean()) {
-          int chunkEnd = chunkEnd(pos, lo, g.hi(), g.sizes());
+          int chunkEnd = chunkEnd(pos, lo, g.hi(), g.sizes(), CompactPool.CHUNK_VALUES);
           try (DeviceGather.Chunk chunk = device.gather(g.pooled(), tensors, start,
               start + windows(pos, chunkEnd, lo, g.sizes()))) {
             for (; pos < chunkEnd && !closed.getAsBoolean(); pos++) {
@@ -131,6 +131,8 @@ final class CompactProducer implements EpochProducer {
     int next = Math.max(current.lo(), from);
     int nextStart = windows(current.lo(), next, current.lo(), current.sizes()); // the windows skipped on resume
     ArrayDeque<Future<List<Batch>>> inFlight = new ArrayDeque<>();
+    ArrayDeque<Integer> inFlightWindows = new ArrayDeque<>(); // each chunk's windows
+    long windowsInFlight = 0;
     try {
       while (!closed.getAsBoolean()) {
         while (inFlight.size() < 2 * workers) {
@@ -145,14 +147,20 @@ final class CompactProducer implements EpochProducer {
             nextStart = 0;
             decoding = submit(executor, group + 1, groupSize, fetch);
           }
-          // With nothing in flight the consumer waits: it gets one batch's fill first, not a chunk's.
+          // With nothing in flight the consumer waits: it gets one batch's fill first, not a chunk's. Then
+          // a chunk holds at most what is already in flight, so chunks grow 1, 1, 2, 4... batches up to
+          // CHUNK_VALUES: the consumer has batches to work on while the next, bigger chunk fills.
           int first = next;
-          int last = inFlight.isEmpty() ? first + 1 : chunkEnd(first, current.lo(), current.hi(), current.sizes());
+          long limit = Math.min(CompactPool.CHUNK_VALUES, windowsInFlight * pool.valuesPerWindow());
+          int last = chunkEnd(first, current.lo(), current.hi(), current.sizes(), limit);
           int start = nextStart;
           Group g = current;
           inFlight.add(fillers.submit(() -> fill(g.pooled(), g.lo(), g.sizes(), first, last, start)));
+          int windows = windows(first, last, g.lo(), g.sizes());
+          inFlightWindows.add(windows);
+          windowsInFlight += windows;
           next = last;
-          nextStart = start + windows(first, last, g.lo(), g.sizes());
+          nextStart = start + windows;
         }
         // Pool the next group ahead, but wait for its decodes only when nothing else is left to hand over.
         if (ahead == null && (group + 1) * groupSize < order.length
@@ -165,6 +173,7 @@ final class CompactProducer implements EpochProducer {
         }
         List<Batch> chunk;
         try {
+          windowsInFlight -= inFlightWindows.poll();
           chunk = inFlight.poll().get();
         } catch (ExecutionException e) {
           throw e.getCause();
@@ -219,11 +228,11 @@ final class CompactProducer implements EpochProducer {
     return new Group(lo, hi, pooled, sizes);
   }
 
-  /** A chunk from batch {@code pos}: the next whole batches whose values fit CompactPool.CHUNK_VALUES (one at least); its end. */
-  private int chunkEnd(int pos, int lo, int hi, long[] sizes) {
+  /** A chunk from batch {@code pos}: the next whole batches whose values fit {@code maxValues} (one at least); its end. */
+  private int chunkEnd(int pos, int lo, int hi, long[] sizes, long maxValues) {
     int end = pos + 1;
     long windows = -sizes[pos - lo];
-    while (end < hi && (windows - sizes[end - lo]) * pool.valuesPerWindow() <= CompactPool.CHUNK_VALUES) {
+    while (end < hi && (windows - sizes[end - lo]) * pool.valuesPerWindow() <= maxValues) {
       windows -= sizes[end++ - lo];
     }
     return end;
