@@ -69,7 +69,9 @@ public final class PrepareCommand implements Callable<Integer> {
       sb.append("  data quality      ").append(m.quality().verdict()).append(" (").append(output).append('/')
           .append(dev.shardcast.transforms.quality.QualityReport.HTML_FILE_NAME).append(")\n");
     }
-    sb.append("  output            ").append(output).append(" (manifest.json, quarantine/rows.jsonl, quarantine/rows.parquet)");
+    sb.append("  output            ").append(output).append(" (manifest.json, quarantine/rows.jsonl")
+        .append(m.config() != null && m.config().path("quality").path("quarantine_parquet").asBoolean(false)
+            ? ", quarantine/rows.parquet)" : ")");
     return sb.toString();
   }
 }

@@ -85,7 +85,8 @@ class StormsQualityTest {
   static void prepare() throws Exception {
     csv = stormsCsv(tmp);
     out = tmp.resolve("out");
-    ItSupport.run(ConfigLoader.loadYaml(job(csv, out), List.of()));
+    // the Parquet copy of the quarantine is written only when asked (quarantine_parquet)
+    ItSupport.run(ConfigLoader.loadYaml(job(csv, out), List.of("quality.quarantine_parquet=true")));
     report = ItSupport.JSON.readTree(out.resolve("quality-report.json").toFile());
     duck = new ItSupport.Duck();
   }
@@ -175,14 +176,25 @@ class StormsQualityTest {
     assertEquals(9, pressure);
   }
 
-  @Test
-  void quarantineParquetHoldsTheSameRows() throws Exception {
-    String path = ItSupport.sqlPath(out.resolve("quarantine/rows.parquet"));
+  /** Quarantined rows per reason, as DuckDB counts them with {@code reader} ("read_json", "read_parquet"). */
+  private static Map<String, Long> byReason(String reader, String file) throws Exception {
     Map<String, Long> byReason = new HashMap<>();
-    for (List<Object> r : duck.rows("SELECT reason, count(*) FROM read_parquet(" + path + ") GROUP BY reason")) {
+    String path = ItSupport.sqlPath(out.resolve(file));
+    for (List<Object> r : duck.rows("SELECT reason, count(*) FROM " + reader + "(" + path + ") GROUP BY reason")) {
       byReason.put((String) r.get(0), ((Number) r.get(1)).longValue());
     }
-    assertEquals(QUARANTINED, byReason);
+    return byReason;
+  }
+
+  @Test
+  void duckDbReadsTheJsonlQuarantine() throws Exception {
+    assertEquals(QUARANTINED, byReason("read_json", "quarantine/rows.jsonl"));
+  }
+
+  @Test
+  void quarantineParquetHoldsTheSameRows() throws Exception {
+    assertEquals(QUARANTINED, byReason("read_parquet", "quarantine/rows.parquet"));
+    String path = ItSupport.sqlPath(out.resolve("quarantine/rows.parquet"));
     String name = (String) duck.one("SELECT json_extract_string(row_json, '$.storm_id') FROM read_parquet(" + path
         + ") WHERE reason = 'storm_id.regex' ORDER BY line LIMIT 1");
     assertFalse(name.matches("[A-Z][a-z]+-[0-9]{4}"), name);

@@ -3,6 +3,7 @@ package dev.shardcast.transforms.beam;
 import dev.shardcast.transforms.config.JobPlan;
 import dev.shardcast.transforms.core.QuarantineRecord;
 import dev.shardcast.transforms.quality.QuarantineOriginals;
+import dev.shardcast.transforms.config.QualityConfig;
 import dev.shardcast.transforms.quality.QuarantineParquet;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -26,7 +27,8 @@ import org.apache.beam.sdk.values.PCollectionView;
 /**
  * Writes every quarantined row, one JSON object per line, ordered by source and line, to
  * {@code <output>/quarantine/rows.jsonl} (an empty file when no row was quarantined), the same rows as
- * {@code quarantine/rows.parquet}, and counts them per reason and per named source.
+ * {@code quarantine/rows.parquet} only when {@code quality.quarantine_parquet} asks (a second full copy
+ * of every row), and counts them per reason and per named source.
  */
 public final class WriteQuarantine extends PTransform<PCollection<KV<String, String>>, PCollection<KV<String, Long>>> {
   public static final String PATH = "quarantine/rows.jsonl";
@@ -78,7 +80,9 @@ public final class WriteQuarantine extends PTransform<PCollection<KV<String, Str
         bySource.merge(record.origin() == null ? JobPlan.DEFAULT_SOURCE : record.origin(), 1L, Long::sum);
       }
       OutputFiles.write(outputDir, c.element(), out.toByteArray());
-      OutputFiles.write(outputDir, QuarantineParquet.PATH, QuarantineParquet.encode(records));
+      if (QualityConfig.parquetQuarantine(plan.config().quality())) {
+        OutputFiles.write(outputDir, QuarantineParquet.PATH, QuarantineParquet.encode(records));
+      }
       c.output(KV.of("rows_quarantined", (long) rows.size()));
       byReason.forEach((reason, n) -> c.output(KV.of("quarantined." + reason, n)));
       bySource.forEach((source, n) -> c.output(KV.of("source." + source + ".rows_quarantined", n)));

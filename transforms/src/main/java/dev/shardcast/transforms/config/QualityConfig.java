@@ -15,8 +15,25 @@ public record QualityConfig(
     Map<String, ColumnRules> columns,
     Unified unified,
     Thresholds thresholds,
-    Drift drift)
+    Drift drift,
+    @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL)
+    Boolean quarantineParquet)
     implements Serializable {
+
+  /** Without {@code quarantine_parquet} (the default: the quarantine is written once, as JSONL). */
+  public QualityConfig(String rulesFile, Severity severity, Map<String, ColumnRules> columns, Unified unified,
+      Thresholds thresholds, Drift drift) {
+    this(rulesFile, severity, columns, unified, thresholds, drift, null);
+  }
+
+  /**
+   * Whether {@code quarantine/rows.parquet} is written besides {@code rows.jsonl}: a second full
+   * copy of every rejected row, so only when asked. The JSONL is grep-able and DuckDB reads it
+   * ({@code read_json('quarantine/rows.jsonl')}).
+   */
+  public static boolean parquetQuarantine(QualityConfig q) {
+    return q != null && Boolean.TRUE.equals(q.quarantineParquet());
+  }
 
   /**
    * Rules of one column. Valid: type, nullable, allowed, min, max, regex, max_length. Accurate:

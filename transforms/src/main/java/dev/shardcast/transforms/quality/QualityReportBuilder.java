@@ -128,7 +128,9 @@ public final class QualityReportBuilder {
         Instant.now().toString(), verdict, reasons, new QualityReport.Rows(read, used, quarantined, notSampled,
             counts.get("rows_merged"), counts.containsKey("rows_merged") ? cfg.input().duplicates().yaml() : null),
         sources, results, stats, in.baselinePath(), drift,
-        new QualityReport.QuarantineFiles("quarantine/rows.jsonl", QuarantineParquet.PATH, quarantined, byReason));
+        new QualityReport.QuarantineFiles("quarantine/rows.jsonl",
+            dev.shardcast.transforms.config.QualityConfig.parquetQuarantine(cfg.quality()) ? QuarantineParquet.PATH : null,
+            quarantined, byReason));
   }
 
   /**
