@@ -5,19 +5,23 @@ jar of the classes the train command really loads (from class-load logs of two d
 device gather), Arrow's dataset JNI library (xz), DJL 0.32.0's JNI sources (built there against that
 machine's libtorch), and the demo's prepared shards. Run from the repo root after a build:
   python3 bench/gpu/bundle.py /path/to/demo-shards    (e.g. ./shardcast prepare examples/txhousing/job.yaml's output)
-DJL_REPO names a clone of github.com/deepjavalibrary/djl with its tags (the JNI sources of v0.32.0).
+DJL_REPO (required) names a clone of github.com/deepjavalibrary/djl with its tags (the JNI sources of v0.32.0).
 """
-import glob, os, re, shutil, subprocess, sys, zipfile
+import glob, os, re, shutil, subprocess, sys, tempfile, zipfile
 
 root = os.getcwd()
 out = os.path.join(root, ".gpu")
 shards = sys.argv[1]
+djl = os.environ.get("DJL_REPO")
+if not djl:
+    sys.exit("set DJL_REPO to a clone of github.com/deepjavalibrary/djl with its tags")
+scratch = tempfile.mkdtemp(prefix="gpu-bundle-")
 logs = []
 for g in ("host", "device"):
-    tmp = "/tmp/gpu-bundle-demo"
+    tmp = os.path.join(scratch, "demo")
     shutil.rmtree(tmp, ignore_errors=True)
     shutil.copytree(shards, tmp, ignore=shutil.ignore_patterns("model"))
-    logs.append(f"/tmp/gpu-bundle-classes-{g}.txt")
+    logs.append(os.path.join(scratch, f"classes-{g}.txt"))
     env = dict(os.environ, SHARDCAST_CDS="off",  # with the archive, classes load from it and the log names no jar
                SHARDCAST_JAVA_OPTS=f"-Xlog:class+load=info:file={logs[-1]} -Dshardcast.compactGather={g}")
     subprocess.run(["./shardcast", "train", "examples/txhousing/job.yaml", "--set", "shards.output=" + tmp,
@@ -63,8 +67,7 @@ with zipfile.ZipFile(os.path.join(out, "app.jar"), "w", zipfile.ZIP_DEFLATED) as
     # DJL needs a platform file to accept a libtorch named by PYTORCH_LIBRARY_PATH
     app.writestr("native/lib/pytorch.properties", "version=2.11.0\nflavor=cu130\nclassifier=linux-x86_64\n")
     # the GPU check's own class
-    classes = "/tmp/gpu-bundle-classes"
-    shutil.rmtree(classes, ignore_errors=True)
+    classes = os.path.join(scratch, "classes")
     cp = open("pipelines/target/classpath.txt").read().strip()
     subprocess.run(["javac", "-d", classes, "-cp", cp, "bench/gpu/GatherCheck.java"], check=True)
     for f in glob.glob(classes + "/**/*.class", recursive=True):
@@ -85,7 +88,6 @@ subprocess.run(["tar", "-cJf", os.path.join(out, "jre.tar.xz"), "-C", out, "jre"
                env=dict(os.environ, XZ_OPT="-T2 -6"))
 shutil.rmtree(os.path.join(out, "jre"))
 
-djl = os.environ.get("DJL_REPO", "/work/.mirror/deepjavalibrary+djl/repo")  # a clone of deepjavalibrary/djl
 nat = os.path.join(out, "djl-native")
 for d in ("src", "include", "utils/djl", "jni"):
     os.makedirs(os.path.join(nat, d))
@@ -97,17 +99,18 @@ for f in files.stdout.split():
 open(os.path.join(nat, "utils/djl/utils.h"), "wb").write(
     subprocess.run(["git", "-C", djl, "show", "v0.32.0:api/src/main/native/djl/utils.h"], capture_output=True, check=True).stdout)
 # the JNI header, as DJL's build makes it: javac -h on the engine's PyTorchLibrary.java of that tag
-src = "/tmp/gpu-bundle-jni/ai/djl/pytorch/jni"
+src = os.path.join(scratch, "jni/ai/djl/pytorch/jni")
 os.makedirs(src, exist_ok=True)
 open(os.path.join(src, "PyTorchLibrary.java"), "wb").write(subprocess.run(
     ["git", "-C", djl, "show", "v0.32.0:engines/pytorch/pytorch-engine/src/main/java/ai/djl/pytorch/jni/PyTorchLibrary.java"],
     capture_output=True, check=True).stdout)
 djl_jars = [j for j in loaded if "/ai/djl/" in j]
-subprocess.run(["javac", "-h", os.path.join(nat, "include"), "-d", "/tmp/gpu-bundle-jni/classes", "-cp", ":".join(djl_jars),
+subprocess.run(["javac", "-h", os.path.join(nat, "include"), "-d", os.path.join(scratch, "jni/classes"), "-cp", ":".join(djl_jars),
                 os.path.join(src, "PyTorchLibrary.java")], check=True)
 shutil.copy(os.path.join(jdk, "include", "jni.h"), os.path.join(nat, "jni"))
 shutil.copy(os.path.join(jdk, "include", "linux", "jni_md.h"), os.path.join(nat, "jni"))
 
 shutil.copytree(shards, os.path.join(out, "demo-shards"), ignore=shutil.ignore_patterns("model", "quarantine", "quality*"))
+shutil.rmtree(scratch)
 total = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(out) for f in fs)
 print(f"{out}: {total / 2**20:.1f} MiB; modules {sorted(modules)}; jars {len(loaded)}")

@@ -7,8 +7,9 @@
 #   bash bench/gpu/check.sh [EPOCHS]
 set -uo pipefail
 B=$PWD/.gpu
-W=/tmp/gpuw
-OUT=${OUT:-/tmp/gpu-out}
+W=${GPU_WORK:-${TMPDIR:-/tmp}/shardcast-gpu}  # kept between calls on a warm machine: the JRE and the JNI build
+OUT=${OUT:-$W/out}
+CUDA_HOME=${CUDA_HOME:-/usr/local/cuda}
 mkdir -p "$W" "$OUT"
 exec > >(tee "$OUT/check.log") 2>&1
 say() { echo "== $*"; }
@@ -20,7 +21,7 @@ JNI="$TORCH/lib/0.32.0-libdjl_torch.so"
 if [ ! -f "$JNI" ]; then
   mkdir -p "$W/obj"
   flags="-O2 -std=c++17 -fPIC -D_GLIBCXX_USE_CXX11_ABI=1 -DUSE_CUDA -I$B/djl-native/include -I$B/djl-native/jni"
-  flags="$flags -I$B/djl-native/utils -I$TORCH/include -I$TORCH/include/torch/csrc/api/include -I/usr/local/cuda/include"
+  flags="$flags -I$B/djl-native/utils -I$TORCH/include -I$TORCH/include/torch/csrc/api/include -I$CUDA_HOME/include"
   t0=$(date +%s)
   pids=()
   for f in "$B"/djl-native/src/*.cc; do
